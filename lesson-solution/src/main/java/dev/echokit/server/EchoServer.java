@@ -1,0 +1,211 @@
+package dev.echokit.server;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+
+/** The event loop: one thread and one selector that accept clients up to a limit, refuse the rest, and echo. */
+final class EchoServer {
+
+    /** What a client past the limit reads before the server closes its connection. */
+    static final String AT_CAPACITY = "server at capacity\n";
+
+    /** How long accepting pauses when the process has no file descriptor left for a new socket. */
+    private static final long ACCEPT_PAUSE_MILLIS = 100;
+
+    private final InetSocketAddress address;
+    private final int maxClients;
+
+    // One read buffer for every connection: the loop serves one connection at a time, so
+    // an idle client costs no buffer at all (see Connection for what a slow one costs).
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Connection.MAX_PENDING_BYTES);
+    private final ByteBuffer atCapacity =
+            ByteBuffer.wrap(AT_CAPACITY.getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+
+    private volatile Selector selector;
+    private volatile boolean stopRequested;
+    private int clients;
+
+    // Accept pausing, for when the process runs out of file descriptors.
+    private boolean acceptPaused;
+    private boolean outOfDescriptors;
+    private long resumeAcceptingAt;
+
+    EchoServer(InetAddress bind, int port, int maxClients) {
+        this.address = new InetSocketAddress(bind, port);
+        this.maxClients = maxClients;
+    }
+
+    /** Serves until {@link #stop()} is called; returns the process exit code (0 stopped, 1 could not listen). */
+    int run() {
+        try (Selector selector = Selector.open();
+             ServerSocketChannel listener = ServerSocketChannel.open()) {
+            try {
+                listener.bind(address);
+            } catch (BindException e) {
+                Log.info("cannot listen on %s: %s", hostAndPort(address), e.getMessage());
+                return 1;
+            }
+            listener.configureBlocking(false);
+            SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+            this.selector = selector;
+            Log.info("listening on %s (max clients: %d)",
+                    hostAndPort((InetSocketAddress) listener.getLocalAddress()), maxClients);
+
+            while (!stopRequested) {
+                resumeAcceptingIfDue(acceptKey);
+                selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);
+                Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
+                while (selected.hasNext()) {
+                    SelectionKey key = selected.next();
+                    selected.remove();
+                    if (key == acceptKey) {
+                        acceptAll(listener, acceptKey);
+                    } else {
+                        ((Connection) key.attachment()).handle(key, readBuffer);
+                    }
+                }
+            }
+            Log.info("shutting down (%d clients connected)", clients);
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof Connection) {
+                    ((Connection) key.attachment()).close();
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            Log.info("server failed: %s", e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Asks the loop to close every connection and return; safe to call from any thread. */
+    void stop() {
+        stopRequested = true;
+        Selector current = selector;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    // Accept everything that is waiting: a refused client must hear "server at capacity"
+    // straight away, not sit in the kernel's backlog until somebody leaves.
+    private void acceptAll(ServerSocketChannel listener, SelectionKey acceptKey) {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                // Almost always "Too many open files". Retrying at once would spin the CPU
+                // on the same error, so stop asking for a moment; connections wait in the backlog.
+                pauseAccepting(acceptKey, e);
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            if (outOfDescriptors) {
+                outOfDescriptors = false;
+                Log.info("accepting again");
+            }
+            if (clients >= maxClients) {
+                refuse(channel);
+            } else {
+                admit(channel);
+            }
+        }
+    }
+
+    private void admit(SocketChannel channel) {
+        String peer = peerOf(channel);
+        try {
+            channel.configureBlocking(false);
+            Connection connection = new Connection(channel, peer, this::connectionClosed);
+            channel.register(selector, SelectionKey.OP_READ, connection);
+        } catch (IOException e) {
+            Log.info("could not set up connection from %s: %s", peer, e.getMessage());
+            closeQuietly(channel);
+            return;
+        }
+        clients++;
+        Log.info("accepted connection from %s (%d/%d)", peer, clients, maxClients);
+    }
+
+    // The refused client gets the whole line and then a clean end of stream. Shutting down
+    // output sends the FIN right after the line; reading what the client already sent keeps
+    // close() from answering with a reset, which could make the client lose the line.
+    // The channel is never registered or counted: it costs nothing once this returns.
+    private void refuse(SocketChannel channel) {
+        Log.info("rejected connection: at capacity (%d/%d)", clients, maxClients);
+        try {
+            channel.configureBlocking(false);
+            channel.write(atCapacity.duplicate()); // 19 bytes always fit a new socket's send buffer
+            channel.shutdownOutput();
+            drainBriefly(channel);
+        } catch (IOException e) {
+            // The client is already gone; there is nobody left to tell.
+        } finally {
+            closeQuietly(channel);
+        }
+    }
+
+    private void drainBriefly(SocketChannel channel) throws IOException {
+        ByteBuffer scratch = readBuffer.clear();
+        for (int reads = 0; reads < 4; reads++) {
+            scratch.clear();
+            if (channel.read(scratch) <= 0) {
+                return;
+            }
+        }
+    }
+
+    private void connectionClosed(Connection connection) {
+        clients--;
+        Log.info("closed connection from %s (%d/%d)", connection.peer(), clients, maxClients);
+    }
+
+    private void pauseAccepting(SelectionKey acceptKey, IOException cause) {
+        if (!outOfDescriptors) {
+            outOfDescriptors = true; // log once per episode, not once per retry
+            Log.info("cannot accept: %s; retrying every %d ms", cause.getMessage(), ACCEPT_PAUSE_MILLIS);
+        }
+        acceptKey.interestOps(0);
+        acceptPaused = true;
+        resumeAcceptingAt = System.nanoTime() + ACCEPT_PAUSE_MILLIS * 1_000_000;
+    }
+
+    private void resumeAcceptingIfDue(SelectionKey acceptKey) {
+        if (acceptPaused && System.nanoTime() - resumeAcceptingAt >= 0) {
+            acceptPaused = false;
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    static String hostAndPort(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    private static String peerOf(SocketChannel channel) {
+        try {
+            return hostAndPort((InetSocketAddress) channel.getRemoteAddress());
+        } catch (IOException | RuntimeException e) {
+            return "unknown peer";
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing is best effort; the descriptor is released either way.
+        }
+    }
+}
