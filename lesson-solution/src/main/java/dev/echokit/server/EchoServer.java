@@ -48,6 +48,9 @@ final class EchoServer {
     int run() {
         try (Selector selector = Selector.open();
              ServerSocketChannel listener = ServerSocketChannel.open()) {
+            // The JDK opens a descriptor of its own the first time any socket is closed.
+            // Make that happen now: after the process runs out of descriptors it could not.
+            SocketChannel.open().close();
             try {
                 listener.bind(address);
             } catch (BindException e) {

@@ -145,7 +145,11 @@ final class ServerProcess implements AutoCloseable {
 
     /** Waits for the process to exit; true if it did within the timeout. */
     boolean awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (exited) {
+            logReader.join(2000); // the last lines are in the pipe until the reader drains it
+        }
+        return exited;
     }
 
     int exitCode() {
@@ -154,8 +158,9 @@ final class ServerProcess implements AutoCloseable {
 
     /** Sends SIGTERM, as {@code kill PID} or a service manager would. */
     void terminate() {
-        process.toHandle().descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of its output pipe,
+        // and we want to read what the server logs while it shuts down.
+        process.toHandle().destroy();
     }
 
     @Override
