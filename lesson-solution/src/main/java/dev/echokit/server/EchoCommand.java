@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         name = "echo-server",
         mixinStandardHelpOptions = true,
         version = "echo-server 1.0 (EchoKit lesson w02-l12)",
-        description = "Echoes every byte back to its sender, and refuses clients past --max-clients.",
+        description = "Echoes every byte back to its sender.",
         sortOptions = false)
 public final class EchoCommand implements Callable<Integer> {
 
@@ -29,10 +29,6 @@ public final class EchoCommand implements Callable<Integer> {
 
     private int maxClients;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
-            description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
-    private InetAddress bind;
-
     @Option(names = "--max-clients", defaultValue = "100", paramLabel = "N",
             description = "Most clients served at once; the next one is told so and disconnected. Default: ${DEFAULT-VALUE}.")
     void setMaxClients(int value) {
@@ -42,6 +38,10 @@ public final class EchoCommand implements Callable<Integer> {
         }
         maxClients = value;
     }
+
+    @Option(names = "--bind", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "Address to listen on. Default: ${DEFAULT-VALUE} (this machine only).")
+    private InetAddress bind;
 
     @Override
     public Integer call() {

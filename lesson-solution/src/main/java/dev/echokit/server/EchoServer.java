@@ -12,11 +12,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 
-/** The event loop: one thread and one selector that accept clients up to a limit, refuse the rest, and echo. */
+/** The event loop: one thread and one selector that accept clients and echo what they send. */
 final class EchoServer {
-
-    /** What a client past the limit reads before the server closes its connection. */
-    static final String AT_CAPACITY = "server at capacity\n";
 
     /** How long accepting pauses when the process has no file descriptor left for a new socket. */
     private static final long ACCEPT_PAUSE_MILLIS = 100;
@@ -27,8 +24,6 @@ final class EchoServer {
     // One read buffer for every connection: the loop serves one connection at a time, so
     // an idle client costs no buffer at all (see Connection for what a slow one costs).
     private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Connection.MAX_PENDING_BYTES);
-    private final ByteBuffer atCapacity =
-            ByteBuffer.wrap(AT_CAPACITY.getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
 
     private volatile Selector selector;
     private volatile boolean stopRequested;
@@ -77,7 +72,7 @@ final class EchoServer {
                     }
                 }
             }
-            Log.info("shutting down (%d clients connected)", clients);
+            Log.info("shutting down");
             for (SelectionKey key : selector.keys()) {
                 if (key.attachment() instanceof Connection) {
                     ((Connection) key.attachment()).close();
@@ -99,8 +94,7 @@ final class EchoServer {
         }
     }
 
-    // Accept everything that is waiting: a refused client must hear "server at capacity"
-    // straight away, not sit in the kernel's backlog until somebody leaves.
+    // Accept everything that is waiting, so that nobody sits in the kernel's backlog.
     private void acceptAll(ServerSocketChannel listener, SelectionKey acceptKey) {
         while (true) {
             SocketChannel channel;
@@ -142,6 +136,9 @@ final class EchoServer {
         Log.info("accepted connection from %s (%d/%d)", peer, clients, maxClients);
     }
 
+    /** What a client past the limit reads before the server closes its connection. */
+    private static final byte[] AT_CAPACITY = "server at capacity\n".getBytes(StandardCharsets.US_ASCII);
+
     // The refused client gets the whole line and then a clean end of stream. Shutting down
     // output sends the FIN right after the line; reading what the client already sent keeps
     // close() from answering with a reset, which could make the client lose the line.
@@ -150,7 +147,7 @@ final class EchoServer {
         Log.info("rejected connection: at capacity (%d/%d)", clients, maxClients);
         try {
             channel.configureBlocking(false);
-            channel.write(atCapacity.duplicate()); // 19 bytes always fit a new socket's send buffer
+            channel.write(ByteBuffer.wrap(AT_CAPACITY)); // 19 bytes always fit a new socket's send buffer
             channel.shutdownOutput();
             drainBriefly(channel);
         } catch (IOException e) {

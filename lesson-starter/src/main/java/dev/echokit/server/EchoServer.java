@@ -1,0 +1,180 @@
+package dev.echokit.server;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Iterator;
+
+/** The event loop: one thread and one selector that accept clients and echo what they send. */
+final class EchoServer {
+
+    /** How long accepting pauses when the process has no file descriptor left for a new socket. */
+    private static final long ACCEPT_PAUSE_MILLIS = 100;
+
+    private final InetSocketAddress address;
+    // TODO(task 1): Keep the limit the command line gives.
+
+    // One read buffer for every connection: the loop serves one connection at a time, so
+    // an idle client costs no buffer at all (see Connection for what a slow one costs).
+    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(Connection.MAX_PENDING_BYTES);
+
+    private volatile Selector selector;
+    private volatile boolean stopRequested;
+    // TODO(task 2): Count the clients that are connected right now.
+
+    // Accept pausing, for when the process runs out of file descriptors.
+    private boolean acceptPaused;
+    private boolean outOfDescriptors;
+    private long resumeAcceptingAt;
+
+    // TODO(task 1): Take the limit as a third argument.
+    EchoServer(InetAddress bind, int port) {
+        this.address = new InetSocketAddress(bind, port);
+    }
+
+    /** Serves until {@link #stop()} is called; returns the process exit code (0 stopped, 1 could not listen). */
+    int run() {
+        try (Selector selector = Selector.open();
+             ServerSocketChannel listener = ServerSocketChannel.open()) {
+            // The JDK opens a descriptor of its own the first time any socket is closed.
+            // Make that happen now: after the process runs out of descriptors it could not.
+            SocketChannel.open().close();
+            try {
+                listener.bind(address);
+            } catch (BindException e) {
+                Log.info("cannot listen on %s: %s", hostAndPort(address), e.getMessage());
+                return 1;
+            }
+            listener.configureBlocking(false);
+            SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
+            this.selector = selector;
+            // TODO(task 1): End this line with " (max clients: N)" so the log says which limit is in force.
+            Log.info("listening on %s", hostAndPort((InetSocketAddress) listener.getLocalAddress()));
+
+            while (!stopRequested) {
+                resumeAcceptingIfDue(acceptKey);
+                selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);
+                Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
+                while (selected.hasNext()) {
+                    SelectionKey key = selected.next();
+                    selected.remove();
+                    if (key == acceptKey) {
+                        acceptAll(listener, acceptKey);
+                    } else {
+                        ((Connection) key.attachment()).handle(key, readBuffer);
+                    }
+                }
+            }
+            Log.info("shutting down");
+            for (SelectionKey key : selector.keys()) {
+                if (key.attachment() instanceof Connection) {
+                    ((Connection) key.attachment()).close();
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            Log.info("server failed: %s", e.getMessage());
+            return 1;
+        }
+    }
+
+    /** Asks the loop to close every connection and return; safe to call from any thread. */
+    void stop() {
+        stopRequested = true;
+        Selector current = selector;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    // Accept everything that is waiting, so that nobody sits in the kernel's backlog.
+    private void acceptAll(ServerSocketChannel listener, SelectionKey acceptKey) {
+        while (true) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                // Almost always "Too many open files". Retrying at once would spin the CPU
+                // on the same error, so stop asking for a moment; connections wait in the backlog.
+                pauseAccepting(acceptKey, e);
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            if (outOfDescriptors) {
+                outOfDescriptors = false;
+                Log.info("accepting again");
+            }
+            // TODO(task 2): Before admitting, compare the count with the limit: at the limit, refuse instead.
+            admit(channel);
+        }
+    }
+
+    private void admit(SocketChannel channel) {
+        String peer = peerOf(channel);
+        try {
+            channel.configureBlocking(false);
+            Connection connection = new Connection(channel, peer, this::connectionClosed);
+            channel.register(selector, SelectionKey.OP_READ, connection);
+        } catch (IOException e) {
+            Log.info("could not set up connection from %s: %s", peer, e.getMessage());
+            closeQuietly(channel);
+            return;
+        }
+        // TODO(task 2): Count the new client, and end this line with " (N/MAX)".
+        Log.info("accepted connection from %s", peer);
+    }
+
+    // TODO(task 3): Write refuse(channel): send the line "server at capacity", then close the
+    // connection so the client reads the whole line and a clean end of stream. Never count it.
+    // TODO(task 4): Log every refusal as "rejected connection: at capacity (N/MAX)".
+
+    private void connectionClosed(Connection connection) {
+        // TODO(task 5): A client left, however it left: give its slot back, and end this line with " (N/MAX)".
+        Log.info("closed connection from %s", connection.peer());
+    }
+
+    private void pauseAccepting(SelectionKey acceptKey, IOException cause) {
+        if (!outOfDescriptors) {
+            outOfDescriptors = true; // log once per episode, not once per retry
+            Log.info("cannot accept: %s; retrying every %d ms", cause.getMessage(), ACCEPT_PAUSE_MILLIS);
+        }
+        acceptKey.interestOps(0);
+        acceptPaused = true;
+        resumeAcceptingAt = System.nanoTime() + ACCEPT_PAUSE_MILLIS * 1_000_000;
+    }
+
+    private void resumeAcceptingIfDue(SelectionKey acceptKey) {
+        if (acceptPaused && System.nanoTime() - resumeAcceptingAt >= 0) {
+            acceptPaused = false;
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    static String hostAndPort(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    private static String peerOf(SocketChannel channel) {
+        try {
+            return hostAndPort((InetSocketAddress) channel.getRemoteAddress());
+        } catch (IOException | RuntimeException e) {
+            return "unknown peer";
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing is best effort; the descriptor is released either way.
+        }
+    }
+}
