@@ -1,0 +1,133 @@
+package dev.echokit.grader;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import picocli.CommandLine;
+
+/** Compiles a target's Java sources with the JDK's own compiler, the way Maven would, and finds its main class. */
+public final class Compilation {
+
+    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+    private static final Pattern MAIN = Pattern.compile("public\\s+static\\s+void\\s+main\\s*\\(\\s*(final\\s+)?String");
+
+    private final Path classes;
+    private final int fileCount;
+    private final List<String> errors;
+    private final Optional<String> mainClass;
+
+    private Compilation(Path classes, int fileCount, List<String> errors, Optional<String> mainClass) {
+        this.classes = classes;
+        this.fileCount = fileCount;
+        this.errors = errors;
+        this.mainClass = mainClass;
+    }
+
+    static Compilation compile(Path sources, Path classes) throws IOException {
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(sources)) {
+            try (Stream<Path> walk = Files.walk(sources)) {
+                walk.filter(f -> f.toString().endsWith(".java")).sorted().forEach(files::add);
+            }
+        }
+        deleteRecursively(classes);
+        Files.createDirectories(classes);
+        if (files.isEmpty()) {
+            return new Compilation(classes, 0, List.of("no .java files under " + sources), Optional.empty());
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        List<String> errors = new ArrayList<>();
+        try (StandardJavaFileManager fileManager = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+            List<String> options = List.of("--release", "17", "-encoding", "UTF-8", "-proc:none", "-nowarn",
+                    "-classpath", picocliJar().toString(), "-d", classes.toString());
+            boolean ok = javac.getTask(new StringWriter(), fileManager, diagnostics, options, null,
+                    fileManager.getJavaFileObjectsFromPaths(files)).call();
+            for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
+                if (d.getKind() == Diagnostic.Kind.ERROR) {
+                    String file = d.getSource() == null ? "?" : Path.of(d.getSource().toUri()).getFileName().toString();
+                    errors.add(file + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT).lines().findFirst().orElse(""));
+                }
+            }
+            if (!ok && errors.isEmpty()) {
+                errors.add("the compiler failed without saying why");
+            }
+        }
+        return new Compilation(classes, files.size(), errors, findMainClass(files));
+    }
+
+    private static Optional<String> findMainClass(List<Path> files) throws IOException {
+        List<String> candidates = new ArrayList<>();
+        String preferred = null;
+        for (Path file : files) {
+            String source = Files.readString(file);
+            if (!MAIN.matcher(source).find()) {
+                continue;
+            }
+            Matcher pkg = PACKAGE.matcher(source);
+            String simple = file.getFileName().toString().replaceFirst("\\.java$", "");
+            String name = pkg.find() ? pkg.group(1) + "." + simple : simple;
+            candidates.add(name);
+            if (source.contains("@Command")) {
+                preferred = name;
+            }
+        }
+        return Optional.ofNullable(preferred != null ? preferred : candidates.isEmpty() ? null : candidates.get(0));
+    }
+
+    /** The picocli jar the grader itself runs with; graded servers compile and run against the same one. */
+    static Path picocliJar() {
+        try {
+            return Path.of(CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    public boolean succeeded() {
+        return errors.isEmpty() && mainClass.isPresent();
+    }
+
+    public List<String> errors() {
+        return errors;
+    }
+
+    public Optional<String> mainClass() {
+        return mainClass;
+    }
+
+    public Path classes() {
+        return classes;
+    }
+
+    public int fileCount() {
+        return fileCount;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.echokit.grader.checks;
+
+import dev.echokit.grader.Probe;
+import dev.echokit.grader.RunningServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@Tag("echo")
+@DisplayName("Echo still works")
+@ExtendWith(GraderExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EchoChecks {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static RunningServer server;
+
+    @BeforeAll
+    static void startServer(Grading grading) throws Exception {
+        server = grading.serve(0);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("each line comes back to its sender")
+    void echoesLines(Grading grading) throws Exception {
+        try (Probe client = Probe.connect(server.port())) {
+            for (String line : List.of("hello", "héllo wörld", "   spaces   ", "x".repeat(3000))) {
+                Probe.Received back = client.echo(line, WAIT);
+                if (!back.text().equals(line + "\n")) {
+                    throw grading.feedback(0, server)
+                            .did("sent " + Probe.quote(line + "\n") + " and waited " + WAIT.toSeconds() + " s")
+                            .expected("the same bytes back")
+                            .got(back.describe())
+                            .error();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("8 MiB sent while reading come back intact and in order")
+    void echoesLargePayload(Grading grading) throws Exception {
+        byte[] payload = new byte[8 * 1024 * 1024];
+        new Random(12).nextBytes(payload);
+        try (Probe client = Probe.connect(server.port())) {
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+                try {
+                    client.send(payload);
+                } catch (Exception e) {
+                    // Seen by the reader as a short read.
+                }
+            });
+            Probe.Received back = client.read(payload.length, Duration.ofSeconds(20));
+            writing.get(5, TimeUnit.SECONDS);
+            int mismatch = firstDifference(payload, back.bytes());
+            if (back.bytes().length != payload.length || mismatch >= 0) {
+                throw grading.feedback(0, server)
+                        .did("sent 8 MiB of random bytes while reading what came back")
+                        .expected("all " + payload.length + " bytes back, in order")
+                        .got("received " + back.bytes().length + " bytes, then " + back.ending().words()
+                                + (mismatch >= 0 ? "; the first wrong byte is at offset " + mismatch : ""))
+                        .hint("a write may send only part of a buffer: keep the rest and write it when the channel is writable (OP_WRITE)")
+                        .error();
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("several clients at once each get only their own bytes")
+    void servesSeveralClients(Grading grading) throws Exception {
+        List<Probe> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                clients.add(Probe.connect(server.port()));
+            }
+            for (int round = 0; round < 10; round++) {
+                for (int i = clients.size() - 1; i >= 0; i--) {
+                    String line = "client " + i + " round " + round;
+                    Probe.Received back = clients.get(i).echo(line, WAIT);
+                    if (!back.text().equals(line + "\n")) {
+                        throw grading.feedback(0, server)
+                                .did("connected 5 clients and had each send its own lines in turn")
+                                .expected("client " + i + " to get " + Probe.quote(line + "\n") + " back")
+                                .got(back.describe())
+                                .error();
+                    }
+                }
+            }
+        } finally {
+            for (Probe client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("the log has one line per event, not a flood")
+    void logIsQuiet(Grading grading) throws Exception {
+        // By now the server has seen 7 connections: about 15 lines.
+        if (server.lineCount() > 200 || server.isFlooding()) {
+            throw grading.feedback(0, server)
+                    .did("ran the echo checks above: 7 connections, a few hundred lines of traffic")
+                    .expected("about one log line per connection event (accepted, closed): under 200 lines")
+                    .got("printed " + (server.lineCount() + server.droppedLines()) + " lines")
+                    .hint("log events, not bytes or loop turns; a print inside the select loop floods the output")
+                    .error();
+        }
+    }
+
+    private static int firstDifference(byte[] expected, byte[] actual) {
+        int n = Math.min(expected.length, actual.length);
+        for (int i = 0; i < n; i++) {
+            if (expected[i] != actual[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

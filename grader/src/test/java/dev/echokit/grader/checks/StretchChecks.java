@@ -1,0 +1,165 @@
+package dev.echokit.grader.checks;
+
+import dev.echokit.grader.Probe;
+import dev.echokit.grader.RunningServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@Tag("stretch")
+@DisplayName("Stretch — a server that survives abuse")
+@ExtendWith(GraderExtension.class)
+class StretchChecks {
+
+    @Test
+    @DisplayName("a refused client that sent data first still reads the whole line and a clean end of stream")
+    void earlySenderReadsTheLine(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, 0, 1)) {
+            scenario.fill();
+            for (int i = 1; i <= 100; i++) {
+                try (Probe early = Probe.connect(scenario.server.port())) {
+                    early.send("I talk before I listen\n".repeat(40));
+                    Probe.Received got = early.readToEnd(Scenario.PROMPT);
+                    if (!got.text().equals(Scenario.AT_CAPACITY) || got.ending() != Probe.Ending.END_OF_STREAM) {
+                        throw grading.feedback(0, scenario.server)
+                                .did(scenario.setup() + ", filled it, then (try " + i + " of 100) connected a client that sent 920 bytes before reading")
+                                .expected(Probe.quote(Scenario.AT_CAPACITY) + " and then a clean end of stream")
+                                .got(got.describe())
+                                .hint("closing a socket with unread input makes the kernel send a reset, which can destroy the line."
+                                        + " Write the line, shutdownOutput(), read what the client sent (briefly, with a bound), then close")
+                                .error();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("2,000 refusals in a row: every one gets the line and no file descriptor leaks")
+    void noDescriptorLeak(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, 0, 1)) {
+            scenario.fill();
+            int before = scenario.server.openDescriptors();
+            for (int i = 1; i <= 2000; i++) {
+                scenario.expectRefused("filled it, then refusal " + i + " of 2000");
+            }
+            scenario.admitted.get(0).echo("sync", Scenario.ECHO_WAIT);
+            int after = scenario.server.openDescriptors();
+            if (after - before > 20) {
+                throw grading.feedback(0, scenario.server)
+                        .did(scenario.setup() + ", filled it, then had 2000 clients refused, counting /proc/PID/fd")
+                        .expected("about as many open descriptors after as before (" + before + ")")
+                        .got(after + " open descriptors: " + (after - before) + " more than before")
+                        .hint("every refused channel must be closed, also when writing to it fails")
+                        .error();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("out of file descriptors, the server neither dies nor spins, and recovers")
+    void survivesDescriptorExhaustion(Grading grading) throws Exception {
+        try (RunningServer server = grading.serve(0, 128, "--max-clients", "1000")) {
+            List<Probe> clients = new ArrayList<>();
+            String did = "started the server under `ulimit -n 128` with --max-clients 1000, then connected 150 clients";
+            try {
+                for (int i = 0; i < 150; i++) {
+                    clients.add(Probe.connect(server.port()));
+                }
+                // Let the server work through the connections: the first ones must be served.
+                Probe.Received first = clients.get(0).echo("first", Scenario.ECHO_WAIT);
+                long ticks = server.cpuTicks();
+                Thread.sleep(1000); // a measurement window, not a synchronisation
+                long used = server.cpuTicks() - ticks;
+                if (!server.isAlive() || !first.text().equals("first\n")) {
+                    throw grading.feedback(0, server).did(did)
+                            .expected("the server to stay up and keep serving the clients it has")
+                            .got(server.isAlive() ? "the first client " + first.describe() : "the server died")
+                            .error();
+                }
+                if (used > 50) {
+                    throw grading.feedback(0, server).did(did + ", then measured its CPU for 1 s")
+                            .expected("an idle server: under half a CPU second")
+                            .got("it used " + used + " hundredths of a CPU second: it spins, retrying accept() without a pause")
+                            .hint("when accept() fails, stop asking for OP_ACCEPT for a moment (or use a reserve descriptor)")
+                            .error();
+                }
+                for (int i = 0; i < 30; i++) {
+                    clients.remove(0).close();
+                }
+                Probe last = clients.get(clients.size() - 1);
+                Probe.Received back = last.echo("I waited", Duration.ofSeconds(5));
+                if (!back.text().equals("I waited\n") && !back.text().equals(Scenario.AT_CAPACITY)) {
+                    throw grading.feedback(0, server).did(did + ", then closed 30 of them")
+                            .expected("the clients that waited to be accepted (or refused) once descriptors were free")
+                            .got("the last client " + back.describe())
+                            .hint("the server must try accept() again after a failure, and survive its first write afterwards")
+                            .error();
+                }
+            } finally {
+                for (Probe client : clients) {
+                    client.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a client that writes and never reads cannot make the server buffer without bound")
+    void slowReaderIsBounded(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, 0, 3)) {
+            scenario.fill();
+            Probe greedy = scenario.admitted.get(0);
+            AtomicLong written = new AtomicLong();
+            Thread writer = new Thread(() -> writeWithoutReading(greedy, 512L * 1024 * 1024, written), "greedy-writer");
+            writer.setDaemon(true);
+            writer.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            long last = -1;
+            while (written.get() != last && writer.isAlive() && System.nanoTime() < deadline) {
+                last = written.get();
+                writer.join(1000); // stalled once a whole second passes without progress
+            }
+            boolean stalled = writer.isAlive();
+            long mib = written.get() / (1024 * 1024);
+            greedy.reset();
+            writer.join(5000);
+            if (!stalled || mib >= 64) {
+                throw grading.feedback(0, scenario.server)
+                        .did(scenario.setup() + ", then had one client write up to 512 MiB without reading any of it")
+                        .expected("the server to stop reading from that client once its pending output is full (the writer stalls)")
+                        .got("the server took " + mib + " MiB" + (scenario.server.isAlive() ? "" : " and died"))
+                        .hint("while a client has unwritten output, stop reading from it: drop OP_READ until OP_WRITE drains it")
+                        .error();
+            }
+            Probe.Received back = scenario.admitted.get(1).echo("others are served", Scenario.ECHO_WAIT);
+            if (!back.text().equals("others are served\n")) {
+                throw grading.feedback(0, scenario.server)
+                        .did("stalled one greedy client, then echoed on another")
+                        .expected("the other client to be served")
+                        .got(back.describe())
+                        .error();
+            }
+        }
+    }
+
+    private static void writeWithoutReading(Probe client, long total, AtomicLong written) {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            OutputStream out = client.socket().getOutputStream();
+            while (written.get() < total) {
+                out.write(chunk);
+                written.addAndGet(chunk.length);
+            }
+        } catch (IOException e) {
+            // The check resets the connection when it is done.
+        }
+    }
+}
