@@ -128,11 +128,6 @@ final class Scenario implements AutoCloseable {
 
     private long departures;
 
-    /** Records a departure that no new client is admitted for (so the log wait stays in step). */
-    void noteDeparture() {
-        departures++;
-    }
-
     int refusals() {
         return refusals;
     }

@@ -91,13 +91,14 @@ class StretchChecks {
                             .hint("when accept() fails, stop asking for OP_ACCEPT for a moment (or use a reserve descriptor)")
                             .error();
                 }
-                for (int i = 0; i < 30; i++) {
+                // Free more descriptors than there are clients still waiting in the backlog.
+                for (int i = 0; i < 80; i++) {
                     clients.remove(0).close();
                 }
                 Probe last = clients.get(clients.size() - 1);
                 Probe.Received back = last.echo("I waited", Duration.ofSeconds(5));
                 if (!back.text().equals("I waited\n") && !back.text().equals(Scenario.AT_CAPACITY)) {
-                    throw grading.feedback(0, server).did(did + ", then closed 30 of them")
+                    throw grading.feedback(0, server).did(did + ", then closed 80 of them")
                             .expected("the clients that waited to be accepted (or refused) once descriptors were free")
                             .got("the last client " + back.describe())
                             .hint("the server must try accept() again after a failure, and survive its first write afterwards")
