@@ -92,7 +92,7 @@ class AbuseTest {
                     server.awaitLines(line -> line.contains("accepted connection") || line.contains("cannot accept"),
                             i + 1, Duration.ofMillis(500));
                 }
-                assertThat(server.awaitLine(line -> line.contains("cannot accept: Too many open files"), LOG_WAIT))
+                assertThat(server.awaitLine(line -> line.endsWith("cannot accept: Too many open files; retrying every 100 ms"), LOG_WAIT))
                         .as("the server says it ran out of descriptors").isPresent();
 
                 long ticksBefore = server.cpuTicks();

@@ -135,10 +135,10 @@ final class ServerProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (lines.stream().filter(match).count() < wanted) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
+            if (left <= 0 || (!process.isAlive() && !logReader.isAlive())) {
+                return false; // out of time, or the process is gone and all it said is read
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
         }
         return true;
     }
