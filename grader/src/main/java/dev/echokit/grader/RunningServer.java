@@ -156,6 +156,11 @@ public final class RunningServer implements AutoCloseable {
         return port;
     }
 
+    /** Whether the server has said it listens, or (for a command target) its port is listening. */
+    public boolean isReady() {
+        return find(LISTENING.asPredicate()).isPresent() || (port != 0 && isListening(port));
+    }
+
     public long pid() {
         return process.pid();
     }

@@ -18,6 +18,7 @@ import dev.echokit.grader.Compilation;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import picocli.CommandLine;
 
@@ -33,12 +35,13 @@ import picocli.CommandLine;
 @Tag("architecture")
 @DisplayName("Architecture — one thread, one selector")
 @ExtendWith(GraderExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // the classes belong to this grading run, not to the JVM
 class ArchitectureChecks {
 
-    private static JavaClasses server;
+    private JavaClasses server;
 
     @BeforeAll
-    static void importClasses(Grading grading) {
+    void importClasses(Grading grading) {
         Compilation compilation = grading.target().compilation().orElseThrow();
         server = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -50,12 +53,14 @@ class ArchitectureChecks {
                     .should().callMethodWhere(calling("start", Thread.class))
                     .orShould().dependOnClassesThat().belongToAnyOf(Executor.class, Executors.class,
                             ForkJoinPool.class, CompletableFuture.class)
+                    .as("the server starts no threads")
                     .because("one thread runs the selector loop and serves every client; "
                             + "a thread per client is the design this lesson replaces");
 
     static final ArchRule the_server_should_not_use_blocking_sockets =
             noClasses()
                     .should().dependOnClassesThat().belongToAnyOf(ServerSocket.class, Socket.class)
+                    .as("the server uses no blocking java.net.ServerSocket or Socket")
                     .because("java.net.ServerSocket and Socket block the calling thread; "
                             + "the loop must use ServerSocketChannel and SocketChannel in non-blocking mode");
 
@@ -63,6 +68,7 @@ class ArchitectureChecks {
             noClasses()
                     .should().callMethodWhere(calling("sleep", Thread.class))
                     .orShould().callMethodWhere(calling("sleep", java.util.concurrent.TimeUnit.class))
+                    .as("the server never sleeps")
                     .because("a sleeping loop serves nobody; wait in select(), with a timeout if you need one");
 
     static final ArchRule only_the_command_should_depend_on_picocli =
@@ -70,6 +76,7 @@ class ArchitectureChecks {
                     .that().areNotAnnotatedWith(CommandLine.Command.class)
                     .and(DescribedPredicate.not(nestedInACommand()))
                     .should().dependOnClassesThat().resideInAPackage("picocli..")
+                    .as("only the @Command class depends on picocli")
                     .because("parsing the command line is the command class's job; the server "
                             + "takes plain values, so it can be started and tested without picocli");
 
@@ -78,49 +85,77 @@ class ArchitectureChecks {
                     .should().callMethodWhere(calling("exit", System.class).and(notFromMain()))
                     .orShould().callMethodWhere(calling("exit", Runtime.class))
                     .orShould().callMethodWhere(calling("halt", Runtime.class))
+                    .as("System.exit, Runtime.exit and Runtime.halt are called only from main")
                     .because("only main decides the exit code; a server that exits from inside "
                             + "skips closing its clients, and cannot be reused or tested");
 
     @Test
     @DisplayName("the server starts no threads")
-    void noThreads() {
-        the_server_should_not_start_threads.check(server);
+    void noThreads(Grading grading) {
+        check(the_server_should_not_start_threads, grading);
     }
 
     @Test
     @DisplayName("the server uses no blocking ServerSocket or Socket")
-    void noBlockingSockets() {
-        the_server_should_not_use_blocking_sockets.check(server);
+    void noBlockingSockets(Grading grading) {
+        check(the_server_should_not_use_blocking_sockets, grading);
     }
 
     @Test
     @DisplayName("the server never sleeps")
-    void neverSleeps() {
-        the_server_should_never_sleep.check(server);
+    void neverSleeps(Grading grading) {
+        check(the_server_should_never_sleep, grading);
     }
 
     @Test
     @DisplayName("only the command class depends on picocli")
-    void picocliOnlyInTheCommand() {
-        only_the_command_should_depend_on_picocli.check(server);
+    void picocliOnlyInTheCommand(Grading grading) {
+        check(only_the_command_should_depend_on_picocli, grading);
     }
 
     @Test
     @DisplayName("System.exit is called only from main")
-    void exitOnlyFromMain() {
-        system_exit_should_be_called_only_from_main.check(server);
+    void exitOnlyFromMain(Grading grading) {
+        check(system_exit_should_be_called_only_from_main, grading);
     }
 
     /** Task 1, read from the classes: the limit is a real picocli option, not hand-parsed arguments. */
     @Test
     @Tag("task:1")
     @DisplayName("--max-clients is declared as a picocli @Option")
-    void maxClientsIsAnOption() {
-        classes()
-                .that().areAnnotatedWith(CommandLine.Command.class)
-                .should(declareAnOption("--max-clients"))
-                .because("picocli then parses the number, shows the default in --help and reports bad values for you")
-                .check(server);
+    void maxClientsIsAnOption(Grading grading) {
+        try {
+            the_command_should_declare_max_clients_as_an_option.check(server);
+        } catch (AssertionError violation) {
+            throw grading.feedback(1, null)
+                    .did("read the compiled classes of the server")
+                    .expected("a field or setter in the @Command class annotated @Option(names = \"--max-clients\")")
+                    .got(violation.getMessage().lines().skip(1).collect(java.util.stream.Collectors.joining(" ")).strip())
+                    .hint("picocli parses the number, shows the default in --help and reports bad values for you")
+                    .error();
+        }
+    }
+
+    static final ArchRule the_command_should_declare_max_clients_as_an_option =
+            classes()
+                    .that().areAnnotatedWith(CommandLine.Command.class)
+                    .should(declareAnOption("--max-clients"))
+                    .because("picocli then parses the number, shows the default in --help and reports bad values for you");
+
+    /** Checks a rule and, when it is broken, says so in the grader's words: the reason, then each violation. */
+    private void check(ArchRule rule, Grading grading) {
+        try {
+            rule.check(server);
+        } catch (AssertionError violation) {
+            List<String> lines = violation.getMessage().lines().skip(1).toList();
+            throw grading.feedback(0, null)
+                    .did("read the compiled classes of the server")
+                    .expected(rule.getDescription().replaceFirst(", because .*", ""))
+                    .got(lines.size() + " violation" + (lines.size() == 1 ? "" : "s") + ":\n      "
+                            + String.join("\n      ", lines.subList(0, Math.min(lines.size(), 8))))
+                    .hint(rule.getDescription().replaceFirst(".*, because ", ""))
+                    .error();
+        }
     }
 
     private static DescribedPredicate<JavaCall<?>> calling(String method, Class<?> owner) {
@@ -146,7 +181,7 @@ class ArchitectureChecks {
                         .map(ArchitectureChecks::optionNames)
                         .anyMatch(names -> Arrays.asList(names).contains(name));
                 events.add(new SimpleConditionEvent(command, found, command.getSimpleName()
-                        + (found ? " declares " : " has no @Option(names = \"" + name + "\") — add one; ") + name));
+                        + (found ? " declares " + name : " has no @Option named " + name)));
             }
         };
     }

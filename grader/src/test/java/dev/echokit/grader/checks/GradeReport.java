@@ -94,7 +94,8 @@ public class GradeReport implements TestExecutionListener {
             boolean first = true;
             for (TestIdentifier child : plan.getDescendants(id)) {
                 if (child.isTest() && checks.stream().noneMatch(c -> c.name().equals(nameOf(child)))) {
-                    checks.add(new Check(nameOf(child), groupOf(child), status, first ? message : "not run: see the first failure", 0));
+                    checks.add(new Check(nameOf(child), groupOf(child), first ? status : "not run",
+                            first ? message : "not run: see the first failure", 0));
                     first = false;
                 }
             }
@@ -165,10 +166,12 @@ public class GradeReport implements TestExecutionListener {
             String checksText = row.total() == 0
                     ? (row.skipped() > 0 ? skippedWord(all, row.group()) : "-")
                     : row.passed() + "/" + row.total() + " passed";
-            String xp = row.xpMax() == 0 ? "" : row.xp() + "/" + row.xpMax();
+            String xp = row.xpMax() == 0 ? "" : row.total() == 0 ? "-" : row.xp() + "/" + row.xpMax();
             t.append(String.format(Locale.ROOT, "  %-42s %-10s %s%n", label, checksText, xp).stripTrailing()).append('\n');
         }
-        t.append(String.format(Locale.ROOT, "  %-42s %-10s %d/%d%n", "total", "", score(rows), Lesson.XP));
+        boolean partial = rows.stream().anyMatch(r -> r.xpMax() > 0 && r.total() == 0);
+        t.append(String.format(Locale.ROOT, "  %-42s %-10s %d/%d%s%n", "total", "", score(rows), Lesson.XP,
+                partial ? "  (only some tasks were checked in this run)" : ""));
         List<Check> failed = all.stream().filter(c -> c.status().equals("failed")).toList();
         if (failed.isEmpty()) {
             t.append("  every check that ran passed.\n");

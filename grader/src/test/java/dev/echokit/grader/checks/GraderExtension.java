@@ -25,9 +25,11 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
         Grading grading = Grading.of(context);
         ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL);
         store.getOrComputeIfAbsent("header:" + grading.target().name(), key -> {
-            System.out.println();
-            System.out.println("EchoKit grader — " + grading.target().describe());
-            System.out.println();
+            if (!context.getConfigurationParameter("grader.quiet", Boolean::parseBoolean).orElse(false)) {
+                System.out.println();
+                System.out.println("EchoKit grader — " + grading.target().describe());
+                System.out.println();
+            }
             return Boolean.TRUE;
         });
         Optional<Compilation> compilation = grading.target().compilation();
@@ -46,7 +48,8 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
         if (compilation.errors().isEmpty()) {
             m.append("the server compiles, but no class has a 'public static void main(String[] args)' to start it");
         } else {
-            m.append("the server does not compile, so nothing else can be checked. Fix these first:\n");
+            m.append("the server does not compile: ").append(compilation.errors().get(0)).append('\n');
+            m.append("  Nothing else can be checked until it does. The compiler's errors:\n");
             compilation.errors().stream().limit(20).forEach(e -> m.append("  ").append(e).append('\n'));
             if (compilation.errors().size() > 20) {
                 m.append("  ... and ").append(compilation.errors().size() - 20).append(" more\n");
@@ -59,6 +62,9 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
         Set<String> tags = context.getTags();
         String groups = context.getConfigurationParameter("groups").orElse("");
+        if (context.getConfigurationParameter("grader.classroom").filter(c -> !c.isBlank()).isPresent()) {
+            return ConditionEvaluationResult.disabled("classroom run: the checks run once per submission instead");
+        }
         if (tags.contains("stretch") && !groups.contains("stretch") && !Grading.of(context).kitMode()) {
             return ConditionEvaluationResult.disabled("stretch check: run it with -Dgroups=stretch");
         }

@@ -38,16 +38,29 @@ class Task1Checks {
     @DisplayName("a bad --max-clients stops the program with a message naming the option")
     void rejectsBadValues(String value, Grading grading) throws Exception {
         try (RunningServer server = RunningServer.start(grading.target(), List.of("--max-clients", value), null)) {
-            Optional<Integer> exit = server.awaitExit(Duration.ofSeconds(10));
+            // Wait for whichever comes first: the exit we want, or the server listening (the bad value taken).
+            Optional<Integer> exit = Optional.empty();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (exit.isEmpty() && System.nanoTime() < deadline && !server.isReady()) {
+                exit = server.awaitExit(Duration.ofMillis(50));
+            }
             String did = "started the server with --max-clients " + value;
             if (exit.isEmpty()) {
-                boolean listening = server.find(line -> line.contains("listening on")).isPresent();
+                boolean listening = server.isReady();
                 throw grading.feedback(1, server)
                         .did(did + " and waited 10 s for it to exit")
                         .expected("a non-zero exit and a message that names --max-clients")
                         .got(listening ? "it started listening: the bad value was accepted" : "it was still running")
                         .hint("validate the value where the option is parsed: throw picocli's ParameterException "
                                 + "(\"Invalid value '0' for option '--max-clients': must be at least 1.\")")
+                        .error();
+            }
+            if (server.log().stream().anyMatch(line -> line.toLowerCase().contains("unknown option"))) {
+                throw grading.feedback(1, server)
+                        .did(did)
+                        .expected("the server to know --max-clients and reject the value " + value)
+                        .got("exit code " + exit.get() + ", because it does not know the option at all")
+                        .hint("add the option first; then a value below 1 must be refused with a message that names it")
                         .error();
             }
             boolean named = server.log().stream().anyMatch(line -> line.contains("--max-clients"));
