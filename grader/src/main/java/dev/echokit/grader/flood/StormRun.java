@@ -1,0 +1,195 @@
+package dev.echokit.grader.flood;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@code flood --storm 5s}: refusals as fast as possible against a full server, with their latency. */
+final class StormRun {
+
+    /** At most this many latencies are kept per loop (a bound on the tool's own memory). */
+    private static final int MAX_SAMPLES = 2_000_000;
+
+    private final Flood flood;
+
+    StormRun(Flood flood) {
+        this.flood = flood;
+    }
+
+    private final class Loop implements Runnable {
+        final long[] latencies = new long[MAX_SAMPLES];
+        int samples;
+        final Map<Outcome, Integer> counts = Flood.emptyCounts();
+        final long deadline;
+
+        Loop(long deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void run() {
+            byte[] expected = flood.expected();
+            while (System.nanoTime() < deadline && samples < MAX_SAMPLES) {
+                long start = System.nanoTime();
+                Outcome outcome = once(expected);
+                long took = System.nanoTime() - start;
+                counts.merge(outcome, 1, Integer::sum);
+                if (outcome == Outcome.REFUSED) {
+                    latencies[samples++] = took;
+                }
+                done.incrementAndGet();
+            }
+        }
+
+        private Outcome once(byte[] expected) {
+            try (Socket socket = new Socket()) {
+                try {
+                    socket.connect(flood.address(), (int) flood.timeout.toMillis());
+                } catch (IOException e) {
+                    return Outcome.CONNECT_FAILED;
+                }
+                socket.setSoTimeout((int) flood.timeout.toMillis());
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                InputStream in = socket.getInputStream();
+                byte[] chunk = new byte[256];
+                try {
+                    int n;
+                    while ((n = in.read(chunk)) >= 0) {
+                        got.write(chunk, 0, n);
+                        if (got.size() > 4096) {
+                            return Outcome.OTHER_REPLY;
+                        }
+                    }
+                } catch (SocketTimeoutException e) {
+                    return got.size() == 0 ? Outcome.TIMED_OUT : Outcome.OTHER_REPLY;
+                } catch (SocketException e) {
+                    return Arrays.equals(got.toByteArray(), expected) ? Outcome.OTHER_REPLY : Outcome.RESET;
+                }
+                return flood.classify(got.toByteArray(), true, false, false);
+            } catch (IOException e) {
+                return Outcome.RESET;
+            }
+        }
+    }
+
+    private final AtomicLong done = new AtomicLong();
+
+    Flood.Report run() throws Exception {
+        List<Socket> held = fill();
+        long start = System.nanoTime();
+        long deadline = start + flood.storm.toNanos();
+        List<Loop> loops = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < flood.parallel; i++) {
+            Loop loop = new Loop(deadline);
+            loops.add(loop);
+            Thread thread = new Thread(loop, "storm-" + i);
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                thread.join(1000);
+                double secs = (System.nanoTime() - start) / 1e9;
+                flood.progress(String.format(Locale.ROOT, "storm %.0f s: %d connections, %.0f/s", secs, done.get(), done.get() / secs));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        boolean heldStillServed = stillServed(held);
+        for (Socket socket : held) {
+            socket.close();
+        }
+        flood.progressDone();
+
+        Map<Outcome, Integer> counts = Flood.emptyCounts();
+        int total = loops.stream().mapToInt(l -> l.samples).sum();
+        long[] all = new long[total];
+        int at = 0;
+        for (Loop loop : loops) {
+            loop.counts.forEach((k, v) -> counts.merge(k, v, Integer::sum));
+            System.arraycopy(loop.latencies, 0, all, at, loop.samples);
+            at += loop.samples;
+        }
+        Arrays.sort(all);
+        int attempts = counts.values().stream().mapToInt(Integer::intValue).sum();
+        int wrong = attempts - counts.get(Outcome.REFUSED);
+        double rate = counts.get(Outcome.REFUSED) / seconds;
+        return new Flood.Report() {
+            @Override
+            public String table() {
+                StringBuilder t = new StringBuilder();
+                t.append(String.format(Locale.ROOT, "flood --storm %.1fs --parallel %d against 127.0.0.1:%d (%d held open)%n%n",
+                        flood.storm.toMillis() / 1000.0, flood.parallel, flood.port, held.size()));
+                t.append(String.format(Locale.ROOT, "  refusals          %10d in %.1f s: %.0f per second%n", counts.get(Outcome.REFUSED), seconds, rate));
+                t.append(String.format(Locale.ROOT, "  latency (ms)      p50 %s   p99 %s   max %s   (connect to end of stream)%n",
+                        Flood.percentile(all, 0.50), Flood.percentile(all, 0.99), Flood.percentile(all, 1.0)));
+                t.append(String.format(Locale.ROOT, "  not the message   %10d", wrong));
+                for (Outcome o : Outcome.values()) {
+                    if (o != Outcome.REFUSED && counts.get(o) > 0) {
+                        t.append(String.format(Locale.ROOT, "   %s: %d", o.label, counts.get(o)));
+                    }
+                }
+                t.append('\n');
+                t.append("  held clients      ").append(held.isEmpty() ? "none" : heldStillServed ? "still served afterwards" : "NOT served afterwards").append('\n');
+                return t.toString();
+            }
+
+            @Override
+            public String json() {
+                return String.format(Locale.ROOT, "{\"mode\": \"storm\", \"seconds\": %.3f, \"parallel\": %d, \"refusals\": %d, "
+                                + "\"refusalsPerSecond\": %.1f, \"p50Ms\": %s, \"p99Ms\": %s, \"maxMs\": %s, \"notTheMessage\": %d, "
+                                + "\"held\": %d, \"heldStillServed\": %s}",
+                        seconds, flood.parallel, counts.get(Outcome.REFUSED), rate, Flood.percentile(all, 0.5).replace("-", "null"),
+                        Flood.percentile(all, 0.99).replace("-", "null"), Flood.percentile(all, 1.0).replace("-", "null"),
+                        wrong, held.size(), heldStillServed);
+            }
+        };
+    }
+
+    /** Opens the connections that fill the server to its limit, each proven admitted by a round trip. */
+    private List<Socket> fill() throws IOException {
+        List<Socket> held = new ArrayList<>();
+        for (int i = 0; i < flood.fill; i++) {
+            Socket socket = new Socket();
+            socket.connect(flood.address(), (int) flood.timeout.toMillis());
+            socket.setSoTimeout((int) flood.timeout.toMillis());
+            held.add(socket);
+            if (!roundTrip(socket)) {
+                for (Socket s : held) {
+                    s.close();
+                }
+                throw new IOException("fill connection " + (i + 1) + " of " + flood.fill + " was not served: is --fill above the server's limit?");
+            }
+        }
+        return held;
+    }
+
+    private boolean stillServed(List<Socket> held) {
+        for (Socket socket : held) {
+            try {
+                if (!roundTrip(socket)) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean roundTrip(Socket socket) throws IOException {
+        socket.getOutputStream().write(flood.probeBytes());
+        byte[] want = flood.replyBytes();
+        byte[] got = socket.getInputStream().readNBytes(want.length);
+        return Arrays.equals(got, want);
+    }
+}
