@@ -37,10 +37,16 @@ public final class RunningServer implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static volatile boolean exiting;
 
     static {
-        // Ctrl-C on `mvn test` must not leave servers behind: kill whatever is still running.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(RunningServer::killTree), "grader-cleanup"));
+        // Ctrl-C on `mvn test`, or a check abandoned by its timeout, must not leave servers behind:
+        // when the JVM exits, kill whatever is still running. A server that another thread starts
+        // while this runs sees `exiting` and kills itself (see start).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            exiting = true;
+            LIVE.forEach(RunningServer::killTree);
+        }, "grader-cleanup"));
     }
 
     private final Process process;
@@ -76,6 +82,10 @@ public final class RunningServer implements AutoCloseable {
                 .start();
         RunningServer server = new RunningServer(process, command);
         server.port = port;
+        if (exiting) {
+            server.close();
+            throw new IOException("the grader is exiting; not starting another server");
+        }
         return server;
     }
 

@@ -122,8 +122,13 @@ class LessonTest {
                 return Files.isDirectory(ROOT.resolve(words.get(words.size() - 1))) ? null : "no such folder";
             }
             case "bash" -> {
-                return command.contains("ulimit -n") && command.contains("java -jar lesson-starter/target/echo-server-starter.jar")
-                        ? null : "unexpected bash command";
+                // bash -c 'ulimit -n N && exec java -jar JAR ARGS': check the java part like any other.
+                Matcher inner = Pattern.compile("bash -c ulimit -n \\d+ && exec (java .*)").matcher(command);
+                return inner.matches() ? check(inner.group(1)) : "unexpected bash command";
+            }
+            case "grader/compare-with-solution.sh", "grader/bench/run.sh" -> {
+                Path script = ROOT.resolve(words.get(0));
+                return Files.isExecutable(script) ? null : words.get(0) + " is missing or not executable";
             }
             default -> {
                 return "a command this test does not know: teach LessonTest to check it";
@@ -133,8 +138,9 @@ class LessonTest {
 
     private static String checkMaven(List<String> words) throws IOException {
         String pom = Files.readString(ROOT.resolve("pom.xml"));
-        Set<String> properties = Set.of("grader.target", "grader.command", "groups", "skipTests", "grader.classroom");
-        Set<String> groups = Set.of("task:1", "task:2", "task:3", "task:4", "task:5", "stretch", "echo", "architecture");
+        Set<String> properties = Set.of("grader.target", "grader.command", "groups", "skipTests", "grader.classroom",
+                "grader.parallel", "grader.updateGolden");
+        Set<String> groups = Set.of("task:1", "task:2", "task:3", "task:4", "task:5", "stretch", "echo", "architecture", "selftest");
         for (int i = 1; i < words.size(); i++) {
             String w = words.get(i);
             if (w.equals("-pl") && !pom.contains("<module>" + words.get(i + 1) + "</module>")) {
@@ -161,9 +167,12 @@ class LessonTest {
             return "expected java -jar";
         }
         String jar = words.get(2);
-        Matcher m = Pattern.compile("(lesson-\\w+)/target/([\\w-]+)\\.jar").matcher(jar);
+        Matcher m = Pattern.compile("(lesson-\\w+|grader)/target/([\\w-]+)\\.jar").matcher(jar);
         if (!m.matches() || !Files.readString(ROOT.resolve(m.group(1)).resolve("pom.xml")).contains("<finalName>" + m.group(2) + "</finalName>")) {
             return "no module builds " + jar;
+        }
+        if (m.group(1).equals("grader")) {
+            return checkFloodOptions(words.subList(3, words.size()));
         }
         // Run the arguments through the finished server: they must start it, or be one of the lesson's bad examples.
         List<String> args = new ArrayList<>(words.subList(3, words.size()));
@@ -174,6 +183,17 @@ class LessonTest {
         try (ServerProcess ignored = ServerProcess.start(args.toArray(String[]::new))) {
             return null;
         }
+    }
+
+    /** flood is the grader's tool: every option the docs give must be one it declares. */
+    private static String checkFloodOptions(List<String> args) throws IOException {
+        String source = Files.readString(ROOT.resolve("grader/src/main/java/dev/echokit/grader/flood/Flood.java"));
+        for (String arg : args) {
+            if (arg.startsWith("--") && !source.contains("names = \"" + arg + "\"")) {
+                return "flood has no option " + arg;
+            }
+        }
+        return null;
     }
 
     /** Commands in ```bash blocks: one per line, comments and prompts stripped. */

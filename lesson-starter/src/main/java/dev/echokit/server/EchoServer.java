@@ -14,6 +14,13 @@ import java.util.Iterator;
 /** The event loop: one thread and one selector that accept clients and echo what they send. */
 final class EchoServer {
 
+    /**
+     * How many connections the kernel may hold, handshake done, until the loop accepts them. Java's
+     * default is 50: a burst of clients larger than that has its handshakes dropped and retried a
+     * second later. (The kernel caps it at net.core.somaxconn.)
+     */
+    private static final int BACKLOG = 1024;
+
     /** How long accepting pauses when the process has no file descriptor left for a new socket. */
     private static final long ACCEPT_PAUSE_MILLIS = 100;
 
@@ -46,7 +53,7 @@ final class EchoServer {
             // Make that happen now: after the process runs out of descriptors it could not.
             SocketChannel.open().close();
             try {
-                listener.bind(address);
+                listener.bind(address, BACKLOG);
             } catch (BindException e) {
                 Log.info("cannot listen on %s: %s", hostAndPort(address), e.getMessage());
                 return 1;
@@ -57,30 +64,40 @@ final class EchoServer {
             // TODO(task 1): End this line with " (max clients: N)" so the log says which limit is in force.
             Log.info("listening on %s", hostAndPort((InetSocketAddress) listener.getLocalAddress()));
 
-            while (!stopRequested) {
-                resumeAcceptingIfDue(acceptKey);
-                selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);
-                Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
-                while (selected.hasNext()) {
-                    SelectionKey key = selected.next();
-                    selected.remove();
-                    if (key == acceptKey) {
-                        acceptAll(listener, acceptKey);
-                    } else {
-                        ((Connection) key.attachment()).handle(key, readBuffer);
-                    }
-                }
-            }
+            serve(listener, acceptKey);
             Log.info("shutting down");
-            for (SelectionKey key : selector.keys()) {
-                if (key.attachment() instanceof Connection) {
-                    ((Connection) key.attachment()).close();
-                }
-            }
+            closeAllConnections();
             return 0;
         } catch (IOException e) {
             Log.info("server failed: %s", e.getMessage());
             return 1;
+        }
+    }
+
+    // The loop: wait for channels to be ready, then let the listener accept or the connection
+    // attached to the key do its work. Each turn handles everything that is ready.
+    private void serve(ServerSocketChannel listener, SelectionKey acceptKey) throws IOException {
+        while (!stopRequested) {
+            resumeAcceptingIfDue(acceptKey);
+            selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);
+            Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
+            while (selected.hasNext()) {
+                SelectionKey key = selected.next();
+                selected.remove();
+                if (key == acceptKey) {
+                    acceptAll(listener, acceptKey);
+                } else {
+                    ((Connection) key.attachment()).handle(key, readBuffer);
+                }
+            }
+        }
+    }
+
+    private void closeAllConnections() {
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Connection) {
+                ((Connection) key.attachment()).close();
+            }
         }
     }
 

@@ -121,6 +121,12 @@ class GraderSelfTest {
 
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
                 .as("processes left behind by the self-test").isLessThanOrEqualTo(before);
+        // An orphan is no longer our descendant: look for any process running catalogue code at all.
+        String catalogue = WORK.resolve("catalogue").toString();
+        assertThat(ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(catalogue)).orElse(false))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList())
+                .as("processes still running catalogue servers").isEmpty();
         Files.writeString(WORK.resolve("catalogue/classroom/README.txt"),
                 "Sample classroom table: the grader's catalogue of broken servers, graded as a class.\n");
     }
