@@ -13,10 +13,10 @@ storm="${STORM:-5s}"
 idle_many="${IDLE_MANY:-10000}"
 cd "$kit"
 
-# 10,000 idle clients need 10,000 descriptors on each side, plus a margin.
+# 10,000 idle clients need 10,000 descriptors in the server and as many in flood (the limit is per process).
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-if [ "$(ulimit -n)" -lt $((idle_many * 2 + 1000)) ]; then
-  echo "bench: ulimit -n is $(ulimit -n); $((idle_many * 2 + 1000)) descriptors are needed (run as root, or set IDLE_MANY lower)" >&2
+if [ "$(ulimit -n)" -lt $((idle_many + 1000)) ]; then
+  echo "bench: ulimit -n is $(ulimit -n); $((idle_many + 1000)) descriptors are needed (raise the hard limit, or set IDLE_MANY lower)" >&2
   exit 1
 fi
 
@@ -80,16 +80,20 @@ field() { # json name
   sed -E "s/.*\"$2\": ?([^,}]*).*/\1/" <<<"$1"
 }
 
-probe_for() {
-  if [ "$1" = redis ]; then echo "--probe PING\\r\\n --reply +PONG\\r\\n --expect -ERR max number of clients reached\\r\\n"; fi
+# Redis speaks its own protocol: an admitted client sends PING and reads +PONG; a refused one reads an error line.
+protocol_for() { # kind -> sets the array $protocol
+  protocol=()
+  if [ "$1" = redis ]; then
+    protocol=(--probe 'PING\r\n' --reply '+PONG\r\n' --expect '-ERR max number of clients reached\r\n')
+  fi
 }
 
 declare -A R
 for kind in solution redis; do
   echo "bench: $kind — refusal storm ($storm, 2 loops) at a limit of 1" >&2
   start_server "$kind" 1
-  # shellcheck disable=SC2046
-  json="$("${flood[@]}" --port "$port" --storm "$storm" --fill 1 --parallel 2 --json $(probe_for "$kind"))"
+  protocol_for "$kind"
+  json="$("${flood[@]}" --port "$port" --storm "$storm" --fill 1 --parallel 2 --json "${protocol[@]}")"
   R[$kind.rate]="$(field "$json" refusalsPerSecond)"
   R[$kind.p50]="$(field "$json" p50Ms)"
   R[$kind.p99]="$(field "$json" p99Ms)"
@@ -101,10 +105,9 @@ done
 for kind in solution starter redis; do
   echo "bench: $kind — resident memory with 10 and $idle_many idle clients" >&2
   start_server "$kind" $((idle_many + 10))
-  # shellcheck disable=SC2046
-  few="$("${flood[@]}" --port "$port" --clients 10 --hold 1s --pid "$pid" --json $(probe_for "$kind"))"
-  # shellcheck disable=SC2046
-  many="$("${flood[@]}" --port "$port" --clients "$idle_many" --wave 500 --hold 2s --timeout 5s --pid "$pid" --json $(probe_for "$kind"))"
+  protocol_for "$kind"
+  few="$("${flood[@]}" --port "$port" --clients 10 --hold 1s --pid "$pid" --json "${protocol[@]}")"
+  many="$("${flood[@]}" --port "$port" --clients "$idle_many" --wave 500 --hold 2s --timeout 5s --pid "$pid" --json "${protocol[@]}")"
   R[$kind.rss10]="$(field "$few" rssKibPeak)"
   R[$kind.rssmany]="$(field "$many" rssKibPeak)"
   R[$kind.admitted]="$(field "$many" admitted)"
@@ -112,8 +115,7 @@ for kind in solution starter redis; do
 
   echo "bench: $kind — echo round trips, 100 clients for 3 s" >&2
   start_server "$kind" 1000
-  # shellcheck disable=SC2046
-  echo_json="$("${flood[@]}" --port "$port" --echo 100 --duration 3s --json $(probe_for "$kind"))"
+  echo_json="$("${flood[@]}" --port "$port" --echo 100 --duration 3s --json "${protocol[@]}")"
   R[$kind.rtt]="$(field "$echo_json" roundTripsPerSecond)"
   R[$kind.rttfail]="$(field "$echo_json" failed)"
   stop_server "$pid"
