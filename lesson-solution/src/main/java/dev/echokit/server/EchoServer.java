@@ -48,6 +48,14 @@ final class EchoServer {
 
     /** Serves until {@link #stop()} is called; returns the process exit code (0 stopped, 1 could not listen). */
     int run() {
+        try {
+            return listenAndServe();
+        } finally {
+            Log.flush();
+        }
+    }
+
+    private int listenAndServe() {
         try (Selector selector = Selector.open();
              ServerSocketChannel listener = ServerSocketChannel.open()) {
             // The JDK opens a descriptor of its own the first time any socket is closed.
@@ -56,21 +64,21 @@ final class EchoServer {
             try {
                 listener.bind(address, BACKLOG);
             } catch (BindException e) {
-                Log.info("cannot listen on %s: %s", hostAndPort(address), e.getMessage());
+                Log.info("cannot listen on " + hostAndPort(address) + ": " + e.getMessage());
                 return 1;
             }
             listener.configureBlocking(false);
             SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
             this.selector = selector;
-            Log.info("listening on %s (max clients: %d)",
-                    hostAndPort((InetSocketAddress) listener.getLocalAddress()), maxClients);
+            Log.info("listening on " + hostAndPort((InetSocketAddress) listener.getLocalAddress())
+                    + " (max clients: " + maxClients + ")");
 
             serve(listener, acceptKey);
             Log.info("shutting down");
             closeAllConnections();
             return 0;
         } catch (IOException e) {
-            Log.info("server failed: %s", e.getMessage());
+            Log.info("server failed: " + e.getMessage());
             return 1;
         }
     }
@@ -80,6 +88,7 @@ final class EchoServer {
     private void serve(ServerSocketChannel listener, SelectionKey acceptKey) throws IOException {
         while (!stopRequested) {
             resumeAcceptingIfDue(acceptKey);
+            Log.flush(); // everything that happened is in the log before the loop sleeps
             selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);
             Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
             while (selected.hasNext()) {
@@ -145,12 +154,12 @@ final class EchoServer {
             Connection connection = new Connection(channel, peer, this::connectionClosed);
             channel.register(selector, SelectionKey.OP_READ, connection);
         } catch (IOException e) {
-            Log.info("could not set up connection from %s: %s", peer, e.getMessage());
+            Log.info("could not set up connection from " + peer + ": " + e.getMessage());
             closeQuietly(channel);
             return;
         }
         clients++;
-        Log.info("accepted connection from %s (%d/%d)", peer, clients, maxClients);
+        Log.info("accepted connection from " + peer + " (" + clients + "/" + maxClients + ")");
     }
 
     /** What a client past the limit reads before the server closes its connection. */
@@ -161,7 +170,7 @@ final class EchoServer {
     // close() from answering with a reset, which could make the client lose the line.
     // The channel is never registered or counted: it costs nothing once this returns.
     private void refuse(SocketChannel channel) {
-        Log.info("rejected connection: at capacity (%d/%d)", clients, maxClients);
+        Log.info("rejected connection: at capacity (" + clients + "/" + maxClients + ")");
         try {
             channel.configureBlocking(false);
             channel.write(ByteBuffer.wrap(AT_CAPACITY)); // 19 bytes always fit a new socket's send buffer
@@ -186,13 +195,13 @@ final class EchoServer {
 
     private void connectionClosed(Connection connection) {
         clients--;
-        Log.info("closed connection from %s (%d/%d)", connection.peer(), clients, maxClients);
+        Log.info("closed connection from " + connection.peer() + " (" + clients + "/" + maxClients + ")");
     }
 
     private void pauseAccepting(SelectionKey acceptKey, IOException cause) {
         if (!outOfDescriptors) {
             outOfDescriptors = true; // log once per episode, not once per retry
-            Log.info("cannot accept: %s; retrying every %d ms", cause.getMessage(), ACCEPT_PAUSE_MILLIS);
+            Log.info("cannot accept: " + cause.getMessage() + "; retrying every " + ACCEPT_PAUSE_MILLIS + " ms");
         }
         acceptKey.interestOps(0);
         acceptPaused = true;

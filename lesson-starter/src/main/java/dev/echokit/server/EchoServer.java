@@ -47,6 +47,14 @@ final class EchoServer {
 
     /** Serves until {@link #stop()} is called; returns the process exit code (0 stopped, 1 could not listen). */
     int run() {
+        try {
+            return listenAndServe();
+        } finally {
+            Log.flush();
+        }
+    }
+
+    private int listenAndServe() {
         try (Selector selector = Selector.open();
              ServerSocketChannel listener = ServerSocketChannel.open()) {
             // The JDK opens a descriptor of its own the first time any socket is closed.
@@ -55,21 +63,21 @@ final class EchoServer {
             try {
                 listener.bind(address, BACKLOG);
             } catch (BindException e) {
-                Log.info("cannot listen on %s: %s", hostAndPort(address), e.getMessage());
+                Log.info("cannot listen on " + hostAndPort(address) + ": " + e.getMessage());
                 return 1;
             }
             listener.configureBlocking(false);
             SelectionKey acceptKey = listener.register(selector, SelectionKey.OP_ACCEPT);
             this.selector = selector;
             // TODO(task 1): End this line with " (max clients: N)" so the log says which limit is in force.
-            Log.info("listening on %s", hostAndPort((InetSocketAddress) listener.getLocalAddress()));
+            Log.info("listening on " + hostAndPort((InetSocketAddress) listener.getLocalAddress()));
 
             serve(listener, acceptKey);
             Log.info("shutting down");
             closeAllConnections();
             return 0;
         } catch (IOException e) {
-            Log.info("server failed: %s", e.getMessage());
+            Log.info("server failed: " + e.getMessage());
             return 1;
         }
     }
@@ -79,6 +87,7 @@ final class EchoServer {
     private void serve(ServerSocketChannel listener, SelectionKey acceptKey) throws IOException {
         while (!stopRequested) {
             resumeAcceptingIfDue(acceptKey);
+            Log.flush(); // everything that happened is in the log before the loop sleeps
             selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);
             Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
             while (selected.hasNext()) {
@@ -141,12 +150,12 @@ final class EchoServer {
             Connection connection = new Connection(channel, peer, this::connectionClosed);
             channel.register(selector, SelectionKey.OP_READ, connection);
         } catch (IOException e) {
-            Log.info("could not set up connection from %s: %s", peer, e.getMessage());
+            Log.info("could not set up connection from " + peer + ": " + e.getMessage());
             closeQuietly(channel);
             return;
         }
         // TODO(task 2): Count the new client, and end this line with " (N/MAX)".
-        Log.info("accepted connection from %s", peer);
+        Log.info("accepted connection from " + peer);
     }
 
     // TODO(task 3): Write refuse(channel): send the line "server at capacity", then close the
@@ -155,13 +164,13 @@ final class EchoServer {
 
     private void connectionClosed(Connection connection) {
         // TODO(task 5): A client left, however it left: give its slot back, and end this line with " (N/MAX)".
-        Log.info("closed connection from %s", connection.peer());
+        Log.info("closed connection from " + connection.peer());
     }
 
     private void pauseAccepting(SelectionKey acceptKey, IOException cause) {
         if (!outOfDescriptors) {
             outOfDescriptors = true; // log once per episode, not once per retry
-            Log.info("cannot accept: %s; retrying every %d ms", cause.getMessage(), ACCEPT_PAUSE_MILLIS);
+            Log.info("cannot accept: " + cause.getMessage() + "; retrying every " + ACCEPT_PAUSE_MILLIS + " ms");
         }
         acceptKey.interestOps(0);
         acceptPaused = true;

@@ -71,14 +71,18 @@ class StretchChecks {
             String did = "started the server under `ulimit -n 128` with --max-clients 1000, then connected 150 clients";
             try {
                 for (int i = 0; i < 150; i++) {
-                    clients.add(Probe.connect(server.port()));
+                    Probe client = Probe.connect(server.port());
+                    // A client that talks first: on Linux this is what keeps a connection whose accept
+                    // failed in the accept queue, so a server that retries at once really spins.
+                    client.send("hi\n");
+                    clients.add(client);
                 }
                 // Let the server work through the connections: the first ones must be served.
-                Probe.Received first = clients.get(0).echo("first", Scenario.ECHO_WAIT);
+                Probe.Received first = clients.get(0).read(3, Scenario.ECHO_WAIT);
                 long ticks = server.cpuTicks();
                 Thread.sleep(1000); // a measurement window, not a synchronisation
                 long used = server.cpuTicks() - ticks;
-                if (!server.isAlive() || !first.text().equals("first\n")) {
+                if (!server.isAlive() || !first.text().equals("hi\n")) {
                     throw grading.feedback(0, server).did(did)
                             .expected("the server to stay up and keep serving the clients it has")
                             .got(server.isAlive() ? "the first client " + first.describe() : "the server died")
@@ -96,8 +100,8 @@ class StretchChecks {
                     clients.remove(0).close();
                 }
                 Probe last = clients.get(clients.size() - 1);
-                Probe.Received back = last.echo("I waited", Duration.ofSeconds(5));
-                if (!back.text().equals("I waited\n") && !back.text().equals(Scenario.AT_CAPACITY)) {
+                Probe.Received back = last.read(3, Duration.ofSeconds(5));
+                if (!back.text().equals("hi\n") && !back.text().startsWith("server at capacity")) {
                     throw grading.feedback(0, server).did(did + ", then closed 80 of them")
                             .expected("the clients that waited to be accepted (or refused) once descriptors were free")
                             .got("the last client " + back.describe())

@@ -61,10 +61,10 @@ final class Catalogue {
             broken("never-frees", "never gives a slot back", SERVER,
                     "        clients--;\n", "", "Task5Checks"),
             broken("no-reject-log", "does not log refusals", SERVER,
-                    "        Log.info(\"rejected connection: at capacity (%d/%d)\", clients, maxClients);\n", "",
+                    "        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n", "",
                     "Task4Checks"),
             broken("wrong-log-numbers", "logs the wrong numbers in the refusal line", SERVER,
-                    "\"rejected connection: at capacity (%d/%d)\", clients, maxClients", "\"rejected connection: at capacity (%d/%d)\", clients - 1, maxClients",
+                    "\"rejected connection: at capacity (\" + clients + \"/\"", "\"rejected connection: at capacity (\" + (clients - 1) + \"/\"",
                     "Task4Checks"),
             broken("wrong-default", "defaults to 10 clients instead of 100", COMMAND,
                     "@Option(names = \"--max-clients\", defaultValue = \"100\"", "@Option(names = \"--max-clients\", defaultValue = \"10\"",
@@ -105,11 +105,11 @@ final class Catalogue {
                     "EchoChecks"),
             broken("floods-output", "logs on every turn of the loop", SERVER,
                     "                selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);",
-                    "                selector.select(1);\n                Log.info(\"loop turn\");", "EchoChecks"),
+                    "                selector.select(1);\n                Log.info(\"loop turn\");\n                Log.flush();", "EchoChecks"),
             broken("does-not-compile", "does not compile", SERVER,
                     "    private int clients;\n", "    private int clients = \"none\";\n", "EchoChecks"),
             broken("silent-listening-line", "does not say the limit in the listening line", SERVER,
-                    "Log.info(\"listening on %s (max clients: %d)\",", "Log.info(\"listening on %s\" + \"\",", "Task1Checks"));
+                    "\n                    + \" (max clients: \" + maxClients + \")\");", ");", "Task1Checks"));
 
     private Catalogue() {
     }
