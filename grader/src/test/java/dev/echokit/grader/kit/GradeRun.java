@@ -51,6 +51,15 @@ public final class GradeRun {
      * ("EchoChecks" for a class, "StretchChecks#method" for one check); stretch runs when asked.
      */
     public static Result grade(String target, Path workDir, List<String> selection, boolean stretch) {
+        return grade(Map.of("grader.target", target), workDir, selection, stretch);
+    }
+
+    /** Grades a server started by a shell command, as {@code -Dgrader.command} does. */
+    public static Result gradeCommand(String command, Path workDir, List<String> selection) {
+        return grade(Map.of("grader.command", command, "grader.target", ""), workDir, selection, false);
+    }
+
+    private static Result grade(Map<String, String> what, Path workDir, List<String> selection, boolean stretch) {
         List<DiscoverySelector> selectors = new ArrayList<>();
         for (String s : selection) {
             String className = "dev.echokit.grader.checks." + s.split("#")[0];
@@ -62,8 +71,8 @@ public final class GradeRun {
         GradeReport report = new GradeReport(workDir, new PrintStream(OutputStream.nullOutputStream()), false);
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors)
+                .configurationParameters(what)
                 .configurationParameters(Map.of(
-                        "grader.target", target,
                         "grader.workDir", workDir.toString(),
                         "grader.quiet", "true",
                         "grader.classroom", "",

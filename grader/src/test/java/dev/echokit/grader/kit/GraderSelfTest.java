@@ -131,6 +131,34 @@ class GraderSelfTest {
                 "Sample classroom table: the grader's catalogue of broken servers, graded as a class.\n");
     }
 
+    @Test
+    @DisplayName("a server started by a command is graded too: ready by its log line, or by its listening socket when it prints nothing")
+    void commandTargetsAreGraded() throws Exception {
+        // The solution, compiled, started as any other program would be: through a shell command.
+        GradeRun.Result compiled = GradeRun.grade(KIT.resolve("lesson-solution").toString(), WORK.resolve("selftest/compile"),
+                List.of("ArchitectureChecks"), false);
+        assertThat(compiled.failures()).isEmpty();
+        Path classes = WORK.resolve("selftest/compile/graded");
+        String classpath = java.nio.file.Files.walk(classes, 3)
+                .filter(p -> p.endsWith("classes")).findFirst().orElseThrow()
+                + java.io.File.pathSeparator + picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = java + " -cp " + classpath + " dev.echokit.server.EchoCommand";
+
+        GradeRun.Result talking = GradeRun.gradeCommand(command, WORK.resolve("selftest/command"), Classroom.DEFAULT_CHECKS);
+        assertThat(talking.failures()).as("the solution started by a command").isEmpty();
+        assertThat(talking.score()).isEqualTo(50);
+        assertThat(talking.checks()).filteredOn(c -> c.group().equals("architecture"))
+                .isNotEmpty().allMatch(c -> c.status().equals("n/a"));
+
+        // The same server with its log thrown away: the grader must find it listening without a
+        // probe connection, and only the log check may fail.
+        GradeRun.Result silent = GradeRun.gradeCommand(command + " 2>/dev/null", WORK.resolve("selftest/silent"),
+                List.of("EchoChecks", "Task2Checks", "Task4Checks"));
+        assertThat(silent.failures()).extracting(GradeReport.Check::group).containsOnly("task:4");
+        assertThat(silent.checks()).filteredOn(c -> c.group().equals("echo")).allMatch(c -> c.status().equals("passed"));
+    }
+
     private static String taskOf(String checkClass) {
         return switch (checkClass) {
             case "Task1Checks" -> "task:1";
