@@ -50,16 +50,14 @@ public final class RunningServer implements AutoCloseable {
     }
 
     private final Process process;
-    private final List<String> command;
     private final long startNanos = System.nanoTime();
     private final List<String> lines = new ArrayList<>();
     private final Thread reader;
     private long droppedLines;
     private int port;
 
-    private RunningServer(Process process, List<String> command) {
+    private RunningServer(Process process) {
         this.process = process;
-        this.command = command;
         LIVE.add(process);
         this.reader = new Thread(this::readLog, "grader-server-log");
         reader.setDaemon(true);
@@ -80,7 +78,7 @@ public final class RunningServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
-        RunningServer server = new RunningServer(process, command);
+        RunningServer server = new RunningServer(process);
         server.port = port;
         if (exiting) {
             server.close();
@@ -90,10 +88,6 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /** Starts the server and waits until it listens; the result says how that went, in words. */
-    public static Started startAndAwait(Target target, List<String> args) throws IOException, InterruptedException {
-        return startAndAwait(target, args, null);
-    }
-
     public static Started startAndAwait(Target target, List<String> args, Integer fileLimit)
             throws IOException, InterruptedException {
         RunningServer server = start(target, args, fileLimit);
@@ -171,16 +165,8 @@ public final class RunningServer implements AutoCloseable {
         return find(LISTENING.asPredicate()).isPresent() || (port != 0 && isListening(port));
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     public boolean isAlive() {
         return process.isAlive();
-    }
-
-    public List<String> command() {
-        return command;
     }
 
     /** Waits for the process to exit; empty if it is still running after the timeout. */
@@ -325,12 +311,4 @@ public final class RunningServer implements AutoCloseable {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    public long residentKib() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(serverPid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D+", ""));
-            }
-        }
-        return -1;
-    }
 }

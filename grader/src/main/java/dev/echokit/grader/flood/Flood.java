@@ -3,17 +3,12 @@ package dev.echokit.grader.flood;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -219,29 +214,6 @@ public final class Flood implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.3f", sortedNanos[Math.max(0, index)] / 1e6);
     }
 
-    /** Opens connections without blocking, for the hold and fill phases. */
-    static List<SocketChannel> openAll(InetSocketAddress address, int count, Selector selector) throws IOException {
-        List<SocketChannel> channels = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            SocketChannel channel = SocketChannel.open();
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.connect(address);
-            channels.add(channel);
-        }
-        return channels;
-    }
-
-    static void closeAll(List<SocketChannel> channels) {
-        for (SocketChannel channel : channels) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closing is best effort
-            }
-        }
-    }
-
     /** Drives the selector until every key is done or the deadline passes. */
     static void drive(Selector selector, long deadlineNanos, KeyHandler handler) throws IOException {
         while (!selector.keys().isEmpty() && System.nanoTime() < deadlineNanos) {
@@ -258,9 +230,5 @@ public final class Flood implements Callable<Integer> {
 
     interface KeyHandler {
         void handle(SelectionKey key);
-    }
-
-    static ByteBuffer buffer(int size) {
-        return ByteBuffer.allocate(size);
     }
 }

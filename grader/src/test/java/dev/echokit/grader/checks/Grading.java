@@ -77,11 +77,6 @@ public final class Grading {
         return kitMode;
     }
 
-    /** Starts the server with these arguments; the caller closes it. */
-    public RunningServer.Started start(String... args) throws IOException, InterruptedException {
-        return RunningServer.startAndAwait(target, List.of(args));
-    }
-
     /**
      * Starts the server and fails the check, in words, if it does not listen. When the check needs
      * {@code --max-clients} and the server does not know the option, says that task 1 comes first.

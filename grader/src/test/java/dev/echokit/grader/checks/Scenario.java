@@ -25,7 +25,6 @@ final class Scenario implements AutoCloseable {
     final int task;
     final int max;
     final List<Probe> admitted = new ArrayList<>();
-    private int refusals;
 
     private Scenario(Grading grading, RunningServer server, int task, int max) {
         this.grading = grading;
@@ -72,7 +71,6 @@ final class Scenario implements AutoCloseable {
     void expectRefused(String why) throws IOException {
         try (Probe client = Probe.connect(server.port())) {
             Probe.Received got = client.readToEnd(PROMPT);
-            refusals++;
             if (!got.text().equals(AT_CAPACITY) || got.ending() != Probe.Ending.END_OF_STREAM) {
                 throw grading.feedback(task == 2 ? 3 : task, server)
                         .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
@@ -127,10 +125,6 @@ final class Scenario implements AutoCloseable {
     }
 
     private long departures;
-
-    int refusals() {
-        return refusals;
-    }
 
     static String hintFor(Probe.Received got) {
         return switch (got.ending()) {
