@@ -116,6 +116,9 @@ public final class Flood implements Callable<Integer> {
         if (port < 1 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value '" + port + "' for option '--port': must be between 1 and 65535.");
         }
+        expectedBytes = unescape(expect).getBytes(StandardCharsets.UTF_8);
+        probeBytes = unescape(probe).getBytes(StandardCharsets.UTF_8);
+        replyBytes = unescape(reply == null ? probe : reply).getBytes(StandardCharsets.UTF_8);
         Report report;
         if (clients != null) {
             bounded("--clients", clients, 1, 100_000);
@@ -144,16 +147,21 @@ public final class Flood implements Callable<Integer> {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
+    // The options as bytes, worked out once in call() rather than on every read.
+    private byte[] expectedBytes;
+    private byte[] probeBytes;
+    private byte[] replyBytes;
+
     byte[] expected() {
-        return unescape(expect).getBytes(StandardCharsets.UTF_8);
+        return expectedBytes;
     }
 
     byte[] probeBytes() {
-        return unescape(probe).getBytes(StandardCharsets.UTF_8);
+        return probeBytes;
     }
 
     byte[] replyBytes() {
-        return unescape(reply == null ? probe : reply).getBytes(StandardCharsets.UTF_8);
+        return replyBytes;
     }
 
     static String unescape(String text) {
@@ -174,12 +182,9 @@ public final class Flood implements Callable<Integer> {
         }
     }
 
-    /** Classifies what one connection received, once the exchange is over. */
-    Outcome classify(byte[] got, boolean ended, boolean reset, boolean admitted) {
-        if (admitted) {
-            return Outcome.ADMITTED;
-        }
-        if (java.util.Arrays.equals(got, expected()) && ended) {
+    /** Classifies what a connection that was not admitted received, once the exchange is over. */
+    Outcome classify(byte[] got, boolean ended, boolean reset) {
+        if (java.util.Arrays.equals(got, expectedBytes) && ended) {
             return Outcome.REFUSED;
         }
         if (reset) {

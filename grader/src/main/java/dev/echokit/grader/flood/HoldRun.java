@@ -22,6 +22,8 @@ final class HoldRun {
     private ProcessStats peak = new ProcessStats(-1, -1);
     private ProcessStats afterRelease;
     private String clientProblem = "";
+    // One read buffer for every exchange: the selector serves them one at a time.
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(512);
 
     HoldRun(Flood flood) {
         this.flood = flood;
@@ -51,23 +53,23 @@ final class HoldRun {
                     }
                 }
                 if (key.isValid() && key.isReadable()) {
-                    ByteBuffer in = ByteBuffer.allocate(512);
-                    int n = channel.read(in);
+                    readBuffer.clear();
+                    int n = channel.read(readBuffer);
                     if (n > 0) {
-                        received.write(in.array(), 0, n);
+                        received.write(readBuffer.array(), 0, n);
                     }
                     byte[] got = received.toByteArray();
                     if (Arrays.equals(got, flood.replyBytes())) {
                         finish(key, Outcome.ADMITTED);
                     } else if (n < 0) {
-                        finish(key, flood.classify(got, true, false, false));
+                        finish(key, flood.classify(got, true, false));
                     } else if (got.length > 4096) {
                         finish(key, Outcome.OTHER_REPLY);
                     }
                 }
             } catch (IOException e) {
                 boolean connected = channel.isConnected();
-                finish(key, connected ? flood.classify(received.toByteArray(), false, true, false) : Outcome.CONNECT_FAILED);
+                finish(key, connected ? flood.classify(received.toByteArray(), false, true) : Outcome.CONNECT_FAILED);
             }
         }
 

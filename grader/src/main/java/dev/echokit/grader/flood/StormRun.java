@@ -26,7 +26,7 @@ final class StormRun {
     }
 
     private final class Loop implements Runnable {
-        final long[] latencies = new long[MAX_SAMPLES];
+        long[] latencies = new long[4096]; // grows as needed, up to MAX_SAMPLES
         int samples;
         final Map<Outcome, Integer> counts = Flood.emptyCounts();
         final long deadline;
@@ -44,6 +44,9 @@ final class StormRun {
                 long took = System.nanoTime() - start;
                 counts.merge(outcome, 1, Integer::sum);
                 if (outcome == Outcome.REFUSED) {
+                    if (samples == latencies.length) {
+                        latencies = Arrays.copyOf(latencies, Math.min(MAX_SAMPLES, latencies.length * 2));
+                    }
                     latencies[samples++] = took;
                 }
                 done.incrementAndGet();
@@ -74,7 +77,7 @@ final class StormRun {
                 } catch (SocketException e) {
                     return Arrays.equals(got.toByteArray(), expected) ? Outcome.OTHER_REPLY : Outcome.RESET;
                 }
-                return flood.classify(got.toByteArray(), true, false, false);
+                return flood.classify(got.toByteArray(), true, false);
             } catch (IOException e) {
                 return Outcome.RESET;
             }
