@@ -25,6 +25,7 @@ final class Scenario implements AutoCloseable {
     final int task;
     final int max;
     final List<Probe> admitted = new ArrayList<>();
+    private long departures; // clients that left, to wait for as many "closed connection" lines
 
     private Scenario(Grading grading, RunningServer server, int task, int max) {
         this.grading = grading;
@@ -72,7 +73,7 @@ final class Scenario implements AutoCloseable {
         try (Probe client = Probe.connect(server.port())) {
             Probe.Received got = client.readToEnd(PROMPT);
             if (!got.text().equals(AT_CAPACITY) || got.ending() != Probe.Ending.END_OF_STREAM) {
-                throw grading.feedback(task == 2 ? 3 : task, server)
+                throw grading.feedback(task, server)
                         .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
                         .expected("exactly " + Probe.quote(AT_CAPACITY) + " followed by end of stream")
                         .got(got.describe())
@@ -123,8 +124,6 @@ final class Scenario implements AutoCloseable {
                 .hint("when a client leaves — clean close, end of stream, reset or I/O error — its slot must be given back, exactly once")
                 .error();
     }
-
-    private long departures;
 
     static String hintFor(Probe.Received got) {
         return switch (got.ending()) {
