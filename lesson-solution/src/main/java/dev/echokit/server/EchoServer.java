@@ -184,10 +184,8 @@ final class EchoServer {
     }
 
     private void drainBriefly(SocketChannel channel) throws IOException {
-        ByteBuffer scratch = readBuffer.clear();
         for (int reads = 0; reads < 4; reads++) {
-            scratch.clear();
-            if (channel.read(scratch) <= 0) {
+            if (channel.read(readBuffer.clear()) <= 0) {
                 return;
             }
         }
