@@ -1,28 +1,34 @@
 package dev.echokit.grader;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
- * Builds the message of a failed check: what the grader did, what it expected, what the server
- * did, the end of the server's log, and where to look in the code and in the lesson.
+ * What a failed check tells the learner: what the grader did, what it expected, what the server
+ * did, a hint, the end of the server's log, and where to look in the code and the lesson.
+ * Built fluently by a check; {@link #error()} freezes it into the failure that ends the check.
  */
 public final class Feedback {
 
-    private final int task;   // 0 when the check belongs to no lesson task
+    /** How many lines of the server's log a failure shows. */
+    static final int LOG_LINES = 6;
+
+    private final Part part;
     private String did = "";
     private String expected = "";
     private String got = "";
     private String hint = "";
     private RunningServer server;
     private Target target;
+    private List<String> log = List.of();
+    private List<String> whereToLook = List.of();
 
-    private Feedback(int task) {
-        this.task = task;
+    private Feedback(Part part) {
+        this.part = part;
     }
 
-    public static Feedback forTask(int task) {
-        return new Feedback(task);
+    public static Feedback forPart(Part part) {
+        return new Feedback(part);
     }
 
     public Feedback did(String what) {
@@ -55,37 +61,84 @@ public final class Feedback {
         return this;
     }
 
-    public AssertionError error() {
-        return new AssertionError(message());
+    /** The failure that ends the check, carrying this feedback (the log tail is read now). */
+    public Failure error() {
+        log = server == null ? List.of() : server.log().tail(LOG_LINES);
+        whereToLook = target == null ? List.of() : target.whereToLook(part);
+        return new Failure(this);
     }
 
+    public Part part() {
+        return part;
+    }
+
+    public String did() {
+        return did;
+    }
+
+    public String expected() {
+        return expected;
+    }
+
+    public String got() {
+        return got;
+    }
+
+    public String hint() {
+        return hint;
+    }
+
+    /** The last lines of the server's log, already marked up for display; empty when no server ran. */
+    public List<String> log() {
+        return log;
+    }
+
+    /** file:line places in the graded source, or one sentence saying there is no source. */
+    public List<String> whereToLook() {
+        return whereToLook;
+    }
+
+    /** The whole feedback as text: the message of the failure and of the JSON report. */
     public String message() {
-        StringBuilder m = new StringBuilder();
-        if (task > 0) {
-            m.append("[task ").append(task).append("] ");
+        List<String> m = new ArrayList<>();
+        m.add((part.isTask() ? "[" + part.shortName() + "] " : "") + (expected.isEmpty() ? "check failed" : "expected " + expected));
+        add(m, "what the grader did: ", did);
+        add(m, "what the server did: ", got);
+        add(m, "hint: ", hint);
+        if (!log.isEmpty()) {
+            m.add("  last lines of the server's log:");
+            log.forEach(line -> m.add("    " + line));
         }
-        m.append(expected.isEmpty() ? "check failed" : "expected " + expected).append('\n');
-        if (!did.isEmpty()) {
-            m.append("  what the grader did: ").append(did).append('\n');
+        if (!whereToLook.isEmpty()) {
+            m.add("  where to look: " + String.join("\n                 ", whereToLook));
         }
-        if (!got.isEmpty()) {
-            m.append("  what the server did: ").append(got).append('\n');
+        if (part.isTask()) {
+            m.add("  lesson: " + Part.LESSON + ", \"" + part.heading() + "\"");
         }
-        if (!hint.isEmpty()) {
-            m.append("  hint: ").append(hint).append('\n');
+        return String.join("\n", m);
+    }
+
+    private static void add(List<String> lines, String label, String text) {
+        if (!text.isEmpty()) {
+            lines.add("  " + label + text);
         }
-        if (server != null) {
-            m.append("  last lines of the server's log:\n").append(server.tail(8)).append('\n');
+    }
+
+    /** A check's failure with the grader's feedback: what the listener reports and the console prints. */
+    public static final class Failure extends AssertionError {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient Feedback feedback;
+
+        Failure(Feedback feedback) {
+            super(feedback.message());
+            this.feedback = feedback;
+            setStackTrace(new StackTraceElement[0]); // the message is the whole story
         }
-        if (task > 0) {
-            List<Target.Marker> markers = target == null ? List.of() : target.markers(task);
-            if (!markers.isEmpty()) {
-                m.append("  where to look: ").append(markers.stream()
-                        .map(marker -> marker.location() + "  " + marker.text())
-                        .collect(Collectors.joining("\n                 "))).append('\n');
-            }
-            m.append("  lesson: ").append(Lesson.PATH).append(", \"").append(Lesson.TASKS.get(task)).append("\"\n");
+
+        public Feedback feedback() {
+            return feedback;
         }
-        return m.toString().stripTrailing();
     }
 }

@@ -71,6 +71,10 @@ public final class Probe implements AutoCloseable {
             socket.close();
             throw new ConnectException("could not connect to 127.0.0.1:" + port
                     + ": connection refused, so nothing is listening there (did the server stop?)");
+        } catch (SocketException e) {
+            socket.close();
+            throw new SocketException("the connection to 127.0.0.1:" + port + " was reset while connecting ("
+                    + e.getMessage() + "): the server closed its listening socket, or crashed, with this client waiting");
         }
         socket.setTcpNoDelay(true);
         return new Probe(socket);
@@ -89,7 +93,11 @@ public final class Probe implements AutoCloseable {
         send(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Sends a line and waits for it to come back; the result tells what came instead if it did not. */
+    /**
+     * Sends a line and waits for it to come back; the result tells what came instead if it did not.
+     * When the answer is not the echo, the rest of it is read too (briefly), so that a message such
+     * as "server at capacity" is shown whole rather than cut at the echo's length.
+     */
     public Received echo(String line, Duration timeout) throws IOException {
         byte[] sent = (line + "\n").getBytes(StandardCharsets.UTF_8);
         try {
@@ -97,7 +105,14 @@ public final class Probe implements AutoCloseable {
         } catch (SocketException e) {
             return new Received(new byte[0], Ending.RESET, 0);
         }
-        return read(sent.length, timeout);
+        Received back = read(sent.length, timeout);
+        if (back.ending() != Ending.COMPLETE || java.util.Arrays.equals(back.bytes(), sent)) {
+            return back;
+        }
+        Received rest = readToEnd(Duration.ofMillis(300));
+        byte[] all = java.util.Arrays.copyOf(back.bytes(), back.bytes().length + rest.bytes().length);
+        System.arraycopy(rest.bytes(), 0, all, back.bytes().length, rest.bytes().length);
+        return new Received(all, rest.ending() == Ending.TIMEOUT ? Ending.COMPLETE : rest.ending(), back.millis() + rest.millis());
     }
 
     /** True when the line comes back intact within the timeout. */

@@ -1,39 +1,29 @@
 package dev.echokit.grader;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * A graded server running as a child process: its log captured line by line with timestamps, its
- * readiness detected, and its whole process tree killed on close, on failure, and on Ctrl-C.
+ * A graded server running as a child process: started, watched until it listens, and killed with
+ * its whole process tree on close, on failure, and when the grader's JVM exits.
  */
 public final class RunningServer implements AutoCloseable {
 
     /** How long a server may take to start listening. */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-
-    /** Past this many log lines the server is flooding its output; the rest is counted, not kept. */
-    static final int MAX_LOG_LINES = 20_000;
 
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
@@ -50,16 +40,15 @@ public final class RunningServer implements AutoCloseable {
     }
 
     private final Process process;
-    private final long startNanos = System.nanoTime();
-    private final List<String> lines = new ArrayList<>();
+    private final ServerLog log = new ServerLog();
     private final Thread reader;
-    private long droppedLines;
-    private int port;
+    private volatile int port;
 
-    private RunningServer(Process process) {
+    private RunningServer(Process process, int port) {
         this.process = process;
+        this.port = port;
         LIVE.add(process);
-        this.reader = new Thread(this::readLog, "grader-server-log");
+        this.reader = new Thread(() -> log.readFrom(process.getInputStream()), "grader-server-log");
         reader.setDaemon(true);
         reader.start();
     }
@@ -76,10 +65,9 @@ public final class RunningServer implements AutoCloseable {
         command.addAll(args);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")))
                 .start();
-        RunningServer server = new RunningServer(process);
-        server.port = port;
+        RunningServer server = new RunningServer(process, port);
         if (exiting) {
             server.close();
             throw new IOException("the grader is exiting; not starting another server");
@@ -91,8 +79,7 @@ public final class RunningServer implements AutoCloseable {
     public static Started startAndAwait(Target target, List<String> args, Integer fileLimit)
             throws IOException, InterruptedException {
         RunningServer server = start(target, args, fileLimit);
-        Optional<String> problem = server.awaitListening(START_TIMEOUT);
-        return new Started(server, problem);
+        return new Started(server, server.awaitListening(START_TIMEOUT));
     }
 
     /** A server start: the server, and what went wrong if it is not listening. */
@@ -107,45 +94,21 @@ public final class RunningServer implements AutoCloseable {
     Optional<String> awaitListening(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<String> line = find(LISTENING.asPredicate());
-            if (line.isPresent()) {
-                Matcher m = LISTENING.matcher(line.get());
-                m.find();
-                port = Integer.parseInt(m.group(1));
-                return Optional.empty();
-            }
-            if (port != 0 && isListening(port)) {
+            if (isReady()) {
                 return Optional.empty();
             }
             if (!process.isAlive()) {
-                awaitLogEnd();
+                log.awaitEnd(Duration.ofSeconds(2));
+                if (isReady()) {
+                    return Optional.empty();
+                }
                 return Optional.of("the server exited with code " + process.exitValue()
-                        + " before it was listening" + (lineCount() == 0 ? ", and printed nothing" : ""));
+                        + " before it was listening" + (log.size() == 0 ? ", and printed nothing" : ""));
             }
-            synchronized (this) {
-                wait(20);
-            }
+            log.await(LISTENING.asPredicate(), 1, Duration.ofMillis(20));
         }
         return Optional.of("the server was not listening after " + timeout.toSeconds()
                 + " s (no 'listening on' line, and no listening socket" + (port != 0 ? " on port " + port : "") + ")");
-    }
-
-    /** Whether anything on this machine listens on the TCP port, from /proc/net/tcp and tcp6 (Linux). */
-    static boolean isListening(int port) {
-        String hexPort = String.format(Locale.ROOT, ":%04X", port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                for (String row : Files.readAllLines(Path.of(table))) {
-                    String[] f = row.trim().split("\\s+");
-                    if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
-                        return true;
-                    }
-                }
-            } catch (IOException e) {
-                // No such table here; try the other.
-            }
-        }
-        return false;
     }
 
     static int freePort() throws IOException {
@@ -160,13 +123,25 @@ public final class RunningServer implements AutoCloseable {
         return port;
     }
 
-    /** Whether the server has said it listens, or (for a command target) its port is listening. */
+    /** Whether the server has said it listens (taking the port from that line), or its port is listening. */
     public boolean isReady() {
-        return find(LISTENING.asPredicate()).isPresent() || (port != 0 && isListening(port));
+        Optional<String> line = log.find(LISTENING.asPredicate());
+        if (line.isPresent()) {
+            Matcher m = LISTENING.matcher(line.get());
+            if (m.find()) {
+                port = Integer.parseInt(m.group(1));
+            }
+            return true;
+        }
+        return port != 0 && ProcFs.isListening(port);
     }
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    public ServerLog log() {
+        return log;
     }
 
     /** Waits for the process to exit; empty if it is still running after the timeout. */
@@ -174,97 +149,9 @@ public final class RunningServer implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             return Optional.empty();
         }
-        awaitLogEnd();
+        log.awaitEnd(Duration.ofSeconds(2));
         return Optional.of(process.exitValue());
     }
-
-    private void awaitLogEnd() throws InterruptedException {
-        reader.join(2000);
-    }
-
-    // ---- the log ------------------------------------------------------------------------------
-
-    public synchronized List<String> log() {
-        return List.copyOf(lines);
-    }
-
-    public synchronized int lineCount() {
-        return lines.size();
-    }
-
-    public synchronized boolean isFlooding() {
-        return droppedLines > 0;
-    }
-
-    public synchronized long droppedLines() {
-        return droppedLines;
-    }
-
-    public synchronized Optional<String> find(Predicate<String> match) {
-        return lines.stream().filter(match).findFirst();
-    }
-
-    public synchronized long count(Predicate<String> match) {
-        return lines.stream().filter(match).count();
-    }
-
-    /** Waits until at least {@code wanted} lines match; false when the timeout passes first. */
-    public synchronized boolean awaitLines(Predicate<String> match, long wanted, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (lines.stream().filter(match).count() < wanted) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || (!process.isAlive() && !reader.isAlive())) {
-                return lines.stream().filter(match).count() >= wanted;
-            }
-            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
-        }
-        return true;
-    }
-
-    /** The last lines of the log, indented, for a failure message. */
-    public String tail(int count) {
-        List<String> all = log();
-        if (all.isEmpty()) {
-            return "    (the server printed nothing)";
-        }
-        List<String> last = all.subList(Math.max(0, all.size() - count), all.size());
-        String shown = last.stream().map(line -> "    | " + line).collect(Collectors.joining("\n"));
-        String more = all.size() > count ? "    | ... (" + (all.size() - count) + " earlier lines)\n" : "";
-        String flood = isFlooding() ? "\n    | ... and " + droppedLines() + " more lines not kept: the server is flooding its output" : "";
-        return more + shown + flood;
-    }
-
-    /** Writes the whole captured log to a file (the learner's proof). */
-    public void saveLog(Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        List<String> all = log();
-        Files.write(file, all.stream().map(RunningServer::withoutClock).toList(), StandardCharsets.UTF_8);
-    }
-
-    private static String withoutClock(String line) {
-        return line.replaceFirst("^\\[\\+\\d+ ms\\] ", "");
-    }
-
-    private void readLog() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-                synchronized (this) {
-                    if (lines.size() < MAX_LOG_LINES) {
-                        lines.add("[+" + millis + " ms] " + (line.length() > 500 ? line.substring(0, 500) + "..." : line));
-                    } else {
-                        droppedLines++;
-                    }
-                    notifyAll();
-                }
-            }
-        } catch (IOException e) {
-            // The process is gone; what was read stays.
-        }
-    }
-
-    // ---- stopping -----------------------------------------------------------------------------
 
     /** Sends SIGTERM without closing our end of its output, so the shutdown lines can still be read. */
     public void terminate() {
@@ -292,23 +179,22 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
-    // ---- Linux process figures ------------------------------------------------------------------
-
     /** The process that actually serves: for a shell command, the last descendant started. */
     public long serverPid() {
         return process.toHandle().descendants().map(ProcessHandle::pid).max(Long::compare).orElse(process.pid());
     }
 
-    public int openDescriptors() throws IOException {
-        try (var fds = Files.list(Path.of("/proc", Long.toString(serverPid()), "fd"))) {
-            return (int) fds.count();
-        }
+    /** Open descriptors of the server (Linux only). */
+    public OptionalInt openDescriptors() {
+        return ProcFs.openDescriptors(serverPid());
     }
 
-    public long cpuTicks() throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(serverPid()), "stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    /** CPU time the server has used so far, where the platform reports it (Linux, macOS, Windows). */
+    public Optional<Duration> cpuTime() {
+        return ProcessHandle.of(serverPid()).flatMap(handle -> handle.info().totalCpuDuration());
     }
 
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").toLowerCase().startsWith("windows");
+    }
 }

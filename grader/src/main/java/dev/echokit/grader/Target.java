@@ -6,37 +6,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * What is being graded: a Java server compiled from a {@code src/main/java} folder, or any program
- * started by a shell command. Knows how to launch it and where its TODO markers are.
+ * started by a shell command. Knows how to launch it and where each part of the lesson lives in it.
  */
 public final class Target {
 
-    private static final Pattern TODO = Pattern.compile("TODO\\(task (\\d+)\\)");
-
-    private final String name;
+        private final String name;
     private final Path sourceRoot;          // null for a command target
     private final List<String> launch;      // the command, before --port and --max-clients
     private final Compilation compilation;  // null for a command target
-    private final List<Marker> markers;
+    private final SourceMap sourceMap;   // null for a command target
 
-    private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, List<Marker> markers) {
+    private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap) {
         this.name = name;
         this.sourceRoot = sourceRoot;
         this.launch = launch;
         this.compilation = compilation;
-        this.markers = markers;
-    }
-
-    /** A {@code TODO(task N)} line in the target's source, to point the learner at. */
-    public record Marker(int task, Path file, int line, String text) {
-        public String location() {
-            return file + ":" + line;
-        }
+        this.sourceMap = sourceMap;
     }
 
     /**
@@ -46,7 +34,7 @@ public final class Target {
     public static Target resolve(String command, String target, Path kitRoot, Path workDir) throws IOException {
         if (command != null && !command.isBlank()) {
             return new Target("command: " + command, null, List.of("sh", "-c", command + " \"$@\"", "server"),
-                    null, List.of());
+                    null, null);
         }
         Path root = locate(target, kitRoot);
         Path sources = Files.isDirectory(root.resolve("src/main/java")) ? root.resolve("src/main/java") : root;
@@ -60,7 +48,7 @@ public final class Target {
         launch.add("-cp");
         launch.add(classes + java.io.File.pathSeparator + Compilation.picocliJar());
         launch.add(compilation.mainClass().orElse("<no main class>"));
-        return new Target(displayName(root, kitRoot), sources, launch, compilation, findMarkers(sources, kitRoot));
+        return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot));
     }
 
     private static Path locate(String target, Path kitRoot) {
@@ -80,27 +68,6 @@ public final class Target {
 
     private static String safeName(Path root) {
         return root.toAbsolutePath().normalize().toString().replaceAll("[^A-Za-z0-9._-]+", "_");
-    }
-
-    private static List<Marker> findMarkers(Path sources, Path kitRoot) throws IOException {
-        List<Marker> found = new ArrayList<>();
-        if (!Files.isDirectory(sources)) {
-            return found;
-        }
-        try (Stream<Path> files = Files.walk(sources)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                List<String> lines = Files.readAllLines(file);
-                for (int i = 0; i < lines.size(); i++) {
-                    Matcher todo = TODO.matcher(lines.get(i));
-                    if (todo.find()) {
-                        Path shown = file.toAbsolutePath().normalize();
-                        shown = shown.startsWith(kitRoot) ? kitRoot.relativize(shown) : shown;
-                        found.add(new Marker(Integer.parseInt(todo.group(1)), shown, i + 1, lines.get(i).strip()));
-                    }
-                }
-            }
-        }
-        return found;
     }
 
     public String name() {
@@ -124,8 +91,12 @@ public final class Target {
         return launch;
     }
 
-    public List<Marker> markers(int task) {
-        return markers.stream().filter(marker -> marker.task() == task).toList();
+    /** Where a failure of this part should send the learner: file:line places, or why there are none. */
+    public List<String> whereToLook(Part part) {
+        if (sourceMap == null) {
+            return List.of("no source to point at: this target is a command, not Java sources");
+        }
+        return part == Part.ARCHITECTURE ? List.of() : sourceMap.whereToLook(part);
     }
 
     /** One line on what is graded, for the top of the output. */

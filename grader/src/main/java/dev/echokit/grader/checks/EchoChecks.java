@@ -1,14 +1,17 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.Part;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @Tag("echo")
+@Order(1)
 @DisplayName("Echo still works")
 @ExtendWith(GraderExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -27,11 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EchoChecks {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
+    /** Above this share of one core, an idle server is polling rather than waiting. */
+    private static final int IDLE_CPU_PERCENT = 30;
     private RunningServer server;
 
     @BeforeAll
     void startServer(Grading grading) throws Exception {
-        server = grading.serve(0);
+        server = grading.serve(Part.ECHO);
     }
 
     @AfterAll
@@ -49,7 +55,7 @@ class EchoChecks {
             for (String line : List.of("hello", "héllo wörld", "   spaces   ", "x".repeat(3000))) {
                 Probe.Received back = client.echo(line, WAIT);
                 if (!back.text().equals(line + "\n")) {
-                    throw grading.feedback(0, server)
+                    throw grading.feedback(Part.ECHO, server)
                             .did("sent " + Probe.quote(line + "\n") + " and waited " + WAIT.toSeconds() + " s")
                             .expected("the same bytes back")
                             .got(back.describe())
@@ -77,7 +83,7 @@ class EchoChecks {
             writing.get(5, TimeUnit.SECONDS);
             int mismatch = firstDifference(payload, back.bytes());
             if (back.bytes().length != payload.length || mismatch >= 0) {
-                throw grading.feedback(0, server)
+                throw grading.feedback(Part.ECHO, server)
                         .did("sent 8 MiB of random bytes while reading what came back")
                         .expected("all " + payload.length + " bytes back, in order")
                         .got("received " + back.bytes().length + " bytes, then " + back.ending().words()
@@ -102,7 +108,7 @@ class EchoChecks {
                     String line = "client " + i + " round " + round;
                     Probe.Received back = clients.get(i).echo(line, WAIT);
                     if (!back.text().equals(line + "\n")) {
-                        throw grading.feedback(0, server)
+                        throw grading.feedback(Part.ECHO, server)
                                 .did("connected 5 clients and had each send its own lines in turn")
                                 .expected("client " + i + " to get " + Probe.quote(line + "\n") + " back")
                                 .got(back.describe())
@@ -123,16 +129,40 @@ class EchoChecks {
     void logIsQuiet(Grading grading) throws Exception {
         // By now the server has seen 7 connections: about 15 lines. Then watch it idle for half a
         // second — a measurement window, not a synchronisation: an idle server has nothing to say.
-        int afterTraffic = server.lineCount();
+        int afterTraffic = server.log().size();
         Thread.sleep(500);
-        int whileIdle = server.lineCount() - afterTraffic;
-        if (afterTraffic > 200 || whileIdle > 5 || server.isFlooding()) {
-            throw grading.feedback(0, server)
+        int whileIdle = server.log().size() - afterTraffic;
+        if (afterTraffic > 200 || whileIdle > 5 || server.log().dropped() > 0) {
+            throw grading.feedback(Part.ECHO, server)
                     .did("ran the echo checks above: 7 connections, a few hundred lines of traffic")
                     .expected("about one log line per connection event (accepted, closed): under 200 lines")
-                    .got("printed " + (server.lineCount() + server.droppedLines()) + " lines, " + whileIdle
+                    .got("printed " + (server.log().size() + server.log().dropped()) + " lines, " + whileIdle
                             + " of them in half a second with no traffic at all")
                     .hint("log events, not bytes or loop turns; a print inside the select loop floods the output")
+                    .error();
+        }
+    }
+
+    @Test
+    @Order(5)
+    @Tag("architecture")
+    @DisplayName("an idle server waits in select() and uses almost no CPU")
+    void idleServerUsesNoCpu(Grading grading) throws Exception {
+        Optional<Duration> before = server.cpuTime();
+        if (before.isEmpty()) {
+            Assumptions.abort("not applicable: this platform does not report a process's CPU time");
+        }
+        // A measurement window, not a synchronisation: the server has nothing to do for one second.
+        long start = System.nanoTime();
+        Thread.sleep(1000);
+        long wallMillis = (System.nanoTime() - start) / 1_000_000;
+        long cpuMillis = server.cpuTime().orElse(before.get()).minus(before.get()).toMillis();
+        if (cpuMillis * 100 > wallMillis * IDLE_CPU_PERCENT) {
+            throw grading.feedback(Part.ARCHITECTURE, server)
+                    .did("left the server idle for " + wallMillis + " ms, with no client sending anything, and measured its CPU time")
+                    .expected("under " + IDLE_CPU_PERCENT + " % of one core: an idle loop sleeps in select() until something happens")
+                    .got("it used " + cpuMillis + " ms of CPU in " + wallMillis + " ms: its loop polls instead of waiting")
+                    .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins")
                     .error();
         }
     }

@@ -1,4 +1,4 @@
-package dev.echokit.grader.kit;
+package dev.echokit.grader;
 
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;

@@ -1,18 +1,23 @@
-package dev.echokit.grader.kit;
+package dev.echokit.grader;
 
-import dev.echokit.grader.Lesson;
-import dev.echokit.grader.checks.GradeReport;
+import dev.echokit.grader.report.CheckResult;
+import dev.echokit.grader.report.JsonReport;
+import dev.echokit.grader.report.PartResult;
+import dev.echokit.grader.report.Verdict;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -22,33 +27,38 @@ import java.util.stream.Stream;
  */
 public final class Classroom {
 
-    /** The default run's checks: everything but stretch. */
-    static final List<String> DEFAULT_CHECKS = GradeRun.CHECK_CLASSES.stream()
-            .filter(c -> !c.equals("StretchChecks")).toList();
+    /** The parts a classroom table shows: everything but stretch. */
+    static final List<Part> PARTS = Arrays.stream(Part.values()).filter(p -> p != Part.STRETCH).toList();
 
     /** One submission's line in the table. */
-    public record Row(String submission, String gradedPath, GradeRun.Result result, String problem) {
+    public record Row(String submission, String gradedPath, Verdict verdict, String problem) {
         public int score() {
-            return result == null ? 0 : result.score();
+            return verdict == null ? 0 : verdict.score();
         }
 
-        /** "10", or "4 (reason)" for a task that lost marks. */
-        String cell(String group) {
-            if (result == null) {
+        /** "10", "4 (reason)" for a task that lost marks, "0 (needs task 1)" for one that could not be judged. */
+        public String cell(Part part) {
+            if (verdict == null) {
                 return "-";
             }
-            GradeReport.Row row = GradeReport.byGroup(result.rows()).get(group);
-            if (row == null || row.total() == 0) {
+            PartResult row = verdict.part(part).orElseThrow();
+            if (row.ran() == 0) {
                 return "not run";
             }
-            String value = row.xpMax() > 0 ? Integer.toString(row.xp()) : row.passed() + "/" + row.total();
-            return row.failed() == 0 ? value : value + " (" + reason(group) + ")";
+            String value = row.xpMax() > 0 ? Integer.toString(row.xp()) : row.passed() + "/" + (row.passed() + row.failed());
+            if (row.failed() > 0) {
+                return value + " (" + reason(part) + ")";
+            }
+            if (row.needsTask() > 0) {
+                return value + " (needs " + PartResult.needed(verdict.in(part)).stream().map(Part::shortName)
+                        .collect(Collectors.joining(", ")) + ")";
+            }
+            return value;
         }
 
-        String reason(String group) {
-            return result.checks().stream()
-                    .filter(c -> c.group().equals(group) && c.status().equals("failed"))
-                    .findFirst().map(c -> shortReason(c.message())).orElse("");
+        String reason(Part part) {
+            return verdict.in(part).stream().filter(c -> c.is(Status.FAILED)).findFirst()
+                    .map(c -> shortReason(c.message())).orElse("");
         }
     }
 
@@ -56,7 +66,8 @@ public final class Classroom {
     }
 
     /** Grades every submission folder under {@code submissions}, {@code parallel} at a time. */
-    public static List<Row> gradeAll(Path submissions, Path outDir, int parallel) throws IOException, InterruptedException {
+    public static List<Row> gradeAll(Path submissions, Path kitRoot, Path outDir, int parallel, PrintStream progress)
+            throws IOException, InterruptedException {
         List<Path> folders;
         try (Stream<Path> list = Files.list(submissions)) {
             folders = list.filter(Files::isDirectory).sorted().toList();
@@ -64,12 +75,12 @@ public final class Classroom {
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         try {
             List<Future<Row>> futures = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger done = new AtomicInteger();
             for (Path folder : folders) {
                 futures.add(pool.submit(() -> {
-                    Row row = gradeOne(folder, outDir.resolve(folder.getFileName().toString()));
-                    System.out.printf(Locale.ROOT, "  graded %-28s %2d/%d  (%d of %d)%n", row.submission(), row.score(),
-                            Lesson.XP, done.incrementAndGet(), folders.size());
+                    Row row = gradeOne(folder, kitRoot, outDir.resolve(folder.getFileName().toString()));
+                    progress.printf(Locale.ROOT, "  graded %-28s %2d/%d  (%d of %d)%n", row.submission(), row.score(),
+                            Part.maxXp(), done.incrementAndGet(), folders.size());
                     return row;
                 }));
             }
@@ -88,14 +99,15 @@ public final class Classroom {
         }
     }
 
-    static Row gradeOne(Path folder, Path workDir) {
+    static Row gradeOne(Path folder, Path kitRoot, Path workDir) throws IOException {
         String name = folder.getFileName().toString();
         Path sources = findSources(folder);
         if (sources == null) {
             return new Row(name, "", null, "no Java sources found (expected src/main/java, or a copy of the kit)");
         }
-        GradeRun.Result result = GradeRun.grade(sources.toString(), workDir, DEFAULT_CHECKS, false);
-        return new Row(name, sources.toString(), result, "");
+        Verdict verdict = Grader.grade(Grader.Request.of(sources.toString(), kitRoot, workDir));
+        JsonReport.write(workDir.resolve("grader-report.json"), verdict);
+        return new Row(name, sources.toString(), verdict, "");
     }
 
     /** A copy of the kit, a module folder, or a folder of .java files. */
@@ -112,15 +124,6 @@ public final class Classroom {
         }
     }
 
-    static List<String> groups() {
-        List<String> groups = new ArrayList<>(List.of("echo"));
-        for (int task = 1; task <= Lesson.TASKS.size(); task++) {
-            groups.add("task:" + task);
-        }
-        groups.add("architecture");
-        return groups;
-    }
-
     static void write(List<Row> rows, Path outDir) throws IOException {
         Files.createDirectories(outDir);
         Files.writeString(outDir.resolve("results.csv"), csv(rows), StandardCharsets.UTF_8);
@@ -129,14 +132,14 @@ public final class Classroom {
 
     static String csv(List<Row> rows) {
         StringBuilder out = new StringBuilder("submission,score,max");
-        for (String g : groups()) {
-            out.append(',').append(g).append(',').append(g).append(" reason");
+        for (Part part : PARTS) {
+            out.append(',').append(part.tag()).append(',').append(part.tag()).append(" reason");
         }
         out.append(",problem\n");
         for (Row row : rows) {
-            out.append(csvCell(row.submission())).append(',').append(row.score()).append(',').append(Lesson.XP);
-            for (String g : groups()) {
-                String cell = row.cell(g);
+            out.append(csvCell(row.submission())).append(',').append(row.score()).append(',').append(Part.maxXp());
+            for (Part part : PARTS) {
+                String cell = row.cell(part);
                 int paren = cell.indexOf(" (");
                 out.append(',').append(csvCell(paren < 0 ? cell : cell.substring(0, paren)));
                 out.append(',').append(csvCell(paren < 0 ? "" : cell.substring(paren + 2, cell.length() - 1)));
@@ -147,13 +150,14 @@ public final class Classroom {
     }
 
     static String markdown(List<Row> rows) {
-        StringBuilder out = new StringBuilder("| submission | score | echo | task 1 | task 2 | task 3 | task 4 | task 5 | architecture |\n");
-        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        StringBuilder out = new StringBuilder("| submission | score |");
+        PARTS.forEach(part -> out.append(' ').append(part.shortName()).append(" |"));
+        out.append("\n|").append(" --- |".repeat(PARTS.size() + 2)).append('\n');
         for (Row row : rows) {
             out.append("| ").append(row.submission()).append(" | ")
-                    .append(row.problem().isEmpty() ? row.score() + "/" + Lesson.XP : "0/" + Lesson.XP + " (" + row.problem() + ")");
-            for (String g : groups()) {
-                out.append(" | ").append(row.cell(g).replace("|", "\\|"));
+                    .append(row.problem().isEmpty() ? row.score() + "/" + Part.maxXp() : "0/" + Part.maxXp() + " (" + row.problem() + ")");
+            for (Part part : PARTS) {
+                out.append(" | ").append(row.cell(part).replace("|", "\\|"));
             }
             out.append(" |\n");
         }
@@ -176,13 +180,19 @@ public final class Classroom {
 
     /** The table as plain text for the terminal. */
     static String text(List<Row> rows) {
-        return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d%s", r.submission(), r.score(), Lesson.XP,
+        return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d%s", r.submission(), r.score(), Part.maxXp(),
                         r.problem().isEmpty() ? lostIn(r) : "  " + r.problem()))
                 .collect(Collectors.joining("\n"));
     }
 
     private static String lostIn(Row r) {
-        List<String> lost = groups().stream().filter(g -> r.cell(g).contains("(")).toList();
+        List<String> lost = PARTS.stream().filter(p -> r.cell(p).contains("(") && !r.cell(p).contains("(needs"))
+                .map(Part::shortName).toList();
         return lost.isEmpty() ? "" : "  lost marks in: " + String.join(", ", lost);
+    }
+
+    /** Checks that failed, for callers that list them. */
+    static List<CheckResult> failures(Row row) {
+        return row.verdict() == null ? List.of() : row.verdict().with(Status.FAILED);
     }
 }

@@ -15,16 +15,23 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.echokit.grader.Compilation;
+import dev.echokit.grader.Feedback;
+import dev.echokit.grader.Part;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.concurrent.ThreadFactory;
+import java.util.stream.BaseStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -33,6 +40,7 @@ import picocli.CommandLine;
 
 /** The rules of a single-threaded NIO server, read from the compiled classes of the target. */
 @Tag("architecture")
+@Order(7)
 @DisplayName("Architecture — one thread, one selector")
 @ExtendWith(GraderExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS) // the classes belong to this grading run, not to the JVM
@@ -51,11 +59,12 @@ class ArchitectureChecks {
     static final ArchRule the_server_should_not_start_threads =
             noClasses()
                     .should().callMethodWhere(calling("start", Thread.class))
-                    .orShould().dependOnClassesThat().belongToAnyOf(Executor.class, Executors.class,
-                            ForkJoinPool.class, CompletableFuture.class)
+                    .orShould().callMethodWhere(callingThreadFactories())
+                    .orShould().callMethodWhere(callingAsyncOrParallel())
+                    .orShould().dependOnClassesThat(runThreads())
                     .as("the server starts no threads")
-                    .because("one thread runs the selector loop and serves every client; "
-                            + "a thread per client is the design this lesson replaces");
+                    .because("one thread runs the selector loop and serves every client; a thread per client,"
+                            + " a pool or a timer is the design this lesson replaces (the shutdown hook is the JVM's, not yours to start)");
 
     static final ArchRule the_server_should_not_use_blocking_sockets =
             noClasses()
@@ -127,7 +136,7 @@ class ArchitectureChecks {
         try {
             the_command_should_declare_max_clients_as_an_option.check(server);
         } catch (AssertionError violation) {
-            throw grading.feedback(1, null)
+            throw Feedback.forPart(Part.TASK_1).target(grading.target())
                     .did("read the compiled classes of the server")
                     .expected("a field or setter in the @Command class annotated @Option(names = \"--max-clients\")")
                     .got(violation.getMessage().lines().skip(1).collect(java.util.stream.Collectors.joining(" ")).strip())
@@ -148,7 +157,7 @@ class ArchitectureChecks {
             rule.check(server);
         } catch (AssertionError violation) {
             List<String> lines = violation.getMessage().lines().skip(1).toList();
-            throw grading.feedback(0, null)
+            throw Feedback.forPart(Part.ARCHITECTURE)
                     .did("read the compiled classes of the server")
                     .expected(rule.getDescription().replaceFirst(", because .*", ""))
                     .got(lines.size() + " violation" + (lines.size() == 1 ? "" : "s") + ":\n      "
@@ -161,6 +170,31 @@ class ArchitectureChecks {
     private static DescribedPredicate<JavaCall<?>> calling(String method, Class<?> owner) {
         return DescribedPredicate.describe("call " + owner.getSimpleName() + "." + method,
                 call -> call.getName().equals(method) && call.getTargetOwner().isAssignableTo(owner));
+    }
+
+    /** Thread.startVirtualThread, Thread.ofVirtual/ofPlatform and their builders (named, so any JDK's classes match). */
+    private static DescribedPredicate<JavaCall<?>> callingThreadFactories() {
+        return DescribedPredicate.describe("start a thread through Thread's builders", call -> {
+            String owner = call.getTargetOwner().getName();
+            return owner.startsWith("java.lang.Thread$Builder")
+                    || owner.equals("java.lang.Thread") && List.of("startVirtualThread", "ofVirtual", "ofPlatform").contains(call.getName())
+                    || call.getTargetOwner().isAssignableTo(ThreadFactory.class) && call.getName().equals("newThread");
+        });
+    }
+
+    /** CompletableFuture's *Async methods and parallel streams: both run code on the common pool's threads. */
+    private static DescribedPredicate<JavaCall<?>> callingAsyncOrParallel() {
+        return DescribedPredicate.describe("run work on other threads (CompletableFuture.*Async, parallel streams)", call ->
+                call.getTargetOwner().isAssignableTo(CompletableFuture.class) && call.getName().endsWith("Async")
+                        || call.getTargetOwner().isAssignableTo(Collection.class) && call.getName().equals("parallelStream")
+                        || call.getTargetOwner().isAssignableTo(BaseStream.class) && call.getName().equals("parallel"));
+    }
+
+    /** Any executor (by assignability: pools, ForkJoinPool, schedulers), Executors, Timer. */
+    private static DescribedPredicate<JavaClass> runThreads() {
+        return DescribedPredicate.describe("run threads (an Executor of any kind, Executors, a Timer)", javaClass ->
+                javaClass.isAssignableTo(Executor.class) || javaClass.isAssignableTo(Executors.class)
+                        || javaClass.isAssignableTo(Timer.class) || javaClass.isAssignableTo(TimerTask.class));
     }
 
     private static DescribedPredicate<JavaCall<?>> notFromMain() {

@@ -1,0 +1,139 @@
+package dev.echokit.grader;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import dev.echokit.grader.checks.Checks;
+import dev.echokit.grader.checks.Grading;
+import dev.echokit.grader.report.CheckResult;
+import dev.echokit.grader.report.ResultCollector;
+import dev.echokit.grader.report.Verdict;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TagFilter;
+import org.junit.platform.launcher.core.LauncherConfig;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * Grades one target: compiles it, runs the checks through the JUnit Platform Launcher, and
+ * returns the {@link Verdict}. The command line, the Maven test phase, the classroom and the
+ * self-test all grade through here, so they see the same checks and the same verdicts.
+ */
+public final class Grader {
+
+    private Grader() {
+    }
+
+    /**
+     * What to grade and how.
+     *
+     * @param target  a module name in the kit or a folder (holding {@code src/main/java}, or being it); ignored with a command
+     * @param command a shell command that starts the server, or null
+     * @param groups  tags to run ({@code task:3}, {@code stretch}, ...); empty for the default run
+     * @param stretch include the stretch checks in a default run
+     * @param only    check classes or {@code Class#method} names to run instead of all (the self-test's use)
+     */
+    public record Request(String target, String command, Path kitRoot, Path workDir, List<String> groups,
+                          boolean stretch, List<String> only) {
+
+        public static Request of(String target, Path kitRoot, Path workDir) {
+            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of());
+        }
+
+        public Request command(String shellCommand) {
+            return new Request(target, shellCommand, kitRoot, workDir, groups, stretch, only);
+        }
+
+        public Request groups(List<String> tags) {
+            return new Request(target, command, kitRoot, workDir, List.copyOf(tags), stretch, only);
+        }
+
+        public Request withStretch(boolean on) {
+            return new Request(target, command, kitRoot, workDir, groups, on, only);
+        }
+
+        public Request only(List<String> checks) {
+            return new Request(target, command, kitRoot, workDir, groups, stretch, List.copyOf(checks));
+        }
+    }
+
+    /** The proof log the task 5 scenario writes for a passing server. */
+    public static Path proofFile(Path workDir) {
+        return workDir.resolve("proof").resolve("server.log");
+    }
+
+    public static Verdict grade(Request request) throws IOException {
+        Files.createDirectories(request.workDir());
+        // A proof from an earlier run must not pass for this one's: the task 5 check writes it anew.
+        Files.deleteIfExists(proofFile(request.workDir()));
+        Target target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir());
+        String id = UUID.randomUUID().toString();
+        Grading.register(id, new Grading(target, request.workDir()));
+        try {
+            List<CheckResult> results = new ArrayList<>(run(id, request));
+            target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(c)));
+            return new Verdict(target.name(), target.describe(), results);
+        } finally {
+            Grading.unregister(id);
+        }
+    }
+
+    private static List<CheckResult> run(String id, Request request) {
+        List<DiscoverySelector> selectors = new ArrayList<>();
+        if (request.only().isEmpty()) {
+            Checks.ALL.forEach(c -> selectors.add(selectClass(c)));
+        } else {
+            for (String s : request.only()) {
+                String className = Checks.class.getPackageName() + "." + s.split("#")[0];
+                selectors.add(s.contains("#")
+                        ? selectMethod(className + "#" + s.split("#")[1] + "(" + Grading.class.getName() + ")")
+                        : selectClass(className));
+            }
+        }
+        LauncherDiscoveryRequestBuilder discovery = LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectors)
+                .configurationParameters(Map.of(
+                        Grading.RUN_ID, id,
+                        // Every check bounds its own waits; this is the last resort for one that does not.
+                        "junit.jupiter.execution.timeout.default", "60 s",
+                        "junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD",
+                        "junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation"));
+        if (!request.groups().isEmpty()) {
+            discovery.filters(TagFilter.includeTags(request.groups()));
+        } else if (!request.stretch() && request.only().isEmpty()) {
+            discovery.filters(TagFilter.excludeTags("stretch"));
+        }
+        LauncherDiscoveryRequest plan = discovery.build();
+        ResultCollector collector = new ResultCollector();
+        LauncherFactory.create(LauncherConfig.builder()
+                        .enableTestExecutionListenerAutoRegistration(false)
+                        .addTestExecutionListeners(collector)
+                        .build())
+                .execute(plan);
+        return collector.results();
+    }
+
+    /** A compile error is its own failure, the only one: nothing else can run. */
+    private static CheckResult compileFailure(Compilation compilation) {
+        StringBuilder m = new StringBuilder();
+        if (compilation.errors().isEmpty()) {
+            m.append("the server compiles, but no class has a 'public static void main(String[] args)' to start it");
+        } else {
+            m.append("the server does not compile: ").append(compilation.errors().get(0)).append('\n');
+            m.append("  Nothing else can be checked until it does. The compiler's errors:\n");
+            compilation.errors().stream().limit(10).forEach(e -> m.append("  ").append(e).append('\n'));
+            if (compilation.errors().size() > 10) {
+                m.append("  ... and ").append(compilation.errors().size() - 10).append(" more\n");
+            }
+        }
+        return new CheckResult("the server compiles", Part.ECHO, Status.FAILED, null, m.toString().stripTrailing(), 0, null);
+    }
+}

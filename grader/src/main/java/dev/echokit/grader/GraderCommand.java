@@ -1,0 +1,164 @@
+package dev.echokit.grader;
+
+import dev.echokit.grader.report.Console;
+import dev.echokit.grader.report.JsonReport;
+import dev.echokit.grader.report.Verdict;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The grader as a program: grades one server (the learner's starter by default) and prints each
+ * failure once, then the summary; or, with {@code classroom}, grades a folder of submissions.
+ * Exits 0 when every check that ran passed, 1 when one did not, 2 on bad usage.
+ */
+@Command(
+        name = "grader",
+        mixinStandardHelpOptions = true,
+        version = "EchoKit grader 1.0 (lesson w02-l12)",
+        description = "Grades an echo server against the lesson \"Connection limits — refuse when full\".",
+        subcommands = GraderCommand.ClassroomCommand.class,
+        sortOptions = false)
+public final class GraderCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--target", paramLabel = "PATH",
+            description = "What to grade: a module of the kit, a copy of the kit (its lesson-starter), a folder holding"
+                    + " src/main/java, or that folder itself. Default: lesson-starter.")
+    private String target;
+
+    @Option(names = "--command", paramLabel = "CMD",
+            description = "Grade a program in any language instead: started with CMD --port P --max-clients N.")
+    private String command;
+
+    @Option(names = "--groups", split = ",", paramLabel = "TAG",
+            description = "Run only these parts: echo, task:1 ... task:5, architecture, stretch.")
+    private List<String> groups = new ArrayList<>();
+
+    @Option(names = "--stretch", description = "Also run the stretch checks (they earn no XP).")
+    private boolean stretch;
+
+    @Option(names = "--kit", paramLabel = "DIR", description = "The kit's root folder. Default: found from the current folder.")
+    private Path kit;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where to write grader-report.json and proof/server.log. Default: grader/target in the kit.")
+    private Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path kitRoot = kitRoot(kit, spec);
+        Path workDir = out != null ? out.toAbsolutePath() : kitRoot.resolve("grader/target");
+        for (String group : groups) {
+            if (Part.ofTag(group).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + group + "' for option '--groups': must be one of "
+                        + String.join(", ", Arrays.stream(Part.values()).map(Part::tag).toList()) + ".");
+            }
+        }
+        PrintStream stdout = System.out;
+        Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
+                .groups(groups).withStretch(stretch));
+        Path report = workDir.resolve("grader-report.json");
+        JsonReport.write(report, verdict);
+        Path proof = Grader.proofFile(workDir);
+        stdout.println();
+        stdout.println("EchoKit grader — " + verdict.header());
+        stdout.print(Console.render(verdict, Optional.of(proof).filter(Files::exists).map(GraderCommand::shown),
+                Optional.of(shown(report))));
+        stdout.flush();
+        return verdict.passed() ? 0 : 1;
+    }
+
+    /** Grades a class: every folder in DIR is one learner's submission. */
+    @Command(name = "classroom", mixinStandardHelpOptions = true,
+            description = "Grades every submission folder in DIR and writes results.csv and results.md.")
+    static final class ClassroomCommand implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "DIR", description = "A folder with one folder per learner.")
+        private Path submissions;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: grader/target/classroom in the kit.")
+        private Path out;
+
+        @Option(names = "--parallel", defaultValue = "2", paramLabel = "N",
+                description = "Submissions graded at once. Default: ${DEFAULT-VALUE}.")
+        private int parallel;
+
+        @Option(names = "--kit", paramLabel = "DIR", description = "The kit's root folder. Default: found from the current folder.")
+        private Path kit;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(submissions)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + submissions + "' for parameter 'DIR': not a folder.");
+            }
+            if (parallel < 1) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + parallel + "' for option '--parallel': must be at least 1.");
+            }
+            Path kitRoot = kitRoot(kit, spec);
+            Path outDir = out != null ? out.toAbsolutePath() : kitRoot.resolve("grader/target/classroom");
+            long start = System.nanoTime();
+            List<Classroom.Row> rows = Classroom.gradeAll(submissions.toAbsolutePath(), kitRoot, outDir, parallel, System.out);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000;
+            System.out.println();
+            System.out.println("EchoKit classroom — " + rows.size() + " submissions from " + submissions.toAbsolutePath()
+                    + " in " + seconds + " s (" + parallel + " at a time)");
+            System.out.println(Classroom.text(rows));
+            System.out.println("  table: " + shown(outDir.resolve("results.md")) + "\n  csv:   " + shown(outDir.resolve("results.csv")));
+            return 0;
+        }
+    }
+
+    /** The kit's root: given, or the current folder or one above it that holds the lesson. */
+    static Path kitRoot(Path given, CommandSpec spec) {
+        if (given != null) {
+            return given.toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.exists(dir.resolve(Part.LESSON))) {
+                return dir;
+            }
+        }
+        throw new ParameterException(spec.commandLine(), "Missing option '--kit': run from inside the kit, or name its folder.");
+    }
+
+    private static Path shown(Path path) {
+        Path here = Path.of("").toAbsolutePath();
+        return path.startsWith(here) ? here.relativize(path) : path;
+    }
+
+    public static void main(String[] args) {
+        // ArchUnit logs through SLF4J; with no provider on the classpath it would print three warnings.
+        System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The parser with the kit's error style: one line naming the bad option, then where to get help. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new GraderCommand());
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine bad = ex.getCommandLine();
+            bad.getErr().println("grader: " + ex.getMessage());
+            bad.getErr().println("Try 'grader --help' for the options.");
+            return bad.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cli;
+    }
+}

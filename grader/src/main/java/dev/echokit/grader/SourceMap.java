@@ -1,0 +1,116 @@
+package dev.echokit.grader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Where each part of the lesson lives in the graded source, found the way a reader would: by the
+ * option, the methods and the log words the starter gives each task, then by its
+ * {@code TODO(task N)} markers. Still points somewhere real after the learner has replaced the
+ * markers with code, or renamed a method.
+ */
+final class SourceMap {
+
+    private static final Pattern TODO = Pattern.compile("TODO\\(task (\\d+)\\)");
+    private static final int MOST = 4;
+
+    /** What marks a part's code, most telling first. */
+    private static final Map<Part, List<Pattern>> ANCHORS = new EnumMap<>(Map.of(
+            Part.ECHO, List.of(declaration("readAndEcho|handle|read\\w*"), Pattern.compile("\\.select\\w*\\s*\\(")),
+            Part.TASK_1, List.of(Pattern.compile("\"--max-clients\""), Pattern.compile("max clients:")),
+            Part.TASK_2, List.of(declaration("admit\\w*|accept\\w*"), Pattern.compile("accepted connection"),
+                    Pattern.compile("\\.accept\\s*\\(\\s*\\)")),
+            Part.TASK_3, List.of(declaration("refuse\\w*|reject\\w*"), Pattern.compile("server at capacity")),
+            Part.TASK_4, List.of(Pattern.compile("rejected connection"), declaration("refuse\\w*|reject\\w*")),
+            Part.TASK_5, List.of(declaration("connectionClosed\\w*|onClose\\w*|close"), Pattern.compile("closed connection"))));
+
+    private final Path sources;
+    private final Path shownFrom;
+    private final List<SourceLine> lines = new ArrayList<>();
+
+    private record SourceLine(Path file, int number, String text) {
+    }
+
+    private SourceMap(Path sources, Path shownFrom) {
+        this.sources = sources;
+        this.shownFrom = shownFrom;
+    }
+
+    /** Reads every .java file under {@code sources}; paths are shown relative to {@code shownFrom} when inside it. */
+    static SourceMap read(Path sources, Path shownFrom) throws IOException {
+        SourceMap map = new SourceMap(sources, shownFrom);
+        if (!Files.isDirectory(sources)) {
+            return map;
+        }
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                List<String> text = Files.readAllLines(file);
+                for (int i = 0; i < text.size(); i++) {
+                    map.lines.add(new SourceLine(file, i + 1, text.get(i)));
+                }
+            }
+        }
+        return map;
+    }
+
+    /** file:line places for the part, each with its code; never empty while there is any source. */
+    List<String> whereToLook(Part part) {
+        Set<String> found = new LinkedHashSet<>();
+        for (Pattern anchor : ANCHORS.getOrDefault(part, List.of())) {
+            lines.stream().filter(l -> !isComment(l.text()) && anchor.matcher(l.text()).find())
+                    .limit(2).forEach(l -> found.add(show(l)));
+        }
+        List<String> places = new ArrayList<>(found.stream().limit(part.isTask() ? MOST - 1 : MOST).toList());
+        if (part.isTask()) {
+            lines.stream().filter(l -> isMarker(l.text(), part.task())).limit(MOST - places.size() + 1)
+                    .map(this::show).filter(s -> !places.contains(s)).forEach(places::add);
+        }
+        if (places.isEmpty() && !lines.isEmpty()) {
+            places.add(shown(lines.get(0).file()) + " (no method or marker of this part found; start from the file with the accept loop)");
+        }
+        return places.stream().limit(MOST).toList();
+    }
+
+    private static boolean isMarker(String text, int task) {
+        Matcher m = TODO.matcher(text);
+        return m.find() && Integer.parseInt(m.group(1)) == task;
+    }
+
+    private static boolean isComment(String text) {
+        String t = text.strip();
+        return t.startsWith("//") || t.startsWith("*") || t.startsWith("/*");
+    }
+
+    /** A method declared with one of these names (a call ends with ';', a declaration does not). */
+    private static Pattern declaration(String names) {
+        return Pattern.compile("^\\s*(?:(?:private|public|protected|static|final|synchronized)\\s+)*"
+                + "[\\w<>\\[\\],.?]+\\s+(?:" + names + ")\\s*\\([^;]*$");
+    }
+
+    private String show(SourceLine line) {
+        String code = line.text().strip();
+        if (code.length() > 90) {
+            code = code.substring(0, 87) + "...";
+        }
+        return shown(line.file()) + ":" + line.number() + "  " + code;
+    }
+
+    private String shown(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        return absolute.startsWith(shownFrom) ? shownFrom.relativize(absolute).toString() : absolute.toString();
+    }
+
+    Path sources() {
+        return sources;
+    }
+}

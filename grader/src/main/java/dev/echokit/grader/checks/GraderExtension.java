@@ -1,0 +1,124 @@
+package dev.echokit.grader.checks;
+
+import dev.echokit.grader.Compilation;
+import dev.echokit.grader.Feedback;
+import dev.echokit.grader.Part;
+import dev.echokit.grader.RunningServer;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Wires every check to its grading run: hands out {@link Grading}, leaves every check out when the
+ * server does not compile (the grader reports that once), marks the class-reading rules n/a for a
+ * command target, and turns anything a check throws into the grader's feedback, never a bare exception.
+ */
+public final class GraderExtension implements BeforeAllCallback, ExecutionCondition, ParameterResolver,
+        TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Optional<Compilation> compilation = Grading.of(context).target().compilation();
+        if (compilation.isPresent() && !compilation.get().succeeded()) {
+            throw new TestAbortedException("not run: the server does not compile (see the first failure)");
+        }
+    }
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        boolean readsClasses = context.getTestClass().filter(ArchitectureChecks.class::equals).isPresent();
+        if (readsClasses && !Grading.of(context).target().isJava()) {
+            return ConditionEvaluationResult.disabled("not applicable: architecture rules read Java classes,"
+                    + " and this target is a command");
+        }
+        return ConditionEvaluationResult.enabled("");
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Grading.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return Grading.of(context);
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        throw inWords(context, thrown);
+    }
+
+    @Override
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable thrown) throws Throwable {
+        throw inWords(context, thrown);
+    }
+
+    /** The grader's own failures and "needs task" pass through; anything else becomes feedback. */
+    private static Throwable inWords(ExtensionContext context, Throwable thrown) {
+        if (thrown instanceof Feedback.Failure || thrown instanceof TestAbortedException) {
+            return thrown;
+        }
+        Grading grading = Grading.of(context);
+        Part part = partOf(context.getTags());
+        RunningServer server = grading.lastServer();
+        Feedback feedback = grading.feedback(part, server)
+                .did("ran the check \"" + context.getDisplayName() + "\"")
+                .expected("the server to keep answering until the check was done")
+                .got(describe(thrown, server))
+                .hint(hint(thrown, server));
+        return part.task() > 1 ? grading.blame(part, feedback, Part.ECHO, Part.TASK_1) : grading.blame(part, feedback, Part.ECHO);
+    }
+
+    static Part partOf(Set<String> tags) {
+        return tags.stream().map(Part::ofTag).flatMap(Optional::stream).filter(Part::isTask).findFirst()
+                .or(() -> tags.contains("stretch") ? Optional.of(Part.STRETCH) : Optional.empty())
+                .or(() -> tags.contains("architecture") ? Optional.of(Part.ARCHITECTURE) : Optional.empty())
+                .orElse(Part.ECHO);
+    }
+
+    private static String describe(Throwable thrown, RunningServer server) {
+        String message = String.valueOf(thrown.getMessage());
+        String died = server != null && !server.isAlive() ? "; the server's process has exited" : "";
+        if (thrown.getClass().getName().endsWith("TimeoutException") && message.contains("timed out")) {
+            return "the check did not finish within its time limit (" + message.replaceFirst(".*timed out", "timed out") + ")" + died;
+        }
+        if (thrown instanceof ConnectException) {
+            return message + died;
+        }
+        if (thrown instanceof SocketException && message.toLowerCase().contains("reset")) {
+            return "the server reset a connection (" + message + ")" + died;
+        }
+        if (thrown instanceof SocketException && message.toLowerCase().contains("broken pipe")) {
+            return "the server closed a connection while the grader was still writing to it" + died;
+        }
+        if (thrown instanceof IOException) {
+            return "a connection failed: " + message + died;
+        }
+        return "the grader hit an error it did not expect: " + thrown + died;
+    }
+
+    private static String hint(Throwable thrown, RunningServer server) {
+        if (server != null && !server.isAlive()) {
+            return "the server crashed or exited during the check: its log above shows how it ended";
+        }
+        if (thrown.getClass().getName().endsWith("TimeoutException")) {
+            return "something stopped answering for good: is the selector loop blocked (a blocking call, an endless loop)?";
+        }
+        if (thrown instanceof IOException) {
+            return "the server dropped a connection the check was using: an exception in the loop that closes the wrong channel?";
+        }
+        return "this looks like a grader problem, not yours: please report it with this output";
+    }
+}

@@ -1,0 +1,154 @@
+package dev.echokit.grader.checks;
+
+import dev.echokit.grader.Part;
+import dev.echokit.grader.Probe;
+import dev.echokit.grader.RunningServer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@Tag("task:1")
+@Order(2)
+@DisplayName("Task 1 — the --max-clients option")
+@ExtendWith(GraderExtension.class)
+class Task1Checks {
+
+    /** Values the option must refuse: below 1, not a number, past the int range. */
+    static final List<String> BAD_VALUES = List.of("0", "-1", "abc", "2147483648", "99999999999");
+
+    /** How many clients the default check tries before it stops counting (a little past 100). */
+    private static final int COUNT_UP_TO = 102;
+
+    @Test
+    @DisplayName("--max-clients 3 is accepted and the listening line names the limit")
+    void acceptsTheOption(Grading grading) throws Exception {
+        try (RunningServer server = grading.serve(Part.TASK_1, "--max-clients", "3")) {
+            Optional<String> listening = server.log().find(line -> line.contains("listening on"));
+            if (listening.isPresent() && !listening.get().endsWith("(max clients: 3)")) {
+                throw grading.feedback(Part.TASK_1, server)
+                        .did("started the server with --max-clients 3")
+                        .expected("the listening line to end with \"(max clients: 3)\", e.g. listening on 127.0.0.1:9000 (max clients: 3)")
+                        .got("it logged: " + listening.get())
+                        .hint(listening.get().contains("(max clients:")
+                                ? "the line shows another number: print the limit the server was given"
+                                : "add \" (max clients: \" + maxClients + \")\" to the end of the listening line")
+                        .error();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a bad --max-clients (0, -1, abc, 2147483648, 99999999999) stops the program with one line naming the option")
+    void rejectsBadValues(Grading grading) throws Exception {
+        for (String value : BAD_VALUES) {
+            rejects(value, grading);
+        }
+    }
+
+    private static void rejects(String value, Grading grading) throws IOException, InterruptedException {
+        try (RunningServer server = RunningServer.start(grading.target(), List.of("--max-clients", value), null)) {
+            // Wait for whichever comes first: the exit we want, or the server listening (the bad value taken).
+            Optional<Integer> exit = Optional.empty();
+            long deadline = System.nanoTime() + RunningServer.START_TIMEOUT.toNanos();
+            while (exit.isEmpty() && System.nanoTime() < deadline && !server.isReady()) {
+                exit = server.awaitExit(Duration.ofMillis(50));
+            }
+            String did = "started the server with --max-clients " + value;
+            List<String> output = server.log().lines();
+            var feedback = grading.feedback(Part.TASK_1, server).did(did);
+            if (exit.isEmpty()) {
+                throw feedback.did(did + " and waited " + RunningServer.START_TIMEOUT.toSeconds() + " s for it to exit")
+                        .expected("a non-zero exit and a message that names --max-clients")
+                        .got(server.isReady() ? "it started listening: the bad value " + value + " was accepted" : "it was still running")
+                        .hint(value.length() > 9
+                                ? "a value past the int range must be refused too: keep the option an int and let picocli convert it"
+                                : "validate the value where the option is parsed: throw picocli's ParameterException "
+                                        + "(\"Invalid value '0' for option '--max-clients': must be at least 1.\")")
+                        .error();
+            }
+            if (Preconditions.rejectsTheOption(server)) {
+                throw feedback.expected("the server to know --max-clients and reject the value " + value)
+                        .got("exit code " + exit.get() + ", because it does not know the option at all")
+                        .hint("add the option first; then a value below 1 must be refused with a message that names it")
+                        .error();
+            }
+            boolean named = output.stream().anyMatch(line -> line.contains("--max-clients"));
+            if (exit.get() == 0 || !named) {
+                throw grading.blame(Part.TASK_1, feedback
+                        .expected("a non-zero exit code and a message that names --max-clients")
+                        .got("exit code " + exit.get() + (named ? "" : ", and no output line names --max-clients"))
+                        .hint("throw picocli's ParameterException with a message naming the option; picocli prints it and exits with 2"),
+                        Part.ECHO);
+            }
+            if (output.stream().anyMatch(line -> line.contains("\tat ") || line.contains("Exception in thread"))) {
+                throw feedback.expected("a one-line message, not a stack trace")
+                        .got("it printed a stack trace")
+                        .hint("report bad input with ParameterException; picocli prints its message and exits with 2")
+                        .error();
+            }
+        }
+    }
+
+    /**
+     * Without the option the server must behave exactly as with {@code --max-clients 100}. It counts
+     * how many clients each admits; only when the two differ is the default wrong. When both admit
+     * everybody, the limit itself is missing (task 2) and the default cannot be judged.
+     */
+    @Test
+    @DisplayName("without the option the limit is 100: the server admits as many clients as with --max-clients 100")
+    void defaultIsOneHundred(Grading grading) throws Exception {
+        int byDefault;
+        try (RunningServer server = grading.serve(Part.TASK_1)) {
+            byDefault = admittedClients(server);
+        }
+        if (byDefault == 100) {
+            return;
+        }
+        var feedback = grading.feedback(Part.TASK_1, null)
+                .did("started the server with no --max-clients and connected clients one by one until one was not served")
+                .expected("100 clients served, and the 101st turned away");
+        if (byDefault == 0) {
+            throw grading.blame(Part.TASK_1, feedback.got("not even the first client was served"), Part.ECHO);
+        }
+        int explicit;
+        try (RunningServer server = grading.serve(Part.TASK_1, "--max-clients", "100")) {
+            explicit = admittedClients(server);
+        }
+        if (explicit == byDefault && byDefault >= COUNT_UP_TO) {
+            throw grading.blame(Part.TASK_1, feedback.got("it served all " + COUNT_UP_TO + " clients, with or without --max-clients 100"),
+                    Part.ECHO, Part.TASK_2);
+        }
+        if (explicit != byDefault) {
+            throw feedback.got((byDefault >= COUNT_UP_TO ? "it served all " + COUNT_UP_TO + " clients it was offered"
+                            : "it served " + byDefault + " clients") + "; with --max-clients 100 it serves " + explicit)
+                    .hint("the default must be 100: defaultValue = \"100\" on the option, and the server given that value")
+                    .error();
+        }
+    }
+
+    /** Connects clients one at a time, each sending a line, until one is not served; returns how many were. */
+    private static int admittedClients(RunningServer server) throws IOException {
+        List<Probe> clients = new ArrayList<>();
+        try {
+            for (int i = 1; i <= COUNT_UP_TO; i++) {
+                Probe client = Probe.connect(server.port());
+                clients.add(client);
+                if (!client.isEchoed("client " + i, i <= 100 ? Scenario.ECHO_WAIT : Scenario.NOT_ECHOED_WAIT)) {
+                    return i - 1;
+                }
+            }
+            return COUNT_UP_TO;
+        } finally {
+            for (Probe client : clients) {
+                client.close();
+            }
+        }
+    }
+}

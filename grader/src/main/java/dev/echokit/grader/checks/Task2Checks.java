@@ -1,0 +1,67 @@
+package dev.echokit.grader.checks;
+
+import dev.echokit.grader.Part;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@Tag("task:2")
+@Order(3)
+@DisplayName("Task 2 — check the count before admitting")
+@ExtendWith(GraderExtension.class)
+class Task2Checks {
+
+    static final Pattern COUNT = Pattern.compile("\\((\\d+)/(\\d+)\\)\\s*$");
+
+    @ParameterizedTest(name = "--max-clients {0}")
+    @ValueSource(ints = {1, 3})
+    @DisplayName("exactly MAX clients are admitted, and the next ones are never echoed")
+    void admitsExactlyMax(int max, Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, Part.TASK_2, max)) {
+            scenario.fill();
+            scenario.expectNotAdmitted("connected " + max + " clients, then one more");
+            // A second one: a refusal must not free a slot (task 5 says so); if it did, that is where to look.
+            scenario.expectNotAdmitted("connected " + max + " clients, had one more turned away, then another", Part.TASK_5);
+        }
+    }
+
+    @Test
+    @DisplayName("each \"accepted connection\" line ends with (N/MAX): the clients connected, counting the new one")
+    void acceptedLinesCountClients(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, Part.TASK_2, 3)) {
+            for (int n = 1; n <= 3; n++) {
+                scenario.admit("then connected client " + n + " of 3");
+                scenario.server.log().await(line -> line.contains("accepted connection"), n, Duration.ofSeconds(2));
+                List<String> accepted = scenario.server.log().matching(line -> line.contains("accepted connection"));
+                String expected = "(" + n + "/3)";
+                if (accepted.size() < n) {
+                    throw scenario.fail(scenario.feedback()
+                            .did(scenario.setup() + ", then connected " + n + " client" + (n == 1 ? "" : "s") + ", each served")
+                            .expected(n + " lines \"accepted connection from HOST:PORT (N/3)\", the last ending in " + expected)
+                            .got(accepted.isEmpty() ? "no line contains \"accepted connection\"" : "only " + accepted.size() + " such lines")
+                            .hint("log each admitted client once: accepted connection from HOST:PORT (N/MAX)"));
+                }
+                String line = accepted.get(n - 1);
+                Matcher count = COUNT.matcher(line);
+                if (!count.find() || !count.group().strip().equals(expected)) {
+                    throw scenario.fail(scenario.feedback()
+                            .did(scenario.setup() + ", then connected " + n + " client" + (n == 1 ? "" : "s") + ", each served")
+                            .expected("accepted line " + n + " to end with " + expected + ": " + n + " clients connected, limit 3")
+                            .got("it logged: " + line)
+                            .hint(!count.find(0) ? "end the accepted line with \" (\" + clients + \"/\" + maxClients + \")\""
+                                    : Integer.parseInt(count.group(1)) == n - 1
+                                    ? "the line shows the count before this client: count it first, then log"
+                                    : "N is the number of clients connected after this one was admitted, MAX the limit"));
+                }
+            }
+        }
+    }
+}

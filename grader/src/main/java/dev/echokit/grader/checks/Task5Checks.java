@@ -1,0 +1,171 @@
+package dev.echokit.grader.checks;
+
+import dev.echokit.grader.Grader;
+import dev.echokit.grader.Part;
+import dev.echokit.grader.Probe;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Departures in every way a client can leave. These checks make no refusal before a departure (a
+ * counted refusal is task 3's mistake); each ends with one client past the limit, which must not
+ * be served: a departure frees one slot, not two.
+ */
+@Tag("task:5")
+@Order(6)
+@DisplayName("Task 5 — give the slot back")
+@ExtendWith(GraderExtension.class)
+class Task5Checks {
+
+    @Test
+    @DisplayName("a client that closes cleanly frees exactly one slot")
+    void cleanCloseFreesOneSlot(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, Part.TASK_5, 3, Part.TASK_2)) {
+            scenario.fill();
+            scenario.admitted.remove(0).close();
+            scenario.admitAfterDeparture("closed one client cleanly");
+            scenario.expectNotAdmitted("filled it, closed one, let a new one in, then connected another");
+            // The whole lesson in one log: admitted up to the limit, one leaves, one more in, one refused.
+            scenario.server.log().await(line -> line.contains("rejected connection"), 1, Duration.ofSeconds(1));
+            scenario.server.log().save(Grader.proofFile(grading.workDir()));
+        }
+    }
+
+    @Test
+    @DisplayName("a client that resets its connection frees exactly one slot")
+    void resetFreesOneSlot(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, Part.TASK_5, 3, Part.TASK_2)) {
+            scenario.fill();
+            scenario.admitted.remove(1).reset();
+            scenario.admitAfterDeparture("reset one client's connection (as a crashed client would)");
+            scenario.expectNotAdmitted("filled it, reset one, let a new one in, then connected another");
+        }
+    }
+
+    /**
+     * A client stops reading while it sends, so the server's output to it backs up, then it resets:
+     * the server finds out when a write fails, and that path must free the slot too.
+     */
+    @Test
+    @DisplayName("a client whose write fails (it stopped reading, then reset) frees exactly one slot")
+    void failedWriteFreesOneSlot(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, Part.TASK_5, 2, Part.TASK_2)) {
+            scenario.fill();
+            Probe greedy = scenario.admitted.remove(0);
+            AtomicLong written = new AtomicLong();
+            Thread writer = new Thread(() -> writeWithoutReading(greedy, 32L * 1024 * 1024, written), "grader-greedy-writer");
+            writer.setDaemon(true);
+            writer.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long last = -1;
+            while (written.get() != last && writer.isAlive() && System.nanoTime() < deadline) {
+                last = written.get();
+                writer.join(300); // backed up once 300 ms pass without progress
+            }
+            greedy.reset();
+            writer.join(5000);
+            scenario.admitAfterDeparture("had one client send without reading until the server's output to it backed up,"
+                    + " then reset its connection");
+            scenario.expectNotAdmitted("let that client fail, let a new one in, then connected another");
+        }
+    }
+
+    @Test
+    @DisplayName("after many departures (close, reset, half-close) the count has not drifted: exactly MAX fit again")
+    void countDoesNotDrift(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, Part.TASK_5, 3, Part.TASK_2)) {
+            scenario.fill();
+            for (int round = 1; round <= 4; round++) {
+                scenario.admitted.remove(0).close();
+                scenario.admitted.remove(0).reset();
+                Probe halfClosed = scenario.admitted.remove(0);
+                halfClosed.socket().shutdownOutput();
+                halfClosed.readToEnd(Scenario.ECHO_WAIT);
+                halfClosed.close();
+                for (int departed = 1; departed <= 3; departed++) {
+                    scenario.admitAfterDeparture("in round " + round + " let all 3 clients leave (close, reset, half-close)");
+                }
+            }
+            scenario.expectNotAdmitted("after 4 rounds of 3 departures and 3 new clients, connected one more");
+        }
+    }
+
+    @Test
+    @DisplayName("each \"closed connection\" line ends with (N/MAX): the clients still connected")
+    void closedLinesCountClients(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, Part.TASK_5, 3, Part.TASK_2)) {
+            scenario.fill();
+            for (int left = 1; left <= 3; left++) {
+                Probe leaving = scenario.admitted.remove(0);
+                if (left == 2) {
+                    leaving.reset();
+                } else {
+                    leaving.close();
+                }
+                scenario.server.log().await(line -> line.contains("closed connection"), left, Duration.ofSeconds(2));
+                List<String> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
+                String expected = "(" + (3 - left) + "/3)";
+                String did = scenario.setup() + ", connected 3 clients, then let " + left + " of them leave, one at a time";
+                if (closed.size() < left) {
+                    throw scenario.fail(scenario.feedback().did(did)
+                            .expected(left + " lines \"closed connection from HOST:PORT (N/3)\", the last ending in " + expected)
+                            .got(closed.isEmpty() ? "no line contains \"closed connection\"" : "only " + closed.size() + " such lines")
+                            .hint("log each departure once, in the one place every way of leaving goes through"));
+                }
+                String line = closed.get(left - 1);
+                Matcher count = Task2Checks.COUNT.matcher(line);
+                if (!count.find() || !count.group().strip().equals(expected)) {
+                    throw scenario.fail(scenario.feedback().did(did)
+                            .expected("closed line " + left + " to end with " + expected + ": " + (3 - left) + " clients still connected, limit 3")
+                            .got("it logged: " + line)
+                            .hint(!count.find(0) ? "end the closed line with \" (\" + clients + \"/\" + maxClients + \")\""
+                                    : Integer.parseInt(count.group(1)) == 3 - left + 1
+                                    ? "the line shows the count before the client left: count down first, then log"
+                                    : "N is the number of clients still connected after this one left, MAX the limit"));
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a refused connection frees no slot: clients past the limit stay turned away")
+    void refusalFreesNoSlot(Grading grading) throws Exception {
+        try (Scenario scenario = Scenario.start(grading, Part.TASK_5, 2, Part.TASK_2)) {
+            scenario.fill();
+            scenario.expectNotAdmitted("connected 2 clients, then one more");
+            for (int i = 2; i <= 3; i++) {
+                try {
+                    scenario.expectNotAdmitted("connected 2 clients, had " + (i - 1) + " more turned away, then another");
+                } catch (AssertionError admitted) {
+                    throw scenario.fail(scenario.feedback()
+                            .did(scenario.setup() + ", connected 2 clients, had " + (i - 1) + " more turned away, then connected another")
+                            .expected("that client to be turned away too: a refused connection was never counted")
+                            .got("its line came back: refusing a client freed a slot")
+                            .hint("a refused connection must not be counted down either: only an admitted client's close gives a slot back"));
+                }
+            }
+        }
+    }
+
+    private static void writeWithoutReading(Probe client, long total, AtomicLong written) {
+        byte[] chunk = new byte[64 * 1024];
+        try {
+            OutputStream out = client.socket().getOutputStream();
+            while (written.get() < total) {
+                out.write(chunk);
+                written.addAndGet(chunk.length);
+            }
+        } catch (IOException e) {
+            // The check resets the connection when the writes stall.
+        }
+    }
+}

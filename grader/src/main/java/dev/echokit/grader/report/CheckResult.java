@@ -1,0 +1,35 @@
+package dev.echokit.grader.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.echokit.grader.Feedback;
+import dev.echokit.grader.Part;
+import dev.echokit.grader.Status;
+
+/**
+ * The outcome of one check: which part of the lesson it belongs to, how it ended, and the
+ * grader's full feedback when it did not pass.
+ *
+ * @param needs the part whose missing behaviour kept this check from judging its own, or null
+ * @param feedback the failure's parts, for the console; null unless the check failed with grader feedback
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record CheckResult(
+        String name,
+        @JsonProperty("task") Part part,
+        Status status,
+        @JsonProperty("needsTask") Part needs,
+        String message,
+        @JsonProperty("durationMillis") long millis,
+        @JsonIgnore Feedback feedback) {
+
+    public boolean is(Status wanted) {
+        return status == wanted;
+    }
+
+    /** "needs task 1", "needs echo", or the status word. */
+    public String statusText() {
+        return status == Status.NEEDS_TASK ? "needs " + needs.shortName() : status.word();
+    }
+}

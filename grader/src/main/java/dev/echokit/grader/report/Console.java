@@ -1,0 +1,137 @@
+package dev.echokit.grader.report;
+
+import dev.echokit.grader.Feedback;
+import dev.echokit.grader.Part;
+import dev.echokit.grader.Status;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What a learner reads at the end of a run: each failure once, grouped under its part with the
+ * part's "where to look" once, each check that needs another task in one line, then the summary
+ * table last.
+ */
+public final class Console {
+
+    private static final String ROW = "  %-42s %-22s %s";
+
+    private Console() {
+    }
+
+    /** The failures, then the summary. */
+    public static String render(Verdict verdict, Optional<Path> proof, Optional<Path> report) {
+        return failures(verdict) + summary(verdict, proof, report);
+    }
+
+    static String failures(Verdict verdict) {
+        List<String> out = new ArrayList<>();
+        for (Part part : Part.values()) {
+            List<CheckResult> failed = verdict.in(part).stream().filter(c -> c.is(Status.FAILED)).toList();
+            if (!failed.isEmpty()) {
+                out.add("");
+                out.add("✗ " + part.heading() + (part.isTask() ? "   (lesson: " + Part.LESSON + ")" : ""));
+                failed.stream().map(CheckResult::feedback).filter(f -> f != null && !f.whereToLook().isEmpty())
+                        .findFirst().ifPresent(f -> out.add(labelled("where to look: ", f.whereToLook(), "  ")));
+                failed.forEach(check -> out.add(failure(check)));
+            }
+            blocked(verdict.in(part)).forEach((why, count) -> out.add("○ " + part.heading() + ": "
+                    + (count == 1 ? "1 check needs " : count + " checks need ") + why));
+        }
+        return out.isEmpty() ? "" : String.join("\n", out) + "\n";
+    }
+
+    /** Needs-task lines of one part: "needs task 1 (the server does not know --max-clients yet)" → how many. */
+    private static Map<String, Integer> blocked(List<CheckResult> checks) {
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        checks.stream().filter(c -> c.is(Status.NEEDS_TASK)).forEach(c -> groups.merge(
+                c.needs().shortName() + " first: " + c.message().replaceFirst("^needs [^:]*: ", ""),
+                1, Integer::sum));
+        return groups;
+    }
+
+    private static String failure(CheckResult check) {
+        Feedback f = check.feedback();
+        if (f == null) {
+            return "  ✗ " + check.name() + "\n" + indent(check.message(), "      ");
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("  ✗ " + check.name());
+        add(lines, "expected:  ", f.expected());
+        add(lines, "did:       ", f.did());
+        add(lines, "server:    ", f.got());
+        add(lines, "hint:      ", f.hint());
+        if (!f.log().isEmpty()) {
+            lines.add(labelled("log:       ", f.log(), "      "));
+        }
+        return String.join("\n", lines);
+    }
+
+    private static void add(List<String> lines, String label, String text) {
+        if (!text.isEmpty()) {
+            lines.add(indent(label + text, "      ").replace("\n", "\n" + " ".repeat(label.length())));
+        }
+    }
+
+    private static String labelled(String label, List<String> items, String indent) {
+        return indent + label + String.join("\n" + indent + " ".repeat(label.length()), items);
+    }
+
+    private static String indent(String text, String indent) {
+        return text.lines().map(line -> indent + line).collect(Collectors.joining("\n"));
+    }
+
+    static String summary(Verdict verdict, Optional<Path> proof, Optional<Path> report) {
+        List<String> out = new ArrayList<>();
+        out.add("");
+        out.add("EchoKit grader summary — " + verdict.target());
+        out.add(String.format(Locale.ROOT, ROW, "part", "checks", "XP").stripTrailing());
+        for (PartResult row : verdict.parts()) {
+            String xp = row.xpMax() == 0 ? "" : row.ran() == 0 ? "-" : row.xp() + "/" + row.xpMax();
+            out.add(String.format(Locale.ROOT, ROW, row.part().heading(), checksCell(row, verdict.in(row.part())), xp)
+                    .stripTrailing());
+        }
+        boolean someTasksOff = verdict.parts().stream().anyMatch(r -> r.xpMax() > 0 && r.ran() == 0);
+        String total = !verdict.xpGraded() ? "-   (no task was checked in this run: XP not graded)"
+                : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "");
+        out.add(String.format(Locale.ROOT, ROW, "total", "", total).stripTrailing());
+        out.add("  " + next(verdict));
+        proof.ifPresent(p -> out.add("  proof log for the lesson: " + p));
+        report.ifPresent(p -> out.add("  report: " + p));
+        return String.join("\n", out) + "\n";
+    }
+
+    private static String checksCell(PartResult row, List<CheckResult> checks) {
+        if (row.ran() == 0) {
+            return checks.stream().anyMatch(c -> c.is(Status.NOT_APPLICABLE)) ? "n/a" : checks.isEmpty() ? "not run" : "not run";
+        }
+        String needs = PartResult.needed(checks).stream().map(Part::shortName).collect(Collectors.joining(", "));
+        if (row.passed() + row.failed() == 0) {
+            return "needs " + needs;
+        }
+        String judged = row.passed() + "/" + (row.passed() + row.failed()) + " passed";
+        return row.needsTask() == 0 ? judged : judged + ", " + row.needsTask() + " wait";
+    }
+
+    /** One line that says where to start. */
+    private static String next(Verdict verdict) {
+        for (PartResult row : verdict.parts()) {
+            if (row.failed() > 0) {
+                return "next: " + row.part().heading() + " — " + row.failed() + " check" + (row.failed() == 1 ? "" : "s")
+                        + " failed; the first ✗ block above says what happened and where to look";
+            }
+        }
+        for (PartResult row : verdict.parts()) {
+            if (row.needsTask() > 0) {
+                return "next: " + row.part().heading() + " waits for "
+                        + PartResult.needed(verdict.in(row.part())).first().shortName() + ", which this run did not check";
+            }
+        }
+        return verdict.with(Status.PASSED).isEmpty() ? "no check ran" : "every check that ran passed.";
+    }
+}

@@ -1,0 +1,50 @@
+package dev.echokit.grader.report;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.echokit.grader.Part;
+import dev.echokit.grader.Status;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * One part's line in the summary: how its checks ended and the XP it earned. A task's XP are
+ * shared out over the checks that ran; a check that needs another task earns none.
+ */
+public record PartResult(
+        @JsonProperty("group") Part part,
+        int passed,
+        int failed,
+        int needsTask,
+        int notRun,
+        int xp,
+        int xpMax) {
+
+    static PartResult of(Part part, List<CheckResult> checks) {
+        int passed = count(checks, Status.PASSED);
+        int failed = count(checks, Status.FAILED);
+        int needs = count(checks, Status.NEEDS_TASK);
+        int ran = passed + failed + needs;
+        int xp = ran == 0 ? 0 : part.xp() * passed / ran;
+        return new PartResult(part, passed, failed, needs, checks.size() - ran, xp, part.xp());
+    }
+
+    private static int count(List<CheckResult> checks, Status status) {
+        return (int) checks.stream().filter(c -> c.is(status)).count();
+    }
+
+    /** Checks that ran: judged, or stopped because they need another task. */
+    public int ran() {
+        return passed + failed + needsTask;
+    }
+
+    public boolean isClean() {
+        return failed == 0 && needsTask == 0;
+    }
+
+    /** The parts this part's blocked checks wait for, in lesson order. */
+    public static TreeSet<Part> needed(List<CheckResult> checks) {
+        TreeSet<Part> parts = new TreeSet<>();
+        checks.stream().filter(c -> c.is(Status.NEEDS_TASK)).forEach(c -> parts.add(c.needs()));
+        return parts;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.echokit.grader.report;
+
+import dev.echokit.grader.Feedback;
+import dev.echokit.grader.NeedsTask;
+import dev.echokit.grader.Part;
+import dev.echokit.grader.Status;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestTag;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+
+/** Listens to one grading run of the JUnit Platform and turns each check's ending into a {@link CheckResult}. */
+public final class ResultCollector implements TestExecutionListener {
+
+    private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final List<CheckResult> results = Collections.synchronizedList(new ArrayList<>());
+    private TestPlan plan;
+
+    @Override
+    public void testPlanExecutionStarted(TestPlan testPlan) {
+        this.plan = testPlan;
+    }
+
+    @Override
+    public void executionStarted(TestIdentifier id) {
+        started.put(id.getUniqueId(), System.nanoTime());
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier id, String reason) {
+        Status status = reason != null && reason.startsWith("not applicable") ? Status.NOT_APPLICABLE : Status.NOT_RUN;
+        for (TestIdentifier check : checksUnder(id)) {
+            add(check, status, null, reason, 0, null);
+        }
+    }
+
+    @Override
+    public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+        long millis = (System.nanoTime() - started.getOrDefault(id.getUniqueId(), System.nanoTime())) / 1_000_000;
+        Optional<Throwable> thrown = result.getThrowable();
+        String message = thrown.map(t -> t.getMessage() == null ? t.toString() : t.getMessage()).orElse("");
+        Feedback feedback = thrown.filter(Feedback.Failure.class::isInstance)
+                .map(t -> ((Feedback.Failure) t).feedback()).orElse(null);
+        Part needs = thrown.filter(NeedsTask.class::isInstance).map(t -> ((NeedsTask) t).needed()).orElse(null);
+        Status status = switch (result.getStatus()) {
+            case SUCCESSFUL -> Status.PASSED;
+            case ABORTED -> needs != null ? Status.NEEDS_TASK
+                    : message.startsWith("not applicable") ? Status.NOT_APPLICABLE : Status.NOT_RUN;
+            case FAILED -> Status.FAILED;
+        };
+        if (id.isTest()) {
+            add(id, status, needs, message, millis, feedback);
+        } else if (status != Status.PASSED) {
+            // A class that ended before its checks ran (its server never started): the first check
+            // carries the reason, the others were not run, so the one problem is reported once.
+            boolean first = true;
+            for (TestIdentifier check : checksUnder(id)) {
+                if (results.stream().noneMatch(r -> r.name().equals(nameOf(check)))) {
+                    if (first || status != Status.FAILED) {
+                        add(check, status, needs, message, 0, feedback);
+                    } else {
+                        add(check, Status.NOT_RUN, null, "not run: see the first failure of this part", 0, null);
+                    }
+                    first = false;
+                }
+            }
+        }
+    }
+
+    public List<CheckResult> results() {
+        return List.copyOf(results);
+    }
+
+    private List<TestIdentifier> checksUnder(TestIdentifier id) {
+        if (id.isTest()) {
+            return List.of(id);
+        }
+        return plan == null ? List.of() : plan.getDescendants(id).stream().filter(TestIdentifier::isTest).toList();
+    }
+
+    private void add(TestIdentifier id, Status status, Part needs, String message, long millis, Feedback feedback) {
+        results.add(new CheckResult(nameOf(id), partOf(id), status, needs, message, millis, feedback));
+    }
+
+    /** The check's sentence, with its parameters for a parameterised one. */
+    private String nameOf(TestIdentifier id) {
+        String parent = plan == null ? "" : plan.getParent(id)
+                .filter(p -> p.getSource().filter(MethodSource.class::isInstance).isPresent())
+                .map(p -> p.getDisplayName() + " ").orElse("");
+        return parent + id.getDisplayName();
+    }
+
+    /** A task tag wins over the class's part: a task check may live among the architecture rules. */
+    private static Part partOf(TestIdentifier id) {
+        List<Part> parts = id.getTags().stream().map(TestTag::getName).map(Part::ofTag)
+                .flatMap(Optional::stream).sorted().toList();
+        return parts.stream().filter(Part::isTask).findFirst()
+                .or(() -> parts.stream().filter(p -> p == Part.ARCHITECTURE || p == Part.STRETCH).findFirst())
+                .or(() -> parts.stream().findFirst())
+                .orElse(Part.ECHO);
+    }
+}

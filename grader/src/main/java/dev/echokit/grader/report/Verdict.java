@@ -1,0 +1,75 @@
+package dev.echokit.grader.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.echokit.grader.Part;
+import dev.echokit.grader.Status;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of grading one target: every check in lesson order, one line per part, and the
+ * score. This is what the console prints, what {@code grader-report.json} holds and what a
+ * classroom row is made of.
+ */
+@JsonPropertyOrder({"status", "score", "maxScore", "xpGraded", "target", "tasks", "checks"})
+public record Verdict(
+        @JsonProperty("target") String target,
+        @JsonIgnore String header,
+        @JsonProperty("checks") List<CheckResult> checks) {
+
+    public Verdict {
+        checks = checks.stream()
+                .sorted(Comparator.comparing(CheckResult::part))
+                .toList();
+    }
+
+    @JsonProperty("tasks")
+    public List<PartResult> parts() {
+        return Arrays.stream(Part.values())
+                .map(part -> PartResult.of(part, checks.stream().filter(c -> c.part() == part).toList()))
+                .toList();
+    }
+
+    public Optional<PartResult> part(Part part) {
+        return parts().stream().filter(r -> r.part() == part).findFirst();
+    }
+
+    /** "passed" only when no check failed or waits for another task. */
+    @JsonProperty("status")
+    public String status() {
+        return checks.stream().allMatch(c -> c.status() != Status.FAILED && c.status() != Status.NEEDS_TASK)
+                ? "passed" : "failed";
+    }
+
+    public boolean passed() {
+        return status().equals("passed");
+    }
+
+    @JsonProperty("score")
+    public int score() {
+        return parts().stream().mapToInt(PartResult::xp).sum();
+    }
+
+    @JsonProperty("maxScore")
+    public int maxScore() {
+        return Part.maxXp();
+    }
+
+    /** False when no task check ran (a stretch-only run, say): then the score means nothing. */
+    @JsonProperty("xpGraded")
+    public boolean xpGraded() {
+        return parts().stream().anyMatch(r -> r.xpMax() > 0 && r.ran() > 0);
+    }
+
+    public List<CheckResult> with(Status status) {
+        return checks.stream().filter(c -> c.is(status)).toList();
+    }
+
+    public List<CheckResult> in(Part part) {
+        return checks.stream().filter(c -> c.part() == part).toList();
+    }
+}

@@ -1,0 +1,202 @@
+package dev.echokit.grader;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Broken servers, each made from the reference solution by one small, named source edit, and the
+ * grader check that must catch it. Derived from the solution on every run, so the catalogue
+ * follows the solution when it changes (an edit that no longer applies fails loudly).
+ */
+final class Catalogue {
+
+    static final String SERVER = "dev/echokit/server/EchoServer.java";
+    static final String CONNECTION = "dev/echokit/server/Connection.java";
+    static final String COMMAND = "dev/echokit/server/EchoCommand.java";
+
+    /**
+     * One broken server: what is wrong, the edit that makes it, and the grader's exact verdict on it
+     * in the default run — the parts with a failed check, and the parts with a check that needs
+     * another task — plus the stretch check that must catch it, if it is one that only abuse shows.
+     */
+    record Broken(String name, String what, String file, String find, String replace,
+                  Set<Part> fails, Set<Part> needs, String stretchCheck) {
+
+        Broken needs(Part... parts) {
+            return new Broken(name, what, file, find, replace, fails, Set.of(parts), stretchCheck);
+        }
+
+        Broken stretch(String check) {
+            return new Broken(name, what, file, find, replace, fails, needs, check);
+        }
+    }
+
+    /** A broken server whose mistake is in {@code fails} (none: only a stretch check sees it). */
+    private static Broken broken(String name, String what, String file, String find, String replace, Part... fails) {
+        return new Broken(name, what, file, find, replace, Set.of(fails), Set.of(), null);
+    }
+
+    static final List<Broken> ALL = List.of(
+            broken("no-limit", "admits everybody", SERVER,
+                    "if (clients >= maxClients) {", "if (false) {", Part.TASK_2).needs(Part.TASK_1, Part.TASK_3, Part.TASK_4, Part.TASK_5),
+            broken("off-by-one", "admits MAX+1 (> instead of >=)", SERVER,
+                    "if (clients >= maxClients) {", "if (clients > maxClients) {", Part.TASK_2).needs(Part.TASK_3, Part.TASK_4, Part.TASK_5),
+            broken("stops-accepting", "stops calling accept() when full, so clients wait in the backlog", SERVER,
+                    "            SocketChannel channel;\n            try {\n",
+                    "            if (clients >= maxClients) {\n                return;\n            }\n            SocketChannel channel;\n            try {\n",
+                    Part.TASK_3).needs(Part.TASK_4),
+            broken("silent-close", "closes the refused connection without the message", SERVER,
+                    "            channel.write(ByteBuffer.wrap(AT_CAPACITY)); // 19 bytes always fit a new socket's send buffer\n", "",
+                    Part.TASK_3),
+            broken("no-newline", "writes the message without its newline", SERVER,
+                    "\"server at capacity\\n\"", "\"server at capacity\"", Part.TASK_3),
+            broken("other-words", "writes different words", SERVER,
+                    "\"server at capacity\\n\"", "\"Server full, try later\\n\"", Part.TASK_3),
+            broken("counts-refused", "counts the refused connection, leaking a slot per refusal", SERVER,
+                    "    private void refuse(SocketChannel channel) {\n", "    private void refuse(SocketChannel channel) {\n        clients++;\n",
+                    Part.TASK_3).needs(Part.TASK_4),
+            broken("frees-on-close-only", "frees the slot on a clean close but not on a reset", CONNECTION,
+                    "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            close();",
+                    "            closed = true;\n            try {\n                channel.close();\n            } catch (IOException ignored) {\n                // the slot is never given back\n            }",
+                    Part.TASK_5),
+            broken("never-frees", "never gives a slot back", SERVER,
+                    "        clients--;\n", "", Part.TASK_5).needs(Part.TASK_3),
+            broken("no-reject-log", "does not log refusals", SERVER,
+                    "        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n", "",
+                    Part.TASK_4),
+            broken("wrong-log-numbers", "logs the wrong numbers in the refusal line", SERVER,
+                    "\"rejected connection: at capacity (\" + clients + \"/\"", "\"rejected connection: at capacity (\" + (clients - 1) + \"/\"",
+                    Part.TASK_4),
+            broken("wrong-default", "defaults to 10 clients instead of 100", COMMAND,
+                    "@Option(names = \"--max-clients\", defaultValue = \"100\"", "@Option(names = \"--max-clients\", defaultValue = \"10\"",
+                    Part.TASK_1),
+            broken("accepts-zero", "accepts --max-clients 0", COMMAND,
+                    "if (value < 1) {", "if (value < 0) {", Part.TASK_1),
+            broken("thread-per-client", "starts a thread per client", SERVER,
+                    "        clients++;\n", "        clients++;\n        new Thread(() -> { }).start();\n", Part.ARCHITECTURE),
+            broken("blocking-server-socket", "touches the blocking java.net.ServerSocket", SERVER,
+                    "                listener.bind(address, BACKLOG);", "                listener.socket().bind(address, BACKLOG);", Part.ARCHITECTURE),
+            broken("sleeps", "sleeps in the loop", SERVER,
+                    "            resumeAcceptingIfDue(acceptKey);\n",
+                    "            resumeAcceptingIfDue(acceptKey);\n            try {\n                Thread.sleep(1);\n            } catch (InterruptedException e) {\n                return;\n            }\n",
+                    Part.ARCHITECTURE),
+            broken("plain-close", "closes right after writing the message (no shutdownOutput, no drain)", SERVER,
+                    "            channel.shutdownOutput();\n            drainBriefly(channel);\n", "").stretch("earlySenderReadsTheLine"),
+            broken("leaks-refused", "never closes refused connections", SERVER,
+                    "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly",
+                    "        } finally {\n            refusedButOpen.add(channel);\n        }\n    }\n\n    private final java.util.List<SocketChannel> refusedButOpen = new java.util.ArrayList<>();\n\n    private void drainBriefly",
+                    Part.TASK_3).stretch("noDescriptorLeak"),
+            broken("spins-when-out-of-fds", "retries accept() at once when out of descriptors", SERVER,
+                    "        acceptKey.interestOps(0);\n        acceptPaused = true;\n", "").stretch("survivesDescriptorExhaustion"),
+            broken("unbounded-buffer", "keeps reading from a client that never reads", CONNECTION,
+                    "            pending = ByteBuffer.allocate(scratch.remaining()).put(scratch).flip();\n            key.interestOps(SelectionKey.OP_WRITE);",
+                    "            ByteBuffer grown = ByteBuffer.allocate(scratch.remaining() + (pending == null ? 0 : pending.remaining()));\n"
+                            + "            if (pending != null) {\n                grown.put(pending);\n            }\n"
+                            + "            pending = grown.put(scratch).flip();\n            key.interestOps(SelectionKey.OP_WRITE | SelectionKey.OP_READ);").stretch("slowReaderIsBounded"),
+            broken("never-listens", "blocks before it ever listens", SERVER,
+                    "                listener.bind(address, BACKLOG);", "                selector.select();\n                listener.bind(address, BACKLOG);",
+                    Part.ECHO).needs(Part.TASK_1, Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5),
+            broken("exits-at-once", "exits as soon as it starts", COMMAND,
+                    "System.exit(commandLine().execute(args));", "System.exit(3);", Part.ECHO).needs(Part.TASK_1, Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5),
+            broken("hangs-after-accept", "hangs in the loop once a client is admitted", SERVER,
+                    "        clients++;\n", "        clients++;\n        while (channel.isOpen()) {\n            Thread.onSpinWait();\n        }\n",
+                    Part.ECHO).needs(Part.TASK_1, Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5, Part.ARCHITECTURE),
+            broken("floods-output", "logs on every turn of the loop", SERVER,
+                    "            selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);",
+                    "            selector.select(1);\n            Log.info(\"loop turn\");", Part.ECHO),
+            broken("does-not-compile", "does not compile", SERVER,
+                    "    private int clients;\n", "    private int clients = \"none\";\n", Part.ECHO),
+            broken("accepted-count-before-increment", "logs the accepted line before counting the client", SERVER,
+                    "        clients++;\n        Log.info(\"accepted connection from \" + peer + \" (\" + clients + \"/\" + maxClients + \")\");\n",
+                    "        Log.info(\"accepted connection from \" + peer + \" (\" + clients + \"/\" + maxClients + \")\");\n        clients++;\n",
+                    Part.TASK_2),
+            broken("closed-count-before-decrement", "logs the closed line before counting the client out", SERVER,
+                    "        clients--;\n        Log.info(\"closed connection from \" + connection.peer() + \" (\" + clients + \"/\" + maxClients + \")\");\n",
+                    "        Log.info(\"closed connection from \" + connection.peer() + \" (\" + clients + \"/\" + maxClients + \")\");\n        clients--;\n",
+                    Part.TASK_5),
+            broken("counts-down-refused", "counts a refused connection down when it is closed, freeing a slot it never had", SERVER,
+                    "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly",
+                    "        } finally {\n            closeQuietly(channel);\n            clients--;\n        }\n    }\n\n    private void drainBriefly",
+                    Part.TASK_5).needs(Part.TASK_2, Part.TASK_3, Part.TASK_4),
+            broken("frees-twice-on-reset", "gives the slot back twice when a client resets", CONNECTION,
+                    "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            close();",
+                    "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            onClose.accept(this);\n            close();",
+                    Part.TASK_5),
+            broken("failed-write-keeps-slot", "keeps the slot of a client whose write failed", CONNECTION,
+                    "    private void writePending(SelectionKey key) throws IOException {\n        channel.write(pending);\n",
+                    "    private void writePending(SelectionKey key) throws IOException {\n        try {\n            channel.write(pending);\n"
+                            + "        } catch (IOException e) {\n            closed = true;\n            channel.close();\n            return;\n        }\n",
+                    Part.TASK_5),
+            broken("accepts-past-int", "takes --max-clients as a long, so 2147483648 gets through", COMMAND,
+                    "    void setMaxClients(int value) {\n        if (value < 1) {\n            throw new ParameterException(spec.commandLine(),\n"
+                            + "                    \"Invalid value '\" + value + \"' for option '--max-clients': must be at least 1.\");\n        }\n"
+                            + "        maxClients = value;",
+                    "    void setMaxClients(long value) {\n        if (value < 1) {\n            throw new ParameterException(spec.commandLine(),\n"
+                            + "                    \"Invalid value '\" + value + \"' for option '--max-clients': must be at least 1.\");\n        }\n"
+                            + "        maxClients = (int) value;", Part.TASK_1),
+            broken("polls", "polls with selectNow() instead of waiting in select()", SERVER,
+                    "            selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);", "            selector.selectNow();",
+                    Part.ARCHITECTURE),
+            broken("pool-per-client", "hands each client to a thread pool", SERVER,
+                    "        clients++;\n", "        clients++;\n        java.util.concurrent.Executors.newSingleThreadExecutor().shutdown();\n",
+                    Part.ARCHITECTURE),
+            broken("timer", "schedules work on a java.util.Timer", SERVER,
+                    "        clients++;\n", "        clients++;\n        new java.util.Timer(true).cancel();\n", Part.ARCHITECTURE),
+            broken("async-log", "logs through CompletableFuture.runAsync", SERVER,
+                    "        clients--;\n", "        clients--;\n        java.util.concurrent.CompletableFuture.runAsync(() -> { });\n",
+                    Part.ARCHITECTURE),
+            broken("silent-listening-line", "does not say the limit in the listening line", SERVER,
+                    "\n                    + \" (max clients: \" + maxClients + \")\");", ");", Part.TASK_1));
+
+    private Catalogue() {
+    }
+
+    /** Writes the broken server into {@code dir}/src/main/java: a copy of the solution with one edit. */
+    static Path materialise(Broken broken, Path solutionSources, Path dir) throws IOException {
+        Path sources = dir.resolve("src/main/java");
+        deleteRecursively(dir);
+        copyTree(solutionSources, sources);
+        Path file = sources.resolve(broken.file());
+        String text = Files.readString(file);
+        int at = text.indexOf(broken.find());
+        if (at < 0 || text.indexOf(broken.find(), at + 1) >= 0) {
+            throw new IllegalStateException("catalogue entry '" + broken.name() + "' no longer applies to the solution: "
+                    + "its search text is " + (at < 0 ? "gone" : "there more than once") + " in " + broken.file()
+                    + ". Update the entry in Catalogue.java so it still breaks the server the way it says.");
+        }
+        Files.writeString(file, text.substring(0, at) + broken.replace() + text.substring(at + broken.find().length()));
+        return dir;
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> walk = Files.walk(from)) {
+            for (Path source : walk.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            List<Path> all = new ArrayList<>(walk.toList());
+            all.sort(Comparator.reverseOrder());
+            for (Path p : all) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.echokit.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.echokit.grader.report.CheckResult;
+import dev.echokit.grader.report.Console;
+import dev.echokit.grader.report.Verdict;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The grader proves itself: the untouched starter fails task 1 and every other task needs it,
+ * every broken server in the catalogue fails exactly its own part, verdicts repeat, and every
+ * failure points at a real line of the graded source. (That the solution passes everything is
+ * the kit build's own grading run, and the catalogue's reference row.)
+ */
+@Tag("selftest")
+@DisplayName("The grader's self-test")
+@ExtendWith(SelfTestCondition.class)
+class GraderSelfTest {
+
+    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path GOLDEN = Path.of("src/test/resources/golden/starter-summary.txt");
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static final Pattern PLACE = Pattern.compile("^(\\S+\\.java):(\\d+)  ");
+
+    @Test
+    @DisplayName("the untouched starter fails task 1, every other task reads \"needs task 1\", and failures point at its code")
+    void starterFailsTaskOneOnly() throws IOException {
+        Verdict verdict = Grader.grade(Grader.Request.of(KIT.resolve("lesson-starter").toString(), KIT, WORK.resolve("selftest/starter")));
+
+        assertThat(partsWith(verdict, Status.FAILED)).containsExactly(Part.TASK_1);
+        assertThat(partsWith(verdict, Status.NEEDS_TASK)).containsExactly(Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5);
+        assertThat(verdict.with(Status.NEEDS_TASK)).allMatch(c -> c.needs() == Part.TASK_1);
+        assertThat(verdict.in(Part.ECHO)).allMatch(c -> c.is(Status.PASSED));
+        assertThat(verdict.in(Part.ARCHITECTURE)).allMatch(c -> c.is(Status.PASSED));
+        assertThat(verdict.score()).isZero();
+        assertPlacesExist(verdict, KIT);
+        assertThat(verdict.with(Status.FAILED)).allSatisfy(c -> assertThat(c.feedback().whereToLook())
+                .anyMatch(place -> place.contains("TODO(task 1)")));
+
+        String rendered = normalise(Console.render(verdict, Optional.empty(), Optional.empty()));
+        if (Boolean.getBoolean("grader.updateGolden")) {
+            Files.createDirectories(GOLDEN.getParent());
+            Files.writeString(GOLDEN, rendered);
+        }
+        assertThat(rendered)
+                .as("the starter's feedback changed; if that is intended, rerun with -Dgrader.updateGolden=true and commit %s", GOLDEN)
+                .isEqualTo(Files.readString(GOLDEN));
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES) // some 40 servers, each check inside bounded on its own
+    @DisplayName("every broken server in the catalogue fails exactly its own part, with feedback that points at its code")
+    void catalogueFailsExactlyItsOwnPart() throws Exception {
+        Path submissions = materialiseCatalogue("catalogue/submissions");
+        long before = ProcessHandle.current().descendants().count();
+
+        List<Classroom.Row> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("catalogue/classroom"), 2, QUIET);
+        Map<String, Classroom.Row> byName = rows.stream().collect(Collectors.toMap(Classroom.Row::submission, r -> r));
+        Verdict reference = byName.get("reference-solution").verdict();
+        assertThat(reference.score()).as("the reference solution's score").isEqualTo(50);
+        assertThat(reference.passed()).as("the reference solution passes every check: " + reference.with(Status.FAILED)).isTrue();
+
+        List<String> wrong = new ArrayList<>();
+        for (Catalogue.Broken broken : Catalogue.ALL) {
+            Verdict verdict = byName.get(broken.name()).verdict();
+            Set<Part> failed = partsWith(verdict, Status.FAILED);
+            Set<Part> needs = partsWith(verdict, Status.NEEDS_TASK);
+            if (!failed.equals(broken.fails()) || !needs.equals(broken.needs())) {
+                wrong.add(broken.name() + " (" + broken.what() + "): expected to fail " + broken.fails() + " and need in "
+                        + broken.needs() + ", but failed " + failed + " and needed in " + needs + "; failures: "
+                        + verdict.with(Status.FAILED).stream().map(c -> c.part().shortName() + ": " + c.name()).toList());
+            }
+            verdict.with(Status.FAILED).stream()
+                    .filter(c -> c.feedback() == null && !c.name().equals("the server compiles"))
+                    .forEach(c -> wrong.add(broken.name() + ": a failure without the grader's feedback: " + c.message()));
+            if (broken.stretchCheck() != null) {
+                Verdict stretch = Grader.grade(Grader.Request.of(submissions.resolve(broken.name()).toString(), KIT,
+                        WORK.resolve("catalogue/stretch/" + broken.name())).only(List.of("StretchChecks#" + broken.stretchCheck())));
+                if (stretch.with(Status.FAILED).isEmpty()) {
+                    wrong.add(broken.name() + " was not caught by the stretch check " + broken.stretchCheck());
+                }
+            }
+            assertPlacesExist(verdict, submissions.resolve(broken.name()));
+        }
+        assertThat(wrong).as("verdicts that are not exactly the catalogue's: fix the grader, not the catalogue").isEmpty();
+
+        Verdict notCompiling = byName.get("does-not-compile").verdict();
+        assertThat(notCompiling.with(Status.FAILED)).hasSize(1);
+        assertThat(notCompiling.with(Status.FAILED).get(0).message()).contains("does not compile").contains("EchoServer.java:");
+
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
+                .as("processes left behind by the self-test").isLessThanOrEqualTo(before);
+        // An orphan is no longer our descendant: look for any process running catalogue code at all.
+        String catalogue = WORK.resolve("catalogue").toString();
+        assertThat(ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(catalogue)).orElse(false))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).toList())
+                .as("processes still running catalogue servers").isEmpty();
+        Files.writeString(WORK.resolve("catalogue/classroom/README.txt"),
+                "Sample classroom table: the grader's catalogue of broken servers, graded as a class.\n");
+    }
+
+    @Test
+    @DisplayName("the same broken server gets the same verdict, check by check, run after run")
+    void verdictsRepeat() throws Exception {
+        List<String> names = List.of("counts-refused", "off-by-one", "stops-accepting", "never-frees");
+        Path submissions = WORK.resolve("repeat/submissions");
+        Catalogue.deleteRecursively(submissions);
+        Path solution = KIT.resolve("lesson-solution/src/main/java");
+        for (Catalogue.Broken broken : Catalogue.ALL) {
+            if (names.contains(broken.name())) {
+                for (int copy = 1; copy <= 2; copy++) {
+                    Catalogue.materialise(broken, solution, submissions.resolve(broken.name() + "-" + copy));
+                }
+            }
+        }
+        List<Classroom.Row> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("repeat/classroom"), 2, QUIET);
+        for (String name : names) {
+            List<String> verdicts = rows.stream().filter(r -> r.submission().startsWith(name + "-"))
+                    .map(r -> r.verdict().checks().stream().map(c -> c.name() + " = " + c.statusText()).toList().toString())
+                    .distinct().toList();
+            assertThat(verdicts).as(name + ": verdicts of two runs").hasSize(1);
+        }
+    }
+
+    @Test
+    @DisplayName("a server started by a command is graded too: ready by its log line, or by its listening socket when it prints nothing")
+    void commandTargetsAreGraded() throws Exception {
+        // The solution, compiled, started as any other program would be: through a shell command.
+        Verdict compiled = Grader.grade(Grader.Request.of(KIT.resolve("lesson-solution").toString(), KIT, WORK.resolve("selftest/compile"))
+                .only(List.of("ArchitectureChecks")));
+        assertThat(compiled.with(Status.FAILED)).isEmpty();
+        Path classes = Files.walk(WORK.resolve("selftest/compile/graded"), 3).filter(p -> p.endsWith("classes")).findFirst().orElseThrow();
+        String classpath = classes + java.io.File.pathSeparator
+                + picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = java + " -cp " + classpath + " dev.echokit.server.EchoCommand";
+
+        Verdict talking = Grader.grade(Grader.Request.of("", KIT, WORK.resolve("selftest/command")).command(command));
+        assertThat(talking.with(Status.FAILED)).as("the solution started by a command").isEmpty();
+        assertThat(talking.score()).isEqualTo(50);
+        assertThat(talking.in(Part.ARCHITECTURE)).filteredOn(c -> c.name().contains("no threads"))
+                .isNotEmpty().allMatch(c -> c.is(Status.NOT_APPLICABLE));
+        assertThat(talking.with(Status.FAILED).stream().flatMap(c -> c.feedback().whereToLook().stream())).isEmpty();
+
+        // The same server with its log thrown away: the grader must find it listening without a
+        // probe connection, and only the checks that read the log may fail.
+        Verdict silent = Grader.grade(Grader.Request.of("", KIT, WORK.resolve("selftest/silent")).command(command + " 2>/dev/null")
+                .only(List.of("EchoChecks", "Task2Checks", "Task4Checks")));
+        assertThat(silent.with(Status.FAILED)).extracting(CheckResult::name)
+                .containsExactlyInAnyOrder("each \"accepted connection\" line ends with (N/MAX): the clients connected, counting the new one",
+                        "each refusal logs one line \"rejected connection: at capacity (N/MAX)\" with N = MAX");
+        assertThat(silent.with(Status.FAILED)).allSatisfy(c -> assertThat(c.feedback().whereToLook())
+                .containsExactly("no source to point at: this target is a command, not Java sources"));
+        assertThat(silent.in(Part.ECHO)).allMatch(c -> c.is(Status.PASSED));
+    }
+
+    private static Path materialiseCatalogue(String folder) throws IOException {
+        Path solution = KIT.resolve("lesson-solution/src/main/java");
+        Path submissions = WORK.resolve(folder);
+        Catalogue.deleteRecursively(submissions);
+        Catalogue.copyTree(KIT.resolve("lesson-solution/src"), submissions.resolve("reference-solution/src"));
+        for (Catalogue.Broken broken : Catalogue.ALL) {
+            Catalogue.materialise(broken, solution, submissions.resolve(broken.name()));
+        }
+        return submissions;
+    }
+
+    private static Set<Part> partsWith(Verdict verdict, Status status) {
+        EnumSet<Part> parts = EnumSet.noneOf(Part.class);
+        verdict.with(status).forEach(c -> parts.add(c.part()));
+        return parts;
+    }
+
+    /** Every "where to look" of every failure names a file:line that exists, with that line's code. */
+    private static void assertPlacesExist(Verdict verdict, Path shownFrom) throws IOException {
+        for (CheckResult check : verdict.with(Status.FAILED)) {
+            if (check.feedback() == null) {
+                continue;
+            }
+            if (check.part() != Part.ARCHITECTURE) {
+                assertThat(check.feedback().whereToLook()).as("where to look, for " + check.name()).isNotEmpty();
+            }
+            for (String place : check.feedback().whereToLook()) {
+                Matcher m = PLACE.matcher(place);
+                assertThat(m.find()).as("a file:line in " + place).isTrue();
+                Path file = Path.of(m.group(1)).isAbsolute() ? Path.of(m.group(1)) : KIT.resolve(m.group(1));
+                assertThat(file).as(place).exists();
+                List<String> lines = Files.readAllLines(file);
+                int line = Integer.parseInt(m.group(2));
+                assertThat(line).as(place).isBetween(1, lines.size());
+                assertThat(place).endsWith(abbreviate(lines.get(line - 1).strip()));
+            }
+        }
+    }
+
+    private static String abbreviate(String code) {
+        return code.length() > 90 ? code.substring(0, 87) + "..." : code;
+    }
+
+    /** Console output with times, ports, timestamps and paths taken out, so a diff shows feedback changes only. */
+    static String normalise(String text) {
+        return text.replaceAll("\\[\\+\\d+ ms\\]", "[+T ms]")
+                .replaceAll("\\d\\d:\\d\\d:\\d\\d\\.\\d{3}", "HH:MM:SS.mmm")
+                .replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:PORT")
+                .replaceAll("after \\d+ ms", "after T ms")
+                .replaceAll("\\.\\.\\. \\(\\d+ earlier lines\\)", "... (N earlier lines)")
+                .replace(KIT + "/", "");
+    }
+}
