@@ -76,8 +76,12 @@ stop_server() {
   wait "$1" 2>/dev/null || true
 }
 
-field() { # json name
-  sed -E "s/.*\"$2\": ?([^,}]*).*/\1/" <<<"$1"
+field() { # json dotted.path -> the value, read with a JSON parser ("-" when absent)
+  python3 -c 'import json, sys
+value = json.loads(sys.argv[1])
+for key in sys.argv[2].split("."):
+    value = value.get(key) if isinstance(value, dict) else None
+print("-" if value is None else value)' "$1" "$2"
 }
 
 # Redis speaks its own protocol: an admitted client sends PING and reads +PONG; a refused one reads an error line.
@@ -108,9 +112,9 @@ for kind in solution starter redis; do
   protocol_for "$kind"
   few="$("${flood[@]}" --port "$port" --clients 10 --hold 1s --pid "$pid" --json "${protocol[@]}")"
   many="$("${flood[@]}" --port "$port" --clients "$idle_many" --wave 500 --hold 2s --timeout 5s --pid "$pid" --json "${protocol[@]}")"
-  R[$kind.rss10]="$(field "$few" rssKibPeak)"
-  R[$kind.rssmany]="$(field "$many" rssKibPeak)"
-  R[$kind.admitted]="$(field "$many" admitted)"
+  R[$kind.rss10]="$(field "$few" server.rssKibPeak)"
+  R[$kind.rssmany]="$(field "$many" server.rssKibPeak)"
+  R[$kind.admitted]="$(field "$many" outcomes.admitted)"
   stop_server "$pid"
 
   echo "bench: $kind — echo round trips, 100 clients for 3 s" >&2

@@ -1,6 +1,5 @@
 package dev.echokit.grader;
 
-import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.PartResult;
 import dev.echokit.grader.report.Verdict;
@@ -189,10 +188,5 @@ public final class Classroom {
         List<String> lost = PARTS.stream().filter(p -> r.cell(p).contains("(") && !r.cell(p).contains("(needs"))
                 .map(Part::shortName).toList();
         return lost.isEmpty() ? "" : "  lost marks in: " + String.join(", ", lost);
-    }
-
-    /** Checks that failed, for callers that list them. */
-    static List<CheckResult> failures(Row row) {
-        return row.verdict() == null ? List.of() : row.verdict().with(Status.FAILED);
     }
 }

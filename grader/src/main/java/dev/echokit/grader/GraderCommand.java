@@ -77,8 +77,8 @@ public final class GraderCommand implements Callable<Integer> {
         Path proof = Grader.proofFile(workDir);
         stdout.println();
         stdout.println("EchoKit grader — " + verdict.header());
-        stdout.print(Console.render(verdict, Optional.of(proof).filter(Files::exists).map(GraderCommand::shown),
-                Optional.of(shown(report))));
+        stdout.print(Console.render(verdict, Optional.of(proof).filter(Files::exists).map(p -> shown(p, kitRoot)),
+                Optional.of(shown(report, kitRoot))));
         stdout.flush();
         return verdict.passed() ? 0 : 1;
     }
@@ -121,7 +121,8 @@ public final class GraderCommand implements Callable<Integer> {
             System.out.println("EchoKit classroom — " + rows.size() + " submissions from " + submissions.toAbsolutePath()
                     + " in " + seconds + " s (" + parallel + " at a time)");
             System.out.println(Classroom.text(rows));
-            System.out.println("  table: " + shown(outDir.resolve("results.md")) + "\n  csv:   " + shown(outDir.resolve("results.csv")));
+            System.out.println("  table: " + shown(outDir.resolve("results.md"), kitRoot)
+                    + "\n  csv:   " + shown(outDir.resolve("results.csv"), kitRoot));
             return 0;
         }
     }
@@ -139,9 +140,10 @@ public final class GraderCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "Missing option '--kit': run from inside the kit, or name its folder.");
     }
 
-    private static Path shown(Path path) {
-        Path here = Path.of("").toAbsolutePath();
-        return path.startsWith(here) ? here.relativize(path) : path;
+    /** A path as the learner would type it from the kit's root folder. */
+    private static Path shown(Path path, Path kitRoot) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(kitRoot) ? kitRoot.relativize(absolute) : absolute;
     }
 
     public static void main(String[] args) {

@@ -124,7 +124,7 @@ class GraderSelfTest {
     @Test
     @DisplayName("the same broken server gets the same verdict, check by check, run after run")
     void verdictsRepeat() throws Exception {
-        List<String> names = List.of("counts-refused", "off-by-one", "stops-accepting", "never-frees");
+        List<String> names = List.of("counts-refused", "never-frees");
         Path submissions = WORK.resolve("repeat/submissions");
         Catalogue.deleteRecursively(submissions);
         Path solution = KIT.resolve("lesson-solution/src/main/java");

@@ -168,11 +168,16 @@ class LessonTest {
         }
         String jar = words.get(2);
         Matcher m = Pattern.compile("(lesson-\\w+|grader)/target/([\\w-]+)\\.jar").matcher(jar);
-        if (!m.matches() || !Files.readString(ROOT.resolve(m.group(1)).resolve("pom.xml")).contains("<finalName>" + m.group(2) + "</finalName>")) {
+        String pom = m.matches() ? Files.readString(ROOT.resolve(m.group(1)).resolve("pom.xml")) : "";
+        if (!m.matches() || !(pom.contains("<finalName>" + m.group(2) + "</finalName>")
+                || pom.contains("<shade.finalName>" + m.group(2) + "</shade.finalName>"))) {
             return "no module builds " + jar;
         }
-        if (m.group(1).equals("grader")) {
-            return checkFloodOptions(words.subList(3, words.size()));
+        if (m.group(2).equals("flood")) {
+            return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/flood/Flood.java");
+        }
+        if (m.group(2).equals("grader")) {
+            return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/GraderCommand.java");
         }
         // Run the arguments through the finished server: they must start it, or be one of the lesson's bad examples.
         List<String> args = new ArrayList<>(words.subList(3, words.size()));
@@ -185,12 +190,16 @@ class LessonTest {
         }
     }
 
-    /** flood is the grader's tool: every option the docs give must be one it declares. */
-    private static String checkFloodOptions(List<String> args) throws IOException {
-        String source = Files.readString(ROOT.resolve("grader/src/main/java/dev/echokit/grader/flood/Flood.java"));
+    /** The grader and flood are the kit's own programs: every option and command the docs give must be one they declare. */
+    private static String checkOptions(List<String> args, String program) throws IOException {
+        String source = Files.readString(ROOT.resolve(program));
         for (String arg : args) {
-            if (arg.startsWith("--") && !source.contains("names = \"" + arg + "\"")) {
-                return "flood has no option " + arg;
+            boolean standard = arg.equals("--help") || arg.equals("--version");
+            if (arg.startsWith("--") && !standard && !source.contains("names = \"" + arg + "\"")) {
+                return program + " has no option " + arg;
+            }
+            if (!arg.startsWith("-") && arg.matches("[a-z]+") && !source.contains("name = \"" + arg + "\"")) {
+                return program + " has no command " + arg;
             }
         }
         return null;

@@ -139,6 +139,7 @@ final class Preconditions {
                 extra.readToEnd(Scenario.PROMPT);
             }
             fresh.clients.remove(0).close();
+            Scenario.awaitDepartures(fresh.server, 1);
             return fresh.admitWithin(Scenario.ROOM_WAIT) ? Optional.empty()
                     : Optional.of("after one refusal, a client that leaves no longer frees a slot: refused connections are counted");
         }
@@ -164,6 +165,7 @@ final class Preconditions {
                 return Optional.empty();
             }
             fresh.clients.remove(0).close();
+            Scenario.awaitDepartures(fresh.server, 1);
             return fresh.admitWithin(Scenario.ROOM_WAIT) ? Optional.empty()
                     : Optional.of("a client that leaves does not free its slot yet");
         }

@@ -35,6 +35,7 @@ final class Scenario implements AutoCloseable {
     final int max;
     final List<Probe> admitted = new ArrayList<>();
     private final EnumSet<Part> needs;
+    private int departures; // clients that left, to wait for as many "closed connection" lines
 
     private Scenario(Grading grading, RunningServer server, Part part, int max, EnumSet<Part> needs) {
         this.grading = grading;
@@ -108,7 +109,8 @@ final class Scenario implements AutoCloseable {
                     .hint(refusalHint(got));
             if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0 && wasAdmitted(client)) {
                 throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
-                        .hint("the server admitted this client: the limit is not enforced, so there was nothing to refuse"), Part.TASK_2);
+                        .hint("the server admitted this client: the limit is not enforced, so there was nothing to refuse"),
+                        Part.TASK_2, Part.TASK_5);
             }
             throw fail(feedback);
         }
@@ -123,22 +125,20 @@ final class Scenario implements AutoCloseable {
 
     /** As {@link #expectEnded}, on a client the caller connected and keeps. */
     void expectEndedOn(Probe client, String why) throws IOException, InterruptedException {
-        {
-            Probe.Received got = client.readToEnd(PROMPT);
-            if (got.ending() != Probe.Ending.TIMEOUT) {
-                return;
-            }
-            Feedback feedback = feedback()
-                    .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
-                    .expected("the server to turn that client away: its connection ended at once")
-                    .got(got.describe());
-            if (wasAdmitted(client)) {
-                throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
-                        .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2);
-            }
-            throw fail(feedback.got(got.describe() + "; a line it sent then did not come back either")
-                    .hint("the client is left waiting: keep calling accept() at the limit, then write the line and close"), Part.TASK_3);
+        Probe.Received got = client.readToEnd(PROMPT);
+        if (got.ending() != Probe.Ending.TIMEOUT) {
+            return;
         }
+        Feedback feedback = feedback()
+                .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
+                .expected("the server to turn that client away: its connection ended at once")
+                .got(got.describe());
+        if (wasAdmitted(client)) {
+            throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
+                    .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
+        }
+        throw fail(feedback.got(got.describe() + "; a line it sent then did not come back either")
+                .hint("the client is left waiting: keep calling accept() at the limit, then write the line and close"), Part.TASK_3);
     }
 
     /** One more client is not served: a line it sends never comes back. */
@@ -163,6 +163,8 @@ final class Scenario implements AutoCloseable {
 
     /** As above, with the words for what it means here when no client gets in. */
     Probe admitAfterDeparture(String departure, String meaning, String hint) throws IOException, InterruptedException {
+        departures++;
+        awaitDepartures(server, departures);
         long deadline = System.nanoTime() + ROOM_WAIT.toNanos();
         Probe.Received last = null;
         while (System.nanoTime() < deadline) {
@@ -182,6 +184,16 @@ final class Scenario implements AutoCloseable {
                 .got("every new client was turned away; the last one " + (last == null ? "got nothing" : last.describe())
                         + (meaning == null ? "" : ": " + meaning))
                 .hint(hint), Part.TASK_5);
+    }
+
+    /**
+     * Waits until the server has noticed {@code count} departures: its "closed connection" lines, the
+     * contract's event. A client tried before that would race the server's own close, and on a
+     * server that counts refusals the refusal would eat the freed slot. A server that logs no such
+     * line costs the bounded wait, then is tried all the same.
+     */
+    static void awaitDepartures(RunningServer server, int count) throws InterruptedException {
+        server.log().await(line -> line.contains("closed connection"), count, Duration.ofSeconds(2));
     }
 
     int connected() {

@@ -58,9 +58,8 @@ final class EchoRun {
                 }
 
                 @Override
-                public String json() {
-                    return String.format(Locale.ROOT, "{\"mode\": \"echo\", \"clients\": %d, \"seconds\": %.3f, \"roundTrips\": %d, "
-                            + "\"roundTripsPerSecond\": %.1f, \"failed\": %d}", flood.echoClients, seconds, roundTrips.get(), rate, failures.get());
+                public Object json() {
+                    return new Json("echo", flood.echoClients, seconds, roundTrips.get(), rate, failures.get());
                 }
             };
         } finally {
@@ -89,5 +88,9 @@ final class EchoRun {
         } catch (IOException | InterruptedException e) {
             failures.incrementAndGet();
         }
+    }
+
+    /** The --json output of an echo run. */
+    record Json(String mode, int clients, double seconds, long roundTrips, double roundTripsPerSecond, long failed) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.echokit.grader.flood;
 
+import dev.echokit.grader.report.JsonReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -130,7 +131,7 @@ public final class Flood implements Callable<Integer> {
             bounded("--echo", echoClients, 1, 10_000);
             report = new EchoRun(this).run();
         }
-        out.println(json ? report.json() : report.table());
+        out.println(json ? JsonReport.compact(report.json()) : report.table());
         return 0;
     }
 
@@ -204,11 +205,11 @@ public final class Flood implements Callable<Integer> {
         return counts;
     }
 
-    /** A finished run: a table for people, JSON for machines. */
+    /** A finished run: a table for people, and a record that is printed as JSON for machines. */
     interface Report {
         String table();
 
-        String json();
+        Object json();
     }
 
     static String percentile(long[] sortedNanos, double p) {

@@ -1,5 +1,6 @@
 package dev.echokit.grader.flood;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,6 +9,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -174,18 +176,14 @@ final class HoldRun {
             }
 
             @Override
-            public String json() {
-                StringBuilder j = new StringBuilder("{\"mode\": \"clients\", \"clients\": ").append(flood.clients);
+            public Object json() {
+                Map<String, Integer> outcomes = new LinkedHashMap<>();
                 for (Outcome o : Outcome.values()) {
-                    j.append(", \"").append(o.name().toLowerCase(Locale.ROOT)).append("\": ").append(counts.get(o));
+                    outcomes.put(o.name().toLowerCase(Locale.ROOT), counts.get(o));
                 }
-                if (flood.pid != null) {
-                    j.append(String.format(Locale.ROOT, ", \"server\": {\"fdBefore\": %d, \"fdPeak\": %d, \"fdAfter\": %d, "
-                                    + "\"rssKibBefore\": %d, \"rssKibPeak\": %d, \"rssKibAfter\": %d}",
-                            before.descriptors(), peak.descriptors(), afterRelease.descriptors(),
-                            before.residentKib(), peak.residentKib(), afterRelease.residentKib()));
-                }
-                return j.append('}').toString();
+                return new Json("clients", flood.clients, outcomes, flood.pid == null ? null : new ServerJson(
+                        before.descriptors(), peak.descriptors(), afterRelease.descriptors(),
+                        before.residentKib(), peak.residentKib(), afterRelease.residentKib()));
             }
         };
     }
@@ -200,5 +198,14 @@ final class HoldRun {
 
     private String describe(ProcessStats s) {
         return flood.pid == null ? "" : s.descriptors() < 0 ? "server: gone" : "server: " + s.descriptors() + " fds, " + s.residentKib() + " KiB";
+    }
+
+    /** The --json output of a clients run: what happened to the connections, and the server's figures. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Json(String mode, int clients, Map<String, Integer> outcomes, ServerJson server) {
+    }
+
+    /** Descriptors and resident memory (KiB) of the server before, at the peak, and after release. */
+    record ServerJson(int fdBefore, int fdPeak, int fdAfter, long rssKibBefore, long rssKibPeak, long rssKibAfter) {
     }
 }

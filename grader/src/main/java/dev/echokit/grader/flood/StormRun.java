@@ -147,12 +147,9 @@ final class StormRun {
             }
 
             @Override
-            public String json() {
-                return String.format(Locale.ROOT, "{\"mode\": \"storm\", \"seconds\": %.3f, \"parallel\": %d, \"refusals\": %d, "
-                                + "\"refusalsPerSecond\": %.1f, \"p50Ms\": %s, \"p99Ms\": %s, \"maxMs\": %s, \"notTheMessage\": %d, "
-                                + "\"held\": %d, \"heldStillServed\": %s}",
-                        seconds, flood.parallel, counts.get(Outcome.REFUSED), rate, Flood.percentile(all, 0.5).replace("-", "null"),
-                        Flood.percentile(all, 0.99).replace("-", "null"), Flood.percentile(all, 1.0).replace("-", "null"),
+            public Object json() {
+                return new Json("storm", seconds, flood.parallel, counts.get(Outcome.REFUSED), rate,
+                        millis(Flood.percentile(all, 0.5)), millis(Flood.percentile(all, 0.99)), millis(Flood.percentile(all, 1.0)),
                         wrong, held.size(), heldStillServed);
             }
         };
@@ -194,5 +191,15 @@ final class StormRun {
         byte[] want = flood.replyBytes();
         byte[] got = socket.getInputStream().readNBytes(want.length);
         return Arrays.equals(got, want);
+    }
+
+    /** A percentile as printed in the table ("0.123", or "-" when there were no samples) as a number or null. */
+    private static Double millis(String shown) {
+        return shown.equals("-") ? null : Double.valueOf(shown);
+    }
+
+    /** The --json output of a storm: refusals per second and their latency in milliseconds. */
+    record Json(String mode, double seconds, int parallel, int refusals, double refusalsPerSecond,
+                Double p50Ms, Double p99Ms, Double maxMs, long notTheMessage, int held, boolean heldStillServed) {
     }
 }

@@ -1,0 +1,72 @@
+package dev.echokit.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.echokit.grader.report.CheckResult;
+import dev.echokit.grader.report.JsonReport;
+import dev.echokit.grader.report.Verdict;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/** The grader's model, command line and JSON report, without starting a server. */
+@Tag("selftest")
+@DisplayName("The grader program")
+@ExtendWith(SelfTestCondition.class)
+class GraderProgramTest {
+
+    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+
+    @Test
+    @DisplayName("every task heading is the lesson's own heading, in order")
+    void headingsMatchTheLesson() throws Exception {
+        List<String> lessonHeadings = Files.readAllLines(KIT.resolve(Part.LESSON)).stream()
+                .filter(line -> line.startsWith("## Task ")).map(line -> line.substring(3)).toList();
+        assertThat(Part.tasks().stream().map(Part::heading).toList()).isEqualTo(lessonHeadings);
+        assertThat(Part.maxXp()).isEqualTo(50);
+    }
+
+    @Test
+    @DisplayName("bad usage exits with 2 after one line that names the option; --help exits with 0")
+    void badUsageIsOneLine() {
+        for (List<String> args : List.of(List.of("--groups", "task:9"), List.of("--no-such-option"),
+                List.of("classroom", "/no/such/folder"), List.of("classroom", ".", "--parallel", "0"))) {
+            StringWriter err = new StringWriter();
+            int exit = GraderCommand.commandLine().setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
+            assertThat(exit).as(args.toString()).isEqualTo(2);
+            List<String> lines = err.toString().lines().toList();
+            assertThat(lines).as(args.toString()).hasSize(2);
+            assertThat(lines.get(0)).startsWith("grader: ").doesNotContain("Exception");
+        }
+        assertThat(GraderCommand.commandLine().setOut(new PrintWriter(new StringWriter())).execute("--help")).isZero();
+    }
+
+    @Test
+    @DisplayName("the JSON report lists parts and checks in lesson order, with the part each blocked check waits for")
+    void jsonFollowsTheLesson() throws Exception {
+        Verdict verdict = new Verdict("lesson-starter", "header", List.of(
+                new CheckResult("stretch check", Part.STRETCH, Status.NOT_RUN, null, "not run", 0, null),
+                new CheckResult("refusal line", Part.TASK_3, Status.NEEDS_TASK, Part.TASK_1, "needs task 1: no option", 5, null),
+                new CheckResult("option", Part.TASK_1, Status.FAILED, null, "[task 1] expected …", 7, null),
+                new CheckResult("echo", Part.ECHO, Status.PASSED, null, "", 3, null)));
+        JsonNode json = JsonReport.mapper().readTree(JsonReport.toJson(verdict));
+        assertThat(json.get("status").asString()).isEqualTo("failed");
+        assertThat(json.get("score").asInt()).isZero();
+        assertThat(json.get("xpGraded").asBoolean()).isTrue();
+        assertThat(json.get("checks").valueStream().map(c -> c.get("task").asString()).toList())
+                .containsExactly("echo", "task:1", "task:3", "stretch");
+        assertThat(json.get("checks").get(2).get("status").asString()).isEqualTo("needs task");
+        assertThat(json.get("checks").get(2).get("needsTask").asString()).isEqualTo("task:1");
+        assertThat(json.get("tasks").valueStream().map(t -> t.get("group").asString()).toList())
+                .containsExactlyElementsOf(Arrays.stream(Part.values()).map(Part::tag).toList());
+        assertThat(json.get("tasks").get(3).get("needsTask").asInt()).isEqualTo(1);
+    }
+}
