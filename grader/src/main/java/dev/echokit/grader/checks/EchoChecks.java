@@ -158,12 +158,13 @@ class EchoChecks {
         long wallMillis = (System.nanoTime() - start) / 1_000_000;
         long cpuMillis = server.cpuTime().orElse(before.get()).minus(before.get()).toMillis();
         if (cpuMillis * 100 > wallMillis * IDLE_CPU_PERCENT) {
-            throw grading.feedback(Part.ARCHITECTURE, server)
+            // A server stuck in a busy loop spins too; that is the echo's failure, so echo is asked first.
+            throw grading.blame(Part.ARCHITECTURE, grading.feedback(Part.ARCHITECTURE, server)
                     .did("left the server idle for " + wallMillis + " ms, with no client sending anything, and measured its CPU time")
                     .expected("under " + IDLE_CPU_PERCENT + " % of one core: an idle loop sleeps in select() until something happens")
                     .got("it used " + cpuMillis + " ms of CPU in " + wallMillis + " ms: its loop polls instead of waiting")
-                    .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins")
-                    .error();
+                    .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins"),
+                    Part.ECHO);
         }
     }
 

@@ -4,12 +4,10 @@ import dev.echokit.grader.Part;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -131,20 +129,12 @@ class StretchChecks {
         try (Scenario scenario = Scenario.start(grading, Part.STRETCH, 3, Part.TASK_2, Part.TASK_3, Part.TASK_5)) {
             scenario.fill();
             Probe greedy = scenario.admitted.get(0);
-            AtomicLong written = new AtomicLong();
-            Thread writer = new Thread(() -> writeWithoutReading(greedy, 512L * 1024 * 1024, written), "greedy-writer");
-            writer.setDaemon(true);
-            writer.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            long last = -1;
-            while (written.get() != last && writer.isAlive() && System.nanoTime() < deadline) {
-                last = written.get();
-                writer.join(1000); // stalled once a whole second passes without progress
-            }
-            boolean stalled = writer.isAlive();
-            long mib = written.get() / (1024 * 1024);
+            // Stalled once a whole second passes without progress.
+            GreedyWriter writer = GreedyWriter.writeUntilStalled(greedy, 512L * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(20));
+            boolean stalled = writer.stalled();
+            long mib = writer.mib();
             greedy.reset();
-            writer.join(5000);
+            writer.awaitEnd();
             if (!stalled || mib >= 64) {
                 throw scenario.feedback()
                         .did(scenario.setup() + ", then had one client write up to 512 MiB without reading any of it")
@@ -161,19 +151,6 @@ class StretchChecks {
                         .got(back.describe())
                         .error();
             }
-        }
-    }
-
-    private static void writeWithoutReading(Probe client, long total, AtomicLong written) {
-        byte[] chunk = new byte[64 * 1024];
-        try {
-            OutputStream out = client.socket().getOutputStream();
-            while (written.get() < total) {
-                out.write(chunk);
-                written.addAndGet(chunk.length);
-            }
-        } catch (IOException e) {
-            // The check resets the connection when it is done.
         }
     }
 }

@@ -3,11 +3,8 @@ package dev.echokit.grader.checks;
 import dev.echokit.grader.Grader;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Probe;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Order;
@@ -61,18 +58,10 @@ class Task5Checks {
         try (Scenario scenario = Scenario.start(grading, Part.TASK_5, 2, Part.TASK_2)) {
             scenario.fill();
             Probe greedy = scenario.admitted.remove(0);
-            AtomicLong written = new AtomicLong();
-            Thread writer = new Thread(() -> writeWithoutReading(greedy, 32L * 1024 * 1024, written), "grader-greedy-writer");
-            writer.setDaemon(true);
-            writer.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            long last = -1;
-            while (written.get() != last && writer.isAlive() && System.nanoTime() < deadline) {
-                last = written.get();
-                writer.join(300); // backed up once 300 ms pass without progress
-            }
+            // Backed up once 300 ms pass without progress.
+            GreedyWriter writer = GreedyWriter.writeUntilStalled(greedy, 32L * 1024 * 1024, Duration.ofMillis(300), Duration.ofSeconds(10));
             greedy.reset();
-            writer.join(5000);
+            writer.awaitEnd();
             scenario.admitAfterDeparture("had one client send without reading until the server's output to it backed up,"
                     + " then reset its connection");
             scenario.expectNotAdmitted("let that client fail, let a new one in, then connected another");
@@ -153,19 +142,6 @@ class Task5Checks {
                             .hint("a refused connection must not be counted down either: only an admitted client's close gives a slot back"));
                 }
             }
-        }
-    }
-
-    private static void writeWithoutReading(Probe client, long total, AtomicLong written) {
-        byte[] chunk = new byte[64 * 1024];
-        try {
-            OutputStream out = client.socket().getOutputStream();
-            while (written.get() < total) {
-                out.write(chunk);
-                written.addAndGet(chunk.length);
-            }
-        } catch (IOException e) {
-            // The check resets the connection when the writes stall.
         }
     }
 }
