@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Verdict;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "EchoKit grader 1.0 (lesson w02-l12)",
         description = "Grades an echo server against the lesson \"Connection limits — refuse when full\".",
-        subcommands = GraderCommand.ClassroomCommand.class,
+        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class},
         sortOptions = false)
 public final class GraderCommand implements Callable<Integer> {
 
@@ -74,6 +75,7 @@ public final class GraderCommand implements Callable<Integer> {
                 .groups(groups).withStretch(stretch));
         Path report = workDir.resolve("grader-report.json");
         JsonReport.write(report, verdict);
+        writeClassroomRunners(verdict, workDir);
         Path proof = Grader.proofFile(workDir);
         stdout.println();
         stdout.println("EchoKit grader — " + verdict.header());
@@ -127,6 +129,21 @@ public final class GraderCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * GitHub Classroom's runner results: {@code autograding-result.json} with every check, and one
+     * file per task under {@code autograding/} for the workflow's reporter, which scores each
+     * runner as its share of passed tests (see ClassroomRunnerResult).
+     */
+    static void writeClassroomRunners(Verdict verdict, Path workDir) {
+        JsonReport.write(workDir.resolve("autograding-result.json"), ClassroomRunnerResult.of(verdict));
+        for (Part part : Part.tasks()) {
+            if (!verdict.in(part).isEmpty()) {
+                JsonReport.write(workDir.resolve("autograding").resolve("task-" + part.task() + ".json"),
+                        ClassroomRunnerResult.of(verdict, part));
+            }
+        }
+    }
+
     /** The kit's root: given, or the current folder or one above it that holds the lesson. */
     static Path kitRoot(Path given, CommandSpec spec) {
         if (given != null) {
@@ -141,7 +158,7 @@ public final class GraderCommand implements Callable<Integer> {
     }
 
     /** A path as the learner would type it from the kit's root folder. */
-    private static Path shown(Path path, Path kitRoot) {
+    static Path shown(Path path, Path kitRoot) {
         Path absolute = path.toAbsolutePath().normalize();
         return absolute.startsWith(kitRoot) ? kitRoot.relativize(absolute) : absolute;
     }

@@ -63,7 +63,8 @@ public final class Target {
 
     private static String displayName(Path root, Path kitRoot) {
         Path absolute = root.toAbsolutePath().normalize();
-        return absolute.startsWith(kitRoot) ? kitRoot.relativize(absolute).toString() : absolute.toString();
+        String shown = absolute.startsWith(kitRoot) ? kitRoot.relativize(absolute).toString() : absolute.toString();
+        return shown.isEmpty() ? String.valueOf(absolute.getFileName()) : shown;
     }
 
     private static String safeName(Path root) {

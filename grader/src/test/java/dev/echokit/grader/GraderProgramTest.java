@@ -3,6 +3,7 @@ package dev.echokit.grader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.report.CheckResult;
+import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Verdict;
 import java.io.PrintWriter;
@@ -68,5 +69,41 @@ class GraderProgramTest {
         assertThat(json.get("tasks").valueStream().map(t -> t.get("group").asString()).toList())
                 .containsExactlyElementsOf(Arrays.stream(Part.values()).map(Part::tag).toList());
         assertThat(json.get("tasks").get(3).get("needsTask").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("GitHub Classroom's runner results: one per task, in the reporter's format, adding up to the grader's XP")
+    void classroomRunnersAddUp() throws Exception {
+        List<CheckResult> checks = new java.util.ArrayList<>();
+        for (Part part : Part.tasks()) {
+            for (int i = 1; i <= 3; i++) {
+                Status status = part.task() == 3 && i == 3 ? Status.FAILED : part.task() == 4 ? Status.NEEDS_TASK : Status.PASSED;
+                checks.add(new CheckResult(part.shortName() + " check " + i, part, status,
+                        status == Status.NEEDS_TASK ? Part.TASK_3 : null, status == Status.PASSED ? "" : "why", 1, null));
+            }
+        }
+        Verdict verdict = new Verdict("x", "header", checks);
+        double reported = 0;
+        for (Part part : Part.tasks()) {
+            JsonNode runner = JsonReport.mapper().readTree(JsonReport.toJson(ClassroomRunnerResult.of(verdict, part)));
+            assertThat(runner.get("version").asInt()).isEqualTo(1);
+            assertThat(runner.get("max_score").asDouble()).isEqualTo(10.0);
+            assertThat(runner.get("status").asString()).isIn("pass", "fail");
+            List<JsonNode> tests = runner.get("tests").valueStream().toList();
+            assertThat(tests).hasSize(3).allSatisfy(t -> {
+                assertThat(t.get("name").asString()).startsWith("Task " + part.task() + ": ");
+                assertThat(t.get("status").asString()).isIn("pass", "fail");
+                assertThat(t.has("message")).isTrue();
+                assertThat(t.get("line_no").asInt()).isZero();
+            });
+            // The reporter's own arithmetic: passed tests / tests × max_score, per runner.
+            long passed = tests.stream().filter(t -> t.get("status").asString().equals("pass")).count();
+            reported += Math.floor(10.0 * passed / tests.size());
+        }
+        assertThat((int) reported).isEqualTo(verdict.score()).isEqualTo(36);
+        JsonNode all = JsonReport.mapper().readTree(JsonReport.toJson(ClassroomRunnerResult.of(verdict)));
+        assertThat(all.get("max_score").asDouble()).isEqualTo(50.0);
+        assertThat(all.get("status").asString()).isEqualTo("fail");
+        assertThat(all.get("tests")).hasSize(15);
     }
 }

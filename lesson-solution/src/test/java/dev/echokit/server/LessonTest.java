@@ -177,7 +177,8 @@ class LessonTest {
             return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/flood/Flood.java");
         }
         if (m.group(2).equals("grader")) {
-            return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/GraderCommand.java");
+            return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/GraderCommand.java",
+                    "grader/src/main/java/dev/echokit/grader/GradescopeCommand.java");
         }
         // Run the arguments through the finished server: they must start it, or be one of the lesson's bad examples.
         List<String> args = new ArrayList<>(words.subList(3, words.size()));
@@ -191,8 +192,13 @@ class LessonTest {
     }
 
     /** The grader and flood are the kit's own programs: every option and command the docs give must be one they declare. */
-    private static String checkOptions(List<String> args, String program) throws IOException {
-        String source = Files.readString(ROOT.resolve(program));
+    private static String checkOptions(List<String> args, String... programFiles) throws IOException {
+        String program = programFiles[0];
+        StringBuilder sources = new StringBuilder();
+        for (String file : programFiles) {
+            sources.append(Files.readString(ROOT.resolve(file)));
+        }
+        String source = sources.toString();
         for (String arg : args) {
             boolean standard = arg.equals("--help") || arg.equals("--version");
             if (arg.startsWith("--") && !standard && !source.contains("names = \"" + arg + "\"")) {

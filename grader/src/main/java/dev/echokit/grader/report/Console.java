@@ -86,7 +86,7 @@ public final class Console {
         return text.lines().map(line -> indent + line).collect(Collectors.joining("\n"));
     }
 
-    static String summary(Verdict verdict, Optional<Path> proof, Optional<Path> report) {
+    public static String summary(Verdict verdict, Optional<Path> proof, Optional<Path> report) {
         List<String> out = new ArrayList<>();
         out.add("");
         out.add("EchoKit grader summary — " + verdict.target());

@@ -1,0 +1,51 @@
+package dev.echokit.grader.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.echokit.grader.Status;
+import java.util.List;
+
+/**
+ * Gradescope's {@code results.json}: the score, the summary and proof log as the submission's
+ * output, and one test per check in lesson order, each worth its share of its task's XP.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record GradescopeResults(
+        double score,
+        @JsonProperty("execution_time") long executionTime,
+        String output,
+        @JsonProperty("output_format") String outputFormat,
+        String visibility,
+        @JsonProperty("stdout_visibility") String stdoutVisibility,
+        List<Test> tests) {
+
+    /** One check as a Gradescope test. */
+    public record Test(
+            String name,
+            String number,
+            double score,
+            @JsonProperty("max_score") double maxScore,
+            String status,
+            String output,
+            List<String> tags,
+            String visibility) {
+    }
+
+    public static GradescopeResults of(Verdict verdict, String output, long seconds) {
+        List<Test> tests = verdict.checks().stream().map(check -> new Test(
+                Shares.label(check.part()) + ": " + check.name(),
+                Shares.number(verdict, check),
+                Shares.score(verdict, check),
+                Shares.maxScore(verdict, check),
+                check.is(Status.PASSED) || check.is(Status.NOT_APPLICABLE) ? "passed" : "failed",
+                check.is(Status.NOT_APPLICABLE) ? check.message() : Shares.message(check),
+                List.of(check.part().tag()),
+                "visible")).toList();
+        return new GradescopeResults(verdict.score(), seconds, output, "text", "visible", "visible", tests);
+    }
+
+    /** A submission that could not be graded at all: score 0, and why, in words. */
+    public static GradescopeResults notGraded(String why, long seconds) {
+        return new GradescopeResults(0, seconds, why, "text", "visible", "visible", List.of());
+    }
+}

@@ -1,0 +1,146 @@
+package dev.echokit.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.echokit.grader.report.JsonReport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The Gradescope bundle, run as Gradescope runs it: unzipped into {@code source/}, a submission
+ * placed in {@code submission/}, then {@code run_autograder} with {@code AUTOGRADER_ROOT} set.
+ */
+@DisplayName("The Gradescope autograder bundle")
+class GradescopeIT {
+
+    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path ZIP = WORK.resolve("gradescope-autograder.zip");
+    private static Path source;
+
+    @BeforeAll
+    static void unzipTheBundle() throws IOException {
+        source = WORK.resolve("gradescope-it/source");
+        Catalogue.deleteRecursively(source);
+        Files.createDirectories(source);
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(ZIP))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                names.add(entry.getName());
+                Files.copy(zip, source.resolve(entry.getName()));
+            }
+        }
+        assertThat(names).as("the bundle's root").containsExactlyInAnyOrder("setup.sh", "run_autograder", "grader.jar");
+        assertThat(Files.readString(source.resolve("setup.sh"))).contains("apt-get install").contains("openjdk-17-jdk");
+        source.resolve("run_autograder").toFile().setExecutable(true);
+    }
+
+    @Test
+    @DisplayName("the reference solution scores 50, one passed test per check in lesson order, the proof in the output")
+    void solutionScoresFifty() throws Exception {
+        JsonNode results = grade("solution", KIT.resolve("lesson-solution/src"), "src");
+        assertThat(results.get("score").asDouble()).isEqualTo(50.0);
+        assertThat(results.get("output").asString()).contains("total").contains("50/50").contains("rejected connection: at capacity (3/3)");
+        List<JsonNode> tests = results.get("tests").valueStream().toList();
+        assertThat(tests).isNotEmpty().allSatisfy(test -> {
+            assertThat(test.get("status").asString()).isEqualTo("passed");
+            assertThat(test.get("score").asDouble()).isEqualTo(test.get("max_score").asDouble());
+            assertThat(test.get("visibility").asString()).isEqualTo("visible");
+            assertThat(test.get("number").asString()).matches("\\d\\.\\d+");
+        });
+        assertThat(tests.stream().mapToDouble(t -> t.get("max_score").asDouble()).sum()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(0.1));
+        assertThat(tests.get(0).get("name").asString()).startsWith("Echo: ");
+        assertThat(tests.stream().map(t -> t.get("number").asString()).toList()).isSortedAccordingTo(GradescopeIT::byNumber);
+    }
+
+    @Test
+    @DisplayName("the untouched starter scores 0: task 1's checks fail with feedback, the others say they need task 1")
+    void starterScoresZero() throws Exception {
+        JsonNode results = grade("starter", KIT.resolve("lesson-starter"), "lesson-starter");
+        assertThat(results.get("score").asDouble()).isZero();
+        List<JsonNode> task1 = results.get("tests").valueStream().filter(t -> t.get("name").asString().startsWith("Task 1: ")).toList();
+        assertThat(task1).isNotEmpty().allSatisfy(t -> assertThat(t.get("status").asString()).isEqualTo("failed"));
+        assertThat(task1.get(0).get("output").asString()).contains("[task 1]").contains("where to look");
+        assertThat(results.get("tests").valueStream().filter(t -> t.get("name").asString().startsWith("Task 3: ")))
+                .allSatisfy(t -> assertThat(t.get("output").asString()).startsWith("needs task 1: "));
+    }
+
+    @Test
+    @DisplayName("a server with one mistake loses that task's share only")
+    void brokenServerLosesOneTask() throws Exception {
+        Catalogue.Broken noNewline = Catalogue.ALL.stream().filter(b -> b.name().equals("no-newline")).findFirst().orElseThrow();
+        Path dir = Catalogue.materialise(noNewline, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("gradescope-it/no-newline"));
+        JsonNode results = grade("no-newline", dir, "my-copy");
+        assertThat(results.get("score").asDouble()).isBetween(40.0, 49.0);
+        assertThat(results.get("tests").valueStream().filter(t -> t.get("status").asString().equals("failed")))
+                .isNotEmpty().allSatisfy(t -> assertThat(t.get("name").asString()).startsWith("Task 3: "));
+    }
+
+    @Test
+    @DisplayName("a submission that does not compile scores 0 and quotes the compiler")
+    void notCompilingSaysSo() throws Exception {
+        Catalogue.Broken broken = Catalogue.ALL.stream().filter(b -> b.name().equals("does-not-compile")).findFirst().orElseThrow();
+        Path dir = Catalogue.materialise(broken, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("gradescope-it/does-not-compile"));
+        JsonNode results = grade("does-not-compile", dir, "lesson-starter");
+        assertThat(results.get("score").asDouble()).isZero();
+        JsonNode first = results.get("tests").get(0);
+        assertThat(first.get("status").asString()).isEqualTo("failed");
+        assertThat(first.get("output").asString()).contains("does not compile").contains("EchoServer.java:");
+    }
+
+    @Test
+    @DisplayName("an empty submission scores 0 and says that nothing was found to grade")
+    void emptySubmissionSaysSo() throws Exception {
+        Path empty = WORK.resolve("gradescope-it/empty");
+        Catalogue.deleteRecursively(empty);
+        Files.createDirectories(empty);
+        Files.writeString(empty.resolve("notes.txt"), "I ran out of time\n");
+        JsonNode results = grade("empty", empty, "");
+        assertThat(results.get("score").asDouble()).isZero();
+        assertThat(results.get("output").asString()).startsWith("Not graded: no Java sources");
+        assertThat(results.get("tests")).isEmpty();
+    }
+
+    /** Lays {@code from} out as Gradescope would, at submission/{@code as}, runs the bundle, and reads results.json. */
+    private static JsonNode grade(String name, Path from, String as) throws IOException, InterruptedException {
+        Path root = WORK.resolve("gradescope-it/" + name + "-root");
+        Catalogue.deleteRecursively(root);
+        Catalogue.copyTree(from, as.isEmpty() ? root.resolve("submission") : root.resolve("submission").resolve(as));
+        Catalogue.deleteRecursively(root.resolve("submission").resolve(as).resolve("target"));
+        ProcessBuilder run = new ProcessBuilder("bash", source.resolve("run_autograder").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(WORK.resolve("gradescope-it/" + name + ".out").toFile());
+        run.environment().put("AUTOGRADER_ROOT", root.toString());
+        Process process = run.start();
+        try {
+            assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("run_autograder finished").isTrue();
+            assertThat(process.exitValue()).as("run_autograder's exit code").isZero();
+        } finally {
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        try (InputStream in = Files.newInputStream(root.resolve("results/results.json"))) {
+            JsonNode results = JsonReport.mapper().readTree(in);
+            assertThat(results.has("execution_time")).isTrue();
+            assertThat(results.get("output_format").asString()).isEqualTo("text");
+            return results;
+        }
+    }
+
+    private static int byNumber(String a, String b) {
+        String[] x = a.split("\\."), y = b.split("\\.");
+        int major = Integer.compare(Integer.parseInt(x[0]), Integer.parseInt(y[0]));
+        return major != 0 ? major : Integer.compare(Integer.parseInt(x[1]), Integer.parseInt(y[1]));
+    }
+}
