@@ -1,5 +1,7 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.report.CheckResult;
+import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.PartResult;
 import dev.echokit.grader.report.Verdict;
@@ -8,10 +10,17 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,172 +30,340 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Grades a folder of submissions, one row each, and writes the class's table as CSV and Markdown.
- * One broken submission (not compiling, hanging) costs its own row, never the run.
+ * Grades a class: every folder or zip in the class folder is one learner's submission. Each gets
+ * its own row — graded, or "not graded" and why — and its own folder of results (the verdict as
+ * JSON, the feedback the learner would read, the proof log). The class's tables are written from
+ * those folders, so regrading a few learners into an existing results folder keeps the others.
  */
 public final class Classroom {
 
     /** The parts a classroom table shows: everything but stretch. */
     static final List<Part> PARTS = Arrays.stream(Part.values()).filter(p -> p != Part.STRETCH).toList();
 
-    /** One submission's line in the table. */
-    public record Row(String submission, String gradedPath, Verdict verdict, String problem) {
-        public int score() {
-            return verdict == null ? 0 : verdict.score();
-        }
+    /**
+     * One submission's line in the table, as stored in its results folder ({@code row.json}).
+     *
+     * @param cells     per part: "10", "4", "0 (needs task 1)", "4/5", "not run"
+     * @param reasons   per part that lost marks: the first failed check and its hint, in full words
+     * @param codeHash  the server's sources with comments and spacing set aside, to spot identical ones
+     */
+    public record Row(String submission, String gradedPath, int score, String problem,
+                      Map<String, String> cells, Map<String, String> reasons, String codeHash) {
 
-        /** "10", "4 (reason)" for a task that lost marks, "0 (needs task 1)" for one that could not be judged. */
         public String cell(Part part) {
-            if (verdict == null) {
-                return "-";
-            }
-            PartResult row = verdict.part(part).orElseThrow();
-            if (row.ran() == 0) {
-                return "not run";
-            }
-            String value = row.xpMax() > 0 ? Integer.toString(row.xp()) : row.passed() + "/" + (row.passed() + row.failed());
-            if (row.failed() > 0) {
-                return value + " (" + reason(part) + ")";
-            }
-            if (row.needsTask() > 0) {
-                return value + " (needs " + PartResult.needed(verdict.in(part)).stream().map(Part::shortName)
-                        .collect(Collectors.joining(", ")) + ")";
-            }
-            return value;
+            return cells.getOrDefault(part.tag(), "-");
         }
 
-        String reason(Part part) {
-            return verdict.in(part).stream().filter(c -> c.is(Status.FAILED)).findFirst()
-                    .map(c -> shortReason(c.message())).orElse("");
+        boolean graded() {
+            return problem == null || problem.isEmpty();
         }
+    }
+
+    /** A row and, while it is in memory, the verdict it came from. */
+    public record Graded(Row row, Verdict verdict) {
+    }
+
+    /** One learner of the roster: the submission's folder or zip name, and who it is. */
+    record Learner(String folder, String id, String name, String email) {
     }
 
     private Classroom() {
     }
 
-    /** Grades every submission folder under {@code submissions}, {@code parallel} at a time. */
-    public static List<Row> gradeAll(Path submissions, Path kitRoot, Path outDir, int parallel, PrintStream progress)
-            throws IOException, InterruptedException {
-        List<Path> folders;
+    /** Grades every submission in the folder into {@code outDir} (the self-test's and the default use). */
+    public static List<Graded> gradeAll(Path submissions, Path kitRoot, Path outDir, int parallel, PrintStream progress,
+                                        Platform platform) throws IOException, InterruptedException {
+        return grade(submissions, kitRoot, outDir, parallel, progress, platform, Set.of());
+    }
+
+    /**
+     * Grades the submissions in {@code submissions} — all of them, or only those named in
+     * {@code only} — writing each into its folder under {@code outDir}, then rewrites the tables
+     * from every row there.
+     */
+    public static List<Graded> grade(Path submissions, Path kitRoot, Path outDir, int parallel, PrintStream progress,
+                                     Platform platform, Set<String> only) throws IOException, InterruptedException {
+        List<Path> entries;
         try (Stream<Path> list = Files.list(submissions)) {
-            folders = list.filter(Files::isDirectory).sorted().toList();
+            entries = list.filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> Files.isDirectory(p) || p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip"))
+                    .filter(p -> only.isEmpty() || only.contains(nameOf(p)))
+                    .sorted().toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        long start = System.nanoTime();
+        AtomicInteger done = new AtomicInteger();
         try {
-            List<Future<Row>> futures = new ArrayList<>();
-            AtomicInteger done = new AtomicInteger();
-            for (Path folder : folders) {
+            List<Future<Graded>> futures = new ArrayList<>();
+            for (Path entry : entries) {
                 futures.add(pool.submit(() -> {
-                    Row row = gradeOne(folder, kitRoot, outDir.resolve(folder.getFileName().toString()));
-                    progress.printf(Locale.ROOT, "  graded %-28s %2d/%d  (%d of %d)%n", row.submission(), row.score(),
-                            Part.maxXp(), done.incrementAndGet(), folders.size());
-                    return row;
+                    Graded graded = gradeOne(entry, kitRoot, outDir.resolve(nameOf(entry)), platform);
+                    int n = done.incrementAndGet();
+                    long elapsed = (System.nanoTime() - start) / 1_000_000_000;
+                    long left = n == entries.size() ? 0 : elapsed * (entries.size() - n) / n;
+                    progress.printf(Locale.ROOT, "  [%d/%d] %-28s %s   (%d s so far%s)%n", n, entries.size(), graded.row().submission(),
+                            graded.row().graded() ? graded.row().score() + "/" + Part.maxXp() : graded.row().problem(),
+                            elapsed, left == 0 ? "" : ", about " + minutes(left) + " left");
+                    return graded;
                 }));
             }
-            List<Row> rows = new ArrayList<>();
+            List<Graded> results = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
                 try {
-                    rows.add(futures.get(i).get());
+                    results.add(futures.get(i).get());
                 } catch (ExecutionException e) {
-                    rows.add(new Row(folders.get(i).getFileName().toString(), "", null, "grader error: " + e.getCause()));
+                    Row row = notGraded(nameOf(entries.get(i)), "grader error: " + e.getCause());
+                    store(row, outDir.resolve(row.submission()));
+                    results.add(new Graded(row, null));
                 }
             }
-            write(rows, outDir);
-            return rows;
+            return results;
         } finally {
             pool.shutdownNow();
         }
     }
 
-    static Row gradeOne(Path folder, Path kitRoot, Path workDir) throws IOException {
-        String name = folder.getFileName().toString();
-        Path sources = findSources(folder);
-        if (sources == null) {
-            return new Row(name, "", null, "no Java sources found (expected src/main/java, or a copy of the kit)");
-        }
-        Verdict verdict = Grader.grade(Grader.Request.of(sources.toString(), kitRoot, workDir));
-        JsonReport.write(workDir.resolve("grader-report.json"), verdict);
-        return new Row(name, sources.toString(), verdict, "");
-    }
-
-    /** A copy of the kit, a module folder, or a folder of .java files. */
-    static Path findSources(Path folder) {
-        for (Path candidate : List.of(folder.resolve("lesson-starter/src/main/java"), folder.resolve("src/main/java"))) {
-            if (Files.isDirectory(candidate)) {
-                return candidate;
+    /** Writes results.csv and results.md from every row in {@code outDir}, with the roster's columns when given. */
+    public static List<Row> writeTables(Path outDir, Optional<Path> roster) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        try (Stream<Path> list = Files.list(outDir)) {
+            for (Path dir : list.filter(Files::isDirectory).sorted().toList()) {
+                Path json = dir.resolve("row.json");
+                if (Files.exists(json)) {
+                    rows.add(JsonReport.mapper().readValue(json.toFile(), Row.class));
+                }
             }
         }
-        try (Stream<Path> walk = Files.walk(folder, 8)) {
-            return walk.anyMatch(p -> p.toString().endsWith(".java")) ? folder : null;
-        } catch (IOException e) {
-            return null;
+        Map<String, Learner> learners = roster.isPresent() ? readRoster(roster.get()) : Map.of();
+        for (Learner learner : learners.values()) {
+            if (rows.stream().noneMatch(r -> r.submission().equals(learner.folder()))) {
+                rows.add(notGraded(learner.folder(), "not graded: no submission"));
+            }
         }
+        rows.sort((a, b) -> a.submission().compareTo(b.submission()));
+        Files.writeString(outDir.resolve("results.csv"), csv(rows, learners), StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve("results.md"), markdown(rows, learners), StandardCharsets.UTF_8);
+        return rows;
     }
 
-    static void write(List<Row> rows, Path outDir) throws IOException {
-        Files.createDirectories(outDir);
-        Files.writeString(outDir.resolve("results.csv"), csv(rows), StandardCharsets.UTF_8);
-        Files.writeString(outDir.resolve("results.md"), markdown(rows), StandardCharsets.UTF_8);
+    static Graded gradeOne(Path entry, Path kitRoot, Path resultDir, Platform platform) throws IOException {
+        String name = nameOf(entry);
+        Path work = resultDir.resolve("work");
+        Intake.Found found = Intake.find(entry, work);
+        if (!found.graded()) {
+            Row row = notGraded(name, found.notGraded());
+            store(row, resultDir);
+            return new Graded(row, null);
+        }
+        Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), kitRoot, work).on(platform));
+        Map<String, String> cells = new LinkedHashMap<>();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        for (Part part : PARTS) {
+            cells.put(part.tag(), cellOf(verdict, part));
+            reasonOf(verdict, part).ifPresent(reason -> reasons.put(part.tag(), reason));
+        }
+        Optional<CheckResult> setup = verdict.checks().stream().filter(Grader::isSetupFailure).findFirst();
+        Row row = new Row(name, found.sources().toString(), verdict.score(),
+                setup.filter(c -> c.name().equals("the server's sources")).map(CheckResult::message).orElse(""),
+                cells, reasons, codeHash(found.sources()));
+        store(row, resultDir);
+        JsonReport.write(resultDir.resolve("grader-report.json"), verdict);
+        Path proof = Grader.proofFile(work);
+        Files.writeString(resultDir.resolve("feedback.md"), feedback(name, verdict, proof), StandardCharsets.UTF_8);
+        if (Files.exists(proof)) {
+            Files.copy(proof, resultDir.resolve("server.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return new Graded(row, verdict);
     }
 
-    static String csv(List<Row> rows) {
-        StringBuilder out = new StringBuilder("submission,score,max");
+    /** "10", or "4" for a task that lost marks; "0 (needs task 1)" for one that could not be judged. */
+    static String cellOf(Verdict verdict, Part part) {
+        PartResult row = verdict.part(part).orElseThrow();
+        if (row.ran() == 0) {
+            return verdict.in(part).stream().anyMatch(c -> c.is(Status.NOT_APPLICABLE)) ? "n/a" : "not run";
+        }
+        String value = row.xpMax() > 0 ? Integer.toString(row.xp()) : row.passed() + "/" + (row.passed() + row.failed());
+        if (row.failed() == 0 && row.needsTask() > 0) {
+            return value + " (needs " + PartResult.needed(verdict.in(part)).stream().map(Part::shortName)
+                    .collect(Collectors.joining(", ")) + ")";
+        }
+        return value;
+    }
+
+    /** The first failed check of the part, and its hint: whole words, never cut (feedback.md has the rest). */
+    static Optional<String> reasonOf(Verdict verdict, Part part) {
+        return verdict.in(part).stream().filter(c -> c.is(Status.FAILED)).findFirst().map(check -> {
+            if (check.feedback() == null) {
+                return check.name() + ": " + check.message().lines().findFirst().orElse("");
+            }
+            String hint = check.feedback().hint().isEmpty() ? check.feedback().got() : check.feedback().hint();
+            return check.name() + ": " + hint;
+        });
+    }
+
+    private static Row notGraded(String name, String why) {
+        return new Row(name, "", 0, why, Map.of(), Map.of(), "");
+    }
+
+    private static void store(Row row, Path resultDir) throws IOException {
+        Files.createDirectories(resultDir);
+        JsonReport.write(resultDir.resolve("row.json"), row);
+    }
+
+    /** What the learner would have read: each failure with its hint, the summary, and the proof log. */
+    static String feedback(String name, Verdict verdict, Path proof) throws IOException {
+        StringBuilder md = new StringBuilder("# Grader feedback — ").append(name).append("\n\n");
+        md.append("Score: **").append(verdict.score()).append("/").append(verdict.maxScore()).append("**\n\n```text\n");
+        md.append(Console.render(verdict, Optional.empty(), Optional.empty()).strip()).append("\n```\n");
+        if (Files.exists(proof)) {
+            md.append("\n## The server's log from the task 5 check (the lesson's proof)\n\n```text\n")
+                    .append(Files.readString(proof).strip()).append("\n```\n");
+        }
+        return md.toString();
+    }
+
+    /** The sources with comments and spacing set aside, hashed: equal for copies that differ only in those. */
+    static String codeHash(Path sources) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (Stream<Path> walk = Files.walk(sources)) {
+            for (Path file : walk.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                String code = Files.readString(file)
+                        .replaceAll("(?s)/\\*.*?\\*/", " ")
+                        .replaceAll("//[^\\n]*", " ")
+                        .replaceAll("\\s+", " ")
+                        .strip();
+                sha.update(code.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+    }
+
+    static String nameOf(Path entry) {
+        String name = entry.getFileName().toString();
+        return name.toLowerCase(Locale.ROOT).endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+    }
+
+    static Map<String, Learner> readRoster(Path roster) throws IOException {
+        Map<String, Learner> learners = new LinkedHashMap<>();
+        List<String> lines = Files.readAllLines(roster, StandardCharsets.UTF_8);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) { // the first line names the columns
+            if (line.isBlank()) {
+                continue;
+            }
+            List<String> f = csvFields(line);
+            while (f.size() < 4) {
+                f.add("");
+            }
+            learners.put(f.get(0), new Learner(f.get(0), f.get(1), f.get(2), f.get(3)));
+        }
+        return learners;
+    }
+
+    /** One CSV line's fields, with "quoted, fields" and "" for a quote inside them. */
+    static List<String> csvFields(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                field.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                fields.add(field.toString().strip());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        fields.add(field.toString().strip());
+        return fields;
+    }
+
+    /** Other submissions whose code is the same once comments and spacing are set aside. */
+    static List<String> sameCodeAs(Row row, List<Row> rows) {
+        if (row.codeHash() == null || row.codeHash().isEmpty()) {
+            return List.of();
+        }
+        return rows.stream().filter(r -> r != row && row.codeHash().equals(r.codeHash())).map(Row::submission).toList();
+    }
+
+    static String csv(List<Row> rows, Map<String, Learner> learners) {
+        StringBuilder out = new StringBuilder(learners.isEmpty() ? "" : "id,name,email,");
+        out.append("submission,score,max");
         for (Part part : PARTS) {
             out.append(',').append(part.tag()).append(',').append(part.tag()).append(" reason");
         }
-        out.append(",problem\n");
+        out.append(",not graded,same code as\n");
         for (Row row : rows) {
+            if (!learners.isEmpty()) {
+                Learner l = learners.getOrDefault(row.submission(), new Learner(row.submission(), "", "", ""));
+                out.append(csvCell(l.id())).append(',').append(csvCell(l.name())).append(',').append(csvCell(l.email())).append(',');
+            }
             out.append(csvCell(row.submission())).append(',').append(row.score()).append(',').append(Part.maxXp());
             for (Part part : PARTS) {
-                String cell = row.cell(part);
-                int paren = cell.indexOf(" (");
-                out.append(',').append(csvCell(paren < 0 ? cell : cell.substring(0, paren)));
-                out.append(',').append(csvCell(paren < 0 ? "" : cell.substring(paren + 2, cell.length() - 1)));
+                out.append(',').append(csvCell(row.cell(part))).append(',').append(csvCell(row.reasons().getOrDefault(part.tag(), "")));
             }
-            out.append(',').append(csvCell(row.problem())).append('\n');
+            out.append(',').append(csvCell(row.graded() ? "" : row.problem()))
+                    .append(',').append(csvCell(String.join(" ", sameCodeAs(row, rows)))).append('\n');
         }
         return out.toString();
     }
 
-    static String markdown(List<Row> rows) {
+    static String markdown(List<Row> rows, Map<String, Learner> learners) {
         StringBuilder out = new StringBuilder("| submission | score |");
         PARTS.forEach(part -> out.append(' ').append(part.shortName()).append(" |"));
-        out.append("\n|").append(" --- |".repeat(PARTS.size() + 2)).append('\n');
+        out.append(" notes |\n|").append(" --- |".repeat(PARTS.size() + 3)).append('\n');
         for (Row row : rows) {
-            out.append("| ").append(row.submission()).append(" | ")
-                    .append(row.problem().isEmpty() ? row.score() + "/" + Part.maxXp() : "0/" + Part.maxXp() + " (" + row.problem() + ")");
+            Learner l = learners.get(row.submission());
+            out.append("| ").append(l == null || l.name().isEmpty() ? row.submission() : l.name() + " (" + row.submission() + ")")
+                    .append(" | ").append(row.graded() ? row.score() + "/" + Part.maxXp() : "0/" + Part.maxXp());
             for (Part part : PARTS) {
-                out.append(" | ").append(row.cell(part).replace("|", "\\|"));
+                String reason = row.reasons().get(part.tag());
+                out.append(" | ").append(md(row.cell(part) + (reason == null ? "" : " ✗ " + reason)));
             }
-            out.append(" |\n");
+            List<String> notes = new ArrayList<>();
+            if (!row.graded()) {
+                notes.add(row.problem());
+            }
+            List<String> same = sameCodeAs(row, rows);
+            if (!same.isEmpty()) {
+                notes.add("same code as " + String.join(", ", same) + " (comments and spacing aside): worth a look");
+            }
+            out.append(" | ").append(md(String.join("; ", notes))).append(" |\n");
         }
         return out.toString();
     }
 
-    /** The first line of a failure, without the task prefix: short enough for a table cell. */
-    static String shortReason(String message) {
-        String first = message.lines().findFirst().orElse("").replaceFirst("^\\[task \\d\\] ", "");
-        String got = message.lines().filter(l -> l.strip().startsWith("what the server did:")).findFirst()
-                .map(l -> l.strip().substring("what the server did:".length()).strip()).orElse("");
-        String reason = got.isEmpty() ? first : first + "; " + got;
-        reason = reason.replaceAll("\\s+", " ").replaceAll(" \\(after \\d+ ms\\)", "");
-        return reason.length() > 140 ? reason.substring(0, 137) + "..." : reason;
+    private static String md(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
     }
 
     private static String csvCell(String value) {
-        return value.contains(",") || value.contains("\"") ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+        return value.contains(",") || value.contains("\"") || value.contains("\n")
+                ? "\"" + value.replace("\"", "\"\"") + "\"" : value;
+    }
+
+    private static String minutes(long seconds) {
+        return seconds < 90 ? seconds + " s" : (seconds + 30) / 60 + " min";
     }
 
     /** The table as plain text for the terminal. */
     static String text(List<Row> rows) {
-        return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d%s", r.submission(), r.score(), Part.maxXp(),
-                        r.problem().isEmpty() ? lostIn(r) : "  " + r.problem()))
+        return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d  %s", r.submission(), r.score(), Part.maxXp(),
+                        !r.graded() ? r.problem() : lostIn(r)).stripTrailing())
                 .collect(Collectors.joining("\n"));
     }
 
     private static String lostIn(Row r) {
-        List<String> lost = PARTS.stream().filter(p -> r.cell(p).contains("(") && !r.cell(p).contains("(needs"))
-                .map(Part::shortName).toList();
-        return lost.isEmpty() ? "" : "  lost marks in: " + String.join(", ", lost);
+        List<String> lost = PARTS.stream().filter(p -> r.reasons().containsKey(p.tag())).map(Part::shortName).toList();
+        return lost.isEmpty() ? "" : "lost marks in: " + String.join(", ", lost);
     }
 }

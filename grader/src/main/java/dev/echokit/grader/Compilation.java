@@ -39,6 +39,11 @@ public final class Compilation {
         this.mainClass = mainClass;
     }
 
+    /** No sources to compile: the intake's reason stands as the one error. */
+    static Compilation nothingToGrade(String why, Path classes) {
+        return new Compilation(classes, 0, List.of(why), Optional.empty());
+    }
+
     static Compilation compile(Path sources, Path classes) throws IOException {
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(sources)) {
@@ -61,8 +66,10 @@ public final class Compilation {
                     fileManager.getJavaFileObjectsFromPaths(files)).call();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
-                    String file = d.getSource() == null ? "?" : Path.of(d.getSource().toUri()).getFileName().toString();
-                    errors.add(file + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT).lines().findFirst().orElse(""));
+                    // The whole message, on one line: "cannot find symbol — symbol: variable count — location: ...".
+                    String file = d.getSource() == null ? "?" : sources.relativize(Path.of(d.getSource().toUri())).toString();
+                    errors.add(file + ":" + d.getLineNumber() + ": " + String.join(" — ",
+                            d.getMessage(Locale.ROOT).lines().map(String::strip).filter(l -> !l.isEmpty()).toList()));
                 }
             }
             if (!ok && errors.isEmpty()) {
@@ -109,6 +116,11 @@ public final class Compilation {
                 Files.delete(p);
             }
         }
+    }
+
+    /** Whether there were sources at all (false: the intake found nothing to grade). */
+    public boolean hadSources() {
+        return fileCount > 0;
     }
 
     public boolean succeeded() {

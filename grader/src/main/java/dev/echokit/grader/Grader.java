@@ -29,6 +29,9 @@ import org.junit.platform.launcher.core.LauncherFactory;
  */
 public final class Grader {
 
+    /** Check classes run at once in one grading: they mostly wait on sockets, and server start-ups share the cores. */
+    static final int PARALLEL_CLASSES = 3;
+
     private Grader() {
     }
 
@@ -40,28 +43,33 @@ public final class Grader {
      * @param groups  tags to run ({@code task:3}, {@code stretch}, ...); empty for the default run
      * @param stretch include the stretch checks in a default run
      * @param only    check classes or {@code Class#method} names to run instead of all (the self-test's use)
+     * @param platform what the machine offers beyond the JDK (detected, or portable)
      */
     public record Request(String target, String command, Path kitRoot, Path workDir, List<String> groups,
-                          boolean stretch, List<String> only) {
+                          boolean stretch, List<String> only, Platform platform) {
 
         public static Request of(String target, Path kitRoot, Path workDir) {
-            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of());
+            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of(), Platform.detect());
         }
 
         public Request command(String shellCommand) {
-            return new Request(target, shellCommand, kitRoot, workDir, groups, stretch, only);
+            return new Request(target, shellCommand, kitRoot, workDir, groups, stretch, only, platform);
         }
 
         public Request groups(List<String> tags) {
-            return new Request(target, command, kitRoot, workDir, List.copyOf(tags), stretch, only);
+            return new Request(target, command, kitRoot, workDir, List.copyOf(tags), stretch, only, platform);
         }
 
         public Request withStretch(boolean on) {
-            return new Request(target, command, kitRoot, workDir, groups, on, only);
+            return new Request(target, command, kitRoot, workDir, groups, on, only, platform);
         }
 
         public Request only(List<String> checks) {
-            return new Request(target, command, kitRoot, workDir, groups, stretch, List.copyOf(checks));
+            return new Request(target, command, kitRoot, workDir, groups, stretch, List.copyOf(checks), platform);
+        }
+
+        public Request on(Platform where) {
+            return new Request(target, command, kitRoot, workDir, groups, stretch, only, where);
         }
     }
 
@@ -74,7 +82,10 @@ public final class Grader {
         Files.createDirectories(request.workDir());
         // A proof from an earlier run must not pass for this one's: the task 5 check writes it anew.
         Files.deleteIfExists(proofFile(request.workDir()));
-        Target target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir());
+        // The servers' working folder: outside the kit and the results, the only place they may write
+        // when they run contained, and gone when the grading ends.
+        Path scratch = Files.createTempDirectory("echokit-scratch-");
+        Target target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(), request.platform(), scratch);
         String id = UUID.randomUUID().toString();
         Grading.register(id, new Grading(target, request.workDir()));
         try {
@@ -83,6 +94,8 @@ public final class Grader {
             return new Verdict(target.name(), target.describe(), results);
         } finally {
             Grading.unregister(id);
+            RunningServer.killSurvivors(scratch, target);
+            deleteQuietly(scratch);
         }
     }
 
@@ -105,7 +118,14 @@ public final class Grader {
                         // Every check bounds its own waits; this is the last resort for one that does not.
                         "junit.jupiter.execution.timeout.default", "60 s",
                         "junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD",
-                        "junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation"));
+                        "junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation",
+                        // Each check has its own server and port, so check classes run side by side; the
+                        // checks of one class run in order (the echo checks share one server).
+                        "junit.jupiter.execution.parallel.enabled", "true",
+                        "junit.jupiter.execution.parallel.mode.default", "same_thread",
+                        "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+                        "junit.jupiter.execution.parallel.config.strategy", "fixed",
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(PARALLEL_CLASSES)));
         if (!request.groups().isEmpty()) {
             discovery.filters(TagFilter.includeTags(request.groups()));
         } else if (!request.stretch() && request.only().isEmpty()) {
@@ -121,9 +141,25 @@ public final class Grader {
         return collector.results();
     }
 
+    private static void deleteQuietly(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a scratch folder left in the system's temp folder is harmless
+        }
+    }
+
+    /** The failure that stands for a server that could not be built at all: no sources, or a compile error. */
+    public static boolean isSetupFailure(CheckResult check) {
+        return check.is(Status.FAILED) && (check.name().equals("the server compiles") || check.name().equals("the server's sources"));
+    }
+
     /** A compile error is its own failure, the only one: nothing else can run. */
     private static CheckResult compileFailure(Compilation compilation) {
         StringBuilder m = new StringBuilder();
+        if (!compilation.hadSources()) {
+            return new CheckResult("the server's sources", Part.ECHO, Status.FAILED, null, compilation.errors().get(0), 0, null);
+        }
         if (compilation.errors().isEmpty()) {
             m.append("the server compiles, but no class has a 'public static void main(String[] args)' to start it");
         } else {

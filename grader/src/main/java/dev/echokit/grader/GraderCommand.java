@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,6 +62,10 @@ public final class GraderCommand implements Callable<Integer> {
             description = "Where to write grader-report.json and proof/server.log. Default: grader/target in the kit.")
     private Path out;
 
+    @Option(names = "--platform", defaultValue = "auto", paramLabel = "auto|portable",
+            description = "portable: grade as on macOS or Windows, without /proc, bash or ulimit. Default: ${DEFAULT-VALUE}.")
+    private String platform;
+
     @Override
     public Integer call() throws Exception {
         Path kitRoot = kitRoot(kit, spec);
@@ -71,33 +77,46 @@ public final class GraderCommand implements Callable<Integer> {
             }
         }
         PrintStream stdout = System.out;
+        Platform where = platform(platform, spec);
         Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
-                .groups(groups).withStretch(stretch));
+                .groups(groups).withStretch(stretch).on(where));
         Path report = workDir.resolve("grader-report.json");
         JsonReport.write(report, verdict);
         writeClassroomRunners(verdict, workDir);
         Path proof = Grader.proofFile(workDir);
         stdout.println();
         stdout.println("EchoKit grader — " + verdict.header());
+        if (!where.bubblewrap() && command == null) {
+            stdout.println("  (" + where.containment() + ")");
+        }
         stdout.print(Console.render(verdict, Optional.of(proof).filter(Files::exists).map(p -> shown(p, kitRoot)),
                 Optional.of(shown(report, kitRoot))));
         stdout.flush();
         return verdict.passed() ? 0 : 1;
     }
 
-    /** Grades a class: every folder in DIR is one learner's submission. */
+    /** Grades a class: every folder or zip in DIR is one learner's submission. */
     @Command(name = "classroom", mixinStandardHelpOptions = true,
-            description = "Grades every submission folder in DIR and writes results.csv and results.md.")
+            description = "Grades every submission (a folder or a .zip) in DIR and writes results.csv, results.md and,"
+                    + " per learner, feedback.md and grader-report.json.")
     static final class ClassroomCommand implements Callable<Integer> {
 
         @Spec
         private CommandSpec spec;
 
-        @Parameters(paramLabel = "DIR", description = "A folder with one folder per learner.")
+        @Parameters(paramLabel = "DIR", description = "A folder with one folder or zip per learner.")
         private Path submissions;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: grader/target/classroom in the kit.")
+        @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: a folder 'results' beside DIR.")
         private Path out;
+
+        @Option(names = "--roster", paramLabel = "FILE",
+                description = "A CSV of folder,id,name,email (first line: the column names) to add learners' ids, names and emails.")
+        private Path roster;
+
+        @Option(names = "--only", split = ",", paramLabel = "NAME",
+                description = "Regrade only these submissions into an existing results folder; the others' rows stay.")
+        private Set<String> only = new LinkedHashSet<>();
 
         @Option(names = "--parallel", defaultValue = "2", paramLabel = "N",
                 description = "Submissions graded at once. Default: ${DEFAULT-VALUE}.")
@@ -105,6 +124,10 @@ public final class GraderCommand implements Callable<Integer> {
 
         @Option(names = "--kit", paramLabel = "DIR", description = "The kit's root folder. Default: found from the current folder.")
         private Path kit;
+
+        @Option(names = "--platform", defaultValue = "auto", paramLabel = "auto|portable",
+                description = "portable: grade as on macOS or Windows. Default: ${DEFAULT-VALUE}.")
+        private String platform;
 
         @Override
         public Integer call() throws Exception {
@@ -114,18 +137,34 @@ public final class GraderCommand implements Callable<Integer> {
             if (parallel < 1) {
                 throw new ParameterException(spec.commandLine(), "Invalid value '" + parallel + "' for option '--parallel': must be at least 1.");
             }
+            if (roster != null && !Files.isRegularFile(roster)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + roster + "' for option '--roster': no such file.");
+            }
             Path kitRoot = kitRoot(kit, spec);
-            Path outDir = out != null ? out.toAbsolutePath() : kitRoot.resolve("grader/target/classroom");
+            Path classDir = submissions.toAbsolutePath().normalize();
+            Path outDir = out != null ? out.toAbsolutePath() : classDir.resolveSibling("results");
+            Platform where = platform(platform, spec);
+            System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.containment());
             long start = System.nanoTime();
-            List<Classroom.Row> rows = Classroom.gradeAll(submissions.toAbsolutePath(), kitRoot, outDir, parallel, System.out);
+            List<Classroom.Graded> graded = Classroom.grade(classDir, kitRoot, outDir, parallel, System.out, where, only);
+            List<Classroom.Row> rows = Classroom.writeTables(outDir, Optional.ofNullable(roster));
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
             System.out.println();
-            System.out.println("EchoKit classroom — " + rows.size() + " submissions from " + submissions.toAbsolutePath()
-                    + " in " + seconds + " s (" + parallel + " at a time)");
+            System.out.println("EchoKit classroom — graded " + graded.size() + " of " + rows.size() + " submissions in " + seconds
+                    + " s (" + parallel + " at a time)");
             System.out.println(Classroom.text(rows));
             System.out.println("  table: " + shown(outDir.resolve("results.md"), kitRoot)
-                    + "\n  csv:   " + shown(outDir.resolve("results.csv"), kitRoot));
+                    + "\n  csv:   " + shown(outDir.resolve("results.csv"), kitRoot)
+                    + "\n  each learner's feedback: " + shown(outDir, kitRoot) + "/NAME/feedback.md");
             return 0;
+        }
+    }
+
+    static Platform platform(String setting, CommandSpec spec) {
+        try {
+            return Platform.of(setting);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid value '" + setting + "' for option '--platform': " + e.getMessage() + ".");
         }
     }
 

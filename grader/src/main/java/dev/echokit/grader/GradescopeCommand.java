@@ -31,15 +31,17 @@ final class GradescopeCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Path submission = root.resolve("submission").toAbsolutePath().normalize();
         Path results = root.resolve("results").resolve("results.json");
-        Path sources = Files.isDirectory(submission) ? Classroom.findSources(submission) : null;
-        if (sources == null) {
-            JsonReport.write(results, GradescopeResults.notGraded("Not graded: no Java sources were found in your submission."
-                    + " Upload the kit's folder, its lesson-starter folder, or a folder holding src/main/java.", seconds(start)));
-            System.out.println("no Java sources in " + submission);
+        Path workDir = root.resolve("grader-work").toAbsolutePath();
+        Intake.Found found = Files.isDirectory(submission) ? Intake.find(submission, workDir.resolve("intake"))
+                : new Intake.Found(null, "not graded: there is no submission folder");
+        if (!found.graded()) {
+            String why = found.notGraded().replaceFirst("^not graded: ", "");
+            JsonReport.write(results, GradescopeResults.notGraded("Not graded: " + why + ". Upload the kit's folder, its"
+                    + " lesson-starter folder, or a folder holding src/main/java (or a zip of one of them).", seconds(start)));
+            System.out.println("not graded: " + why);
             return 0;
         }
-        Path workDir = root.resolve("grader-work").toAbsolutePath();
-        Verdict verdict = Grader.grade(Grader.Request.of(sources.toString(), submission, workDir));
+        Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), submission, workDir));
         Path proof = Grader.proofFile(workDir);
         StringBuilder output = new StringBuilder(Console.summary(verdict, Optional.empty(), Optional.empty()).strip()
                 .replace("the first ✗ block above says", "the failed tests below say"));

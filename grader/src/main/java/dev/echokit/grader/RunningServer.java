@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,17 @@ public final class RunningServer implements AutoCloseable {
 
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Every server is started from this one thread, which lives as long as the JVM. Linux sends a
+     * child's parent-death signal when the thread that started it ends, not the process; bubblewrap's
+     * --die-with-parent relies on it, and checks run on short-lived threads.
+     */
+    private static final java.util.concurrent.ExecutorService LAUNCHER = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "grader-launcher");
+        thread.setDaemon(true);
+        return thread;
+    });
     private static volatile boolean exiting;
 
     static {
@@ -40,12 +52,14 @@ public final class RunningServer implements AutoCloseable {
     }
 
     private final Process process;
+    private final Platform platform;
     private final ServerLog log = new ServerLog();
     private final Thread reader;
     private volatile int port;
 
-    private RunningServer(Process process, int port) {
+    private RunningServer(Process process, int port, Platform platform) {
         this.process = process;
+        this.platform = platform;
         this.port = port;
         LIVE.add(process);
         this.reader = new Thread(() -> log.readFrom(process.getInputStream()), "grader-server-log");
@@ -57,22 +71,40 @@ public final class RunningServer implements AutoCloseable {
     public static RunningServer start(Target target, List<String> args, Integer fileLimit) throws IOException {
         int port = target.isJava() ? 0 : freePort();
         List<String> command = new ArrayList<>();
+        if (target.platform().bubblewrap()) {
+            command.addAll(contained(target));
+        }
         if (fileLimit != null) {
+            if (!target.platform().ulimit()) {
+                throw new IllegalStateException("a file limit needs bash's ulimit; ask Platform.ulimit() first");
+            }
             command.addAll(List.of("bash", "-c", "ulimit -n " + fileLimit + " && exec \"$@\"", "bash"));
         }
         command.addAll(target.launch());
         command.addAll(List.of("--port", Integer.toString(port)));
         command.addAll(args);
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(target.scratch().toFile())
                 .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File(isWindows() ? "NUL" : "/dev/null")))
-                .start();
-        RunningServer server = new RunningServer(process, port);
+                .redirectInput(ProcessBuilder.Redirect.from(new File(Platform.isWindows() ? "NUL" : "/dev/null")));
+        Process process = launch(builder);
+        RunningServer server = new RunningServer(process, port, target.platform());
         if (exiting) {
             server.close();
             throw new IOException("the grader is exiting; not starting another server");
         }
         return server;
+    }
+
+    private static Process launch(ProcessBuilder builder) throws IOException {
+        try {
+            return LAUNCHER.submit(builder::start).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting the server", e);
+        }
     }
 
     /** Starts the server and waits until it listens; the result says how that went, in words. */
@@ -87,9 +119,10 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * Waits until the server listens: its {@code listening on HOST:PORT} line, or (for a program
-     * that prints nothing) the kernel's table of listening sockets. Never connects, since a probe
-     * connection would take one of the server's slots.
+     * Waits until the server listens: its {@code listening on HOST:PORT} line, or, for a program
+     * that prints nothing, the kernel's table of listening sockets (Linux). Without /proc the last
+     * resort is a connection that is closed at once, which holds one of the server's slots for a
+     * moment: only a command target that prints no listening line ever needs it.
      */
     Optional<String> awaitListening(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -109,6 +142,38 @@ public final class RunningServer implements AutoCloseable {
         }
         return Optional.of("the server was not listening after " + timeout.toSeconds()
                 + " s (no 'listening on' line, and no listening socket" + (port != 0 ? " on port " + port : "") + ")");
+    }
+
+    /**
+     * The bubblewrap prefix that contains a learner's server: its own PID namespace (so nothing it
+     * starts, even detached, outlives it), the whole file system read-only but its scratch folder,
+     * a private /tmp, and the network shared so that loopback works.
+     */
+    private static List<String> contained(Target target) {
+        String scratch = target.scratch().toString();
+        List<String> bwrap = new ArrayList<>(List.of(Platform.BWRAP.toString(),
+                "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"));
+        for (Path readable : target.readablePaths()) {
+            if (readable.toAbsolutePath().startsWith("/tmp")) { // hidden by the private /tmp: show it again, read-only
+                bwrap.addAll(List.of("--ro-bind", readable.toString(), readable.toString()));
+            }
+        }
+        bwrap.addAll(List.of("--bind", scratch, scratch, "--chdir", scratch,
+                "--unshare-pid", "--die-with-parent", "--new-session", "--"));
+        return bwrap;
+    }
+
+    /**
+     * Without bubblewrap, a server can start a process that leaves its tree (a double fork); such a
+     * survivor still names its classes or scratch folder on its command line, so look for those.
+     */
+    public static void killSurvivors(Path scratch, Target target) {
+        List<String> marks = new ArrayList<>(List.of(scratch.toString()));
+        target.compilation().ifPresent(c -> marks.add(c.classes().toString()));
+        ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> p.info().commandLine().map(line -> marks.stream().anyMatch(line::contains)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     static int freePort() throws IOException {
@@ -133,7 +198,30 @@ public final class RunningServer implements AutoCloseable {
             }
             return true;
         }
-        return port != 0 && ProcFs.isListening(port);
+        if (port == 0) {
+            return false;
+        }
+        return platform.procFs() ? ProcFs.isListening(port) : acceptsConnections(port);
+    }
+
+    /**
+     * Connects, then half-closes and reads to the end, so that the server has closed this
+     * connection (and freed its slot) before any check connects: the probe never races a check.
+     */
+    private static boolean acceptsConnections(int port) {
+        try (java.net.Socket probe = new java.net.Socket()) {
+            probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            probe.shutdownOutput();
+            probe.setSoTimeout(1000);
+            while (probe.getInputStream().read() >= 0) {
+                // an echo server sends nothing back for an empty connection; read to its end of stream
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return true; // listening, though it did not close; the wait is bounded all the same
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public boolean isAlive() {
@@ -184,17 +272,13 @@ public final class RunningServer implements AutoCloseable {
         return process.toHandle().descendants().map(ProcessHandle::pid).max(Long::compare).orElse(process.pid());
     }
 
-    /** Open descriptors of the server (Linux only). */
+    /** Open descriptors of the server: Linux only, empty elsewhere. */
     public OptionalInt openDescriptors() {
-        return ProcFs.openDescriptors(serverPid());
+        return platform.procFs() ? ProcFs.openDescriptors(serverPid()) : OptionalInt.empty();
     }
 
     /** CPU time the server has used so far, where the platform reports it (Linux, macOS, Windows). */
     public Optional<Duration> cpuTime() {
         return ProcessHandle.of(serverPid()).flatMap(handle -> handle.info().totalCpuDuration());
-    }
-
-    private static boolean isWindows() {
-        return System.getProperty("os.name", "").toLowerCase().startsWith("windows");
     }
 }

@@ -18,28 +18,38 @@ public final class Target {
     private final List<String> launch;      // the command, before --port and --max-clients
     private final Compilation compilation;  // null for a command target
     private final SourceMap sourceMap;   // null for a command target
+    private final Platform platform;
+    private final Path scratch;
 
-    private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap) {
+    private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap,
+                   Platform platform, Path scratch) {
         this.name = name;
         this.sourceRoot = sourceRoot;
         this.launch = launch;
         this.compilation = compilation;
         this.sourceMap = sourceMap;
+        this.platform = platform;
+        this.scratch = scratch;
     }
 
     /**
-     * Resolves a target the way the README describes: a command string, else a module name or
-     * folder (holding {@code src/main/java}, or being it), compiled into {@code workDir}.
+     * Resolves a target the way the README describes: a command string, else a module name, a
+     * folder or a zip, whose one set of server sources the {@link Intake} finds (a copy of the kit:
+     * its lesson-starter), compiled into {@code workDir}. When there is nothing to grade, the
+     * target's compilation says why, and the grader reports that as its one failure.
      */
-    public static Target resolve(String command, String target, Path kitRoot, Path workDir) throws IOException {
+    public static Target resolve(String command, String target, Path kitRoot, Path workDir, Platform platform, Path scratch)
+            throws IOException {
         if (command != null && !command.isBlank()) {
-            return new Target("command: " + command, null, List.of("sh", "-c", command + " \"$@\"", "server"),
-                    null, null);
+            // The shell adds --port P --max-clients N after the command, as the README says.
+            List<String> shell = Platform.isWindows() ? List.of("cmd.exe", "/c", command) : List.of("sh", "-c", command + " \"$@\"", "server");
+            return new Target("command: " + command, null, shell, null, null, platform, scratch);
         }
         Path root = locate(target, kitRoot);
-        Path sources = Files.isDirectory(root.resolve("src/main/java")) ? root.resolve("src/main/java") : root;
+        Intake.Found found = Intake.find(root, workDir.resolve("intake"));
+        Path sources = found.graded() ? found.sources() : root;
         Path classes = workDir.resolve("graded").resolve(safeName(root)).resolve("classes");
-        Compilation compilation = Compilation.compile(sources, classes);
+        Compilation compilation = found.graded() ? Compilation.compile(sources, classes) : Compilation.nothingToGrade(found.notGraded(), classes);
         List<String> launch = new ArrayList<>();
         launch.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         launch.add("-Xmx256m");
@@ -48,7 +58,7 @@ public final class Target {
         launch.add("-cp");
         launch.add(classes + java.io.File.pathSeparator + Compilation.picocliJar());
         launch.add(compilation.mainClass().orElse("<no main class>"));
-        return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot));
+        return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform, scratch);
     }
 
     private static Path locate(String target, Path kitRoot) {
@@ -73,6 +83,25 @@ public final class Target {
 
     public String name() {
         return name;
+    }
+
+    /** The servers' working folder for this grading: the only place a contained server may write. */
+    public Path scratch() {
+        return scratch;
+    }
+
+    /** Paths a contained server must be able to read: its classes, the jars on its classpath, the JDK. */
+    List<Path> readablePaths() {
+        List<Path> paths = new ArrayList<>(List.of(Path.of(System.getProperty("java.home")), Path.of("").toAbsolutePath()));
+        if (compilation != null) {
+            paths.add(compilation.classes());
+            paths.add(Compilation.picocliJar());
+        }
+        return paths;
+    }
+
+    public Platform platform() {
+        return platform;
     }
 
     public boolean isJava() {

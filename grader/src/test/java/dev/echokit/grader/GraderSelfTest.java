@@ -66,17 +66,53 @@ class GraderSelfTest {
         assertThat(rendered)
                 .as("the starter's feedback changed; if that is intended, rerun with -Dgrader.updateGolden=true and commit %s", GOLDEN)
                 .isEqualTo(Files.readString(GOLDEN));
+
+        // A learner on macOS or Windows reads the same: no task check needs more than the JDK.
+        Verdict portable = Grader.grade(Grader.Request.of(KIT.resolve("lesson-starter").toString(), KIT, WORK.resolve("selftest/starter-portable"))
+                .on(Platform.portable()));
+        assertThat(normalise(Console.render(portable, Optional.empty(), Optional.empty()))).isEqualTo(rendered);
+    }
+
+    @Test
+    @DisplayName("without /proc, bash or ulimit (as on macOS or Windows) the solution scores 50/50, only the Linux measurements n/a, from a path with spaces")
+    void solutionPassesOnAPortablePlatform() throws Exception {
+        Path copy = WORK.resolve("selftest/a copy of the kit/lesson-solution");
+        Catalogue.deleteRecursively(copy);
+        Catalogue.copyTree(KIT.resolve("lesson-solution/src"), copy.resolve("src"));
+        Verdict verdict = Grader.grade(Grader.Request.of(copy.toString(), KIT, WORK.resolve("selftest/portable"))
+                .withStretch(true).on(Platform.portable()));
+        assertThat(verdict.with(Status.FAILED)).isEmpty();
+        assertThat(verdict.with(Status.NEEDS_TASK)).isEmpty();
+        assertThat(verdict.score()).isEqualTo(50);
+        assertThat(verdict.with(Status.NOT_APPLICABLE)).extracting(CheckResult::name).containsExactlyInAnyOrder(
+                "2,000 refusals in a row: every one gets the line and no file descriptor leaks",
+                "out of file descriptors, the server neither dies nor spins, and recovers");
+        assertThat(verdict.with(Status.NOT_APPLICABLE)).allSatisfy(c -> assertThat(c.message())
+                .startsWith("not applicable: ").contains("not measured on a portable platform"));
+        assertThat(Console.summary(verdict, Optional.empty(), Optional.empty())).contains("n/a: 2 checks — ");
+        assertThat(verdict.target()).contains("a copy of the kit");
+
+        // A program that prints nothing is found listening by a connection, since there is no /proc to read.
+        Path classes = Files.walk(WORK.resolve("selftest/portable/graded"), 3).filter(p -> p.endsWith("classes")).findFirst().orElseThrow();
+        String command = Path.of(System.getProperty("java.home"), "bin", "java") + " -cp '" + classes + "'" + java.io.File.pathSeparator
+                + picocli.CommandLine.class.getProtectionDomain().getCodeSource().getLocation().getPath() + " dev.echokit.server.EchoCommand";
+        Verdict silent = Grader.grade(Grader.Request.of("", KIT, WORK.resolve("selftest/portable-silent")).command(command + " 2>/dev/null")
+                .only(List.of("EchoChecks", "Task3Checks")).on(Platform.portable()));
+        assertThat(silent.with(Status.FAILED)).isEmpty();
+        assertThat(silent.with(Status.PASSED)).hasSizeGreaterThan(5);
     }
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES) // some 40 servers, each check inside bounded on its own
-    @DisplayName("every broken server in the catalogue fails exactly its own part, with feedback that points at its code")
+    @DisplayName("every broken server in the catalogue fails exactly its own part (graded as on a portable platform), with feedback that points at its code")
     void catalogueFailsExactlyItsOwnPart() throws Exception {
         Path submissions = materialiseCatalogue("catalogue/submissions");
         long before = ProcessHandle.current().descendants().count();
 
-        List<Classroom.Row> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("catalogue/classroom"), 2, QUIET);
-        Map<String, Classroom.Row> byName = rows.stream().collect(Collectors.toMap(Classroom.Row::submission, r -> r));
+        // As on macOS or Windows: every task-level mistake must be caught with the JDK alone.
+        List<Classroom.Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("catalogue/classroom"), 2, QUIET, Platform.portable());
+        Classroom.writeTables(WORK.resolve("catalogue/classroom"), Optional.empty());
+        Map<String, Classroom.Graded> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
         Verdict reference = byName.get("reference-solution").verdict();
         assertThat(reference.score()).as("the reference solution's score").isEqualTo(50);
         assertThat(reference.passed()).as("the reference solution passes every check: " + reference.with(Status.FAILED)).isTrue();
@@ -135,9 +171,9 @@ class GraderSelfTest {
                 }
             }
         }
-        List<Classroom.Row> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("repeat/classroom"), 2, QUIET);
+        List<Classroom.Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("repeat/classroom"), 2, QUIET, Platform.detect());
         for (String name : names) {
-            List<String> verdicts = rows.stream().filter(r -> r.submission().startsWith(name + "-"))
+            List<String> verdicts = rows.stream().filter(r -> r.row().submission().startsWith(name + "-"))
                     .map(r -> r.verdict().checks().stream().map(c -> c.name() + " = " + c.statusText()).toList().toString())
                     .distinct().toList();
             assertThat(verdicts).as(name + ": verdicts of two runs").hasSize(1);

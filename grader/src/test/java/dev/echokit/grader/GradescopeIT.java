@@ -108,7 +108,7 @@ class GradescopeIT {
         Files.writeString(empty.resolve("notes.txt"), "I ran out of time\n");
         JsonNode results = grade("empty", empty, "");
         assertThat(results.get("score").asDouble()).isZero();
-        assertThat(results.get("output").asString()).startsWith("Not graded: no Java sources");
+        assertThat(results.get("output").asString()).startsWith("Not graded: no server sources");
         assertThat(results.get("tests")).isEmpty();
     }
 

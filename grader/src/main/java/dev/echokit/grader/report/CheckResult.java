@@ -13,6 +13,7 @@ import dev.echokit.grader.Status;
  *
  * @param needs the part whose missing behaviour kept this check from judging its own, or null
  * @param feedback the failure's parts, for the console; null unless the check failed with grader feedback
+ * @param order    the check's place in the run's plan: results sort by part, then by this, whatever order they finished in
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CheckResult(
@@ -22,7 +23,12 @@ public record CheckResult(
         @JsonProperty("needsTask") Part needs,
         String message,
         @JsonProperty("durationMillis") long millis,
-        @JsonIgnore Feedback feedback) {
+        @JsonIgnore Feedback feedback,
+        @JsonIgnore int order) {
+
+    public CheckResult(String name, Part part, Status status, Part needs, String message, long millis, Feedback feedback) {
+        this(name, part, status, needs, message, millis, feedback, 0);
+    }
 
     public boolean is(Status wanted) {
         return status == wanted;

@@ -1,6 +1,7 @@
 package dev.echokit.grader.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.echokit.grader.Grader;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Status;
 import java.util.List;
@@ -38,7 +39,7 @@ public record ClassroomRunnerResult(
     }
 
     private static ClassroomRunnerResult of(Verdict verdict, List<CheckResult> checks, double maxScore) {
-        boolean compiled = verdict.checks().stream().noneMatch(c -> c.name().equals("the server compiles"));
+        boolean compiled = verdict.checks().stream().noneMatch(Grader::isSetupFailure);
         List<Test> tests = checks.stream().map(check -> new Test(
                 Shares.label(check.part()) + ": " + check.name(),
                 check.is(Status.PASSED) ? "pass" : compiled ? "fail" : "error",

@@ -101,6 +101,12 @@ public final class Console {
                 : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "");
         out.add(String.format(Locale.ROOT, ROW, "total", "", total).stripTrailing());
         out.add("  " + next(verdict));
+        List<CheckResult> notApplicable = verdict.with(Status.NOT_APPLICABLE);
+        if (!notApplicable.isEmpty()) {
+            out.add("  n/a: " + notApplicable.size() + " check" + (notApplicable.size() == 1 ? "" : "s") + " — "
+                    + notApplicable.stream().map(c -> c.message().replaceFirst("^not applicable: ", "")).distinct()
+                    .collect(Collectors.joining("; ")));
+        }
         proof.ifPresent(p -> out.add("  proof log for the lesson: " + p));
         report.ifPresent(p -> out.add("  report: " + p));
         return String.join("\n", out) + "\n";

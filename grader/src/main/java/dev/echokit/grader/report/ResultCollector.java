@@ -21,12 +21,20 @@ import org.junit.platform.launcher.TestPlan;
 public final class ResultCollector implements TestExecutionListener {
 
     private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final Map<String, Integer> planOrder = new ConcurrentHashMap<>();
     private final List<CheckResult> results = Collections.synchronizedList(new ArrayList<>());
     private TestPlan plan;
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
         this.plan = testPlan;
+        // Checks may run concurrently; their place in the plan, not the order they end in, orders the report.
+        testPlan.getRoots().forEach(root -> number(testPlan, root));
+    }
+
+    private void number(TestPlan testPlan, TestIdentifier id) {
+        planOrder.put(id.getUniqueId(), planOrder.size());
+        testPlan.getChildren(id).forEach(child -> number(testPlan, child));
     }
 
     @Override
@@ -87,7 +95,8 @@ public final class ResultCollector implements TestExecutionListener {
     }
 
     private void add(TestIdentifier id, Status status, Part needs, String message, long millis, Feedback feedback) {
-        results.add(new CheckResult(nameOf(id), partOf(id), status, needs, message, millis, feedback));
+        results.add(new CheckResult(nameOf(id), partOf(id), status, needs, message, millis, feedback,
+                planOrder.getOrDefault(id.getUniqueId(), Integer.MAX_VALUE)));
     }
 
     /** The check's sentence, with its parameters for a parameterised one. */

@@ -23,7 +23,7 @@ public record Verdict(
 
     public Verdict {
         checks = checks.stream()
-                .sorted(Comparator.comparing(CheckResult::part))
+                .sorted(Comparator.comparing(CheckResult::part).thenComparingInt(CheckResult::order))
                 .toList();
     }
 

@@ -1,0 +1,196 @@
+package dev.echokit.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The instructor's side: a class folder in every shape learners hand work in, results an
+ * instructor keeps, and a submission that tries to escape its check.
+ */
+@Tag("selftest")
+@DisplayName("Classroom grading")
+@ExtendWith(SelfTestCondition.class)
+class ClassroomSelfTest {
+
+    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path SOLUTION = KIT.resolve("lesson-solution/src/main/java");
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+
+    @Test
+    @DisplayName("every layout is found — a kit copy, one ten folders deep, a zip, loose files, a module — and the rest say why not")
+    void everyLayoutIsFound() throws Exception {
+        Path in = WORK.resolve("layouts/class");
+        Catalogue.deleteRecursively(in);
+        kitCopy(in.resolve("ann"));
+        Path deep = in.resolve("ben");
+        for (int i = 1; i <= 10; i++) {
+            deep = deep.resolve("wrap" + i);
+        }
+        kitCopy(deep.resolve("EchoKit-main"));
+        Path module = WORK.resolve("layouts/cat-module");
+        Catalogue.deleteRecursively(module);
+        Catalogue.copyTree(SOLUTION, module.resolve("lesson-starter/src/main/java"));
+        zip(module, in.resolve("cat.zip"));
+        Catalogue.copyTree(SOLUTION.resolve("dev/echokit/server"), in.resolve("dan"));          // loose .java files
+        Catalogue.copyTree(SOLUTION, in.resolve("eve/my-server/src/main/java"));               // a module folder
+        Files.createDirectories(in.resolve("fay"));
+        Files.writeString(in.resolve("fay/notes.txt"), "I ran out of time\n");                // nothing to grade
+        Catalogue.copyTree(SOLUTION, in.resolve("gus/first/src/main/java"));
+        Catalogue.copyTree(SOLUTION, in.resolve("gus/second/src/main/java"));                  // two candidates
+        Path out = WORK.resolve("layouts/results");
+        Catalogue.deleteRecursively(out);
+
+        List<Classroom.Graded> graded = Classroom.gradeAll(in, KIT, out, 2, QUIET, Platform.detect());
+        Path roster = WORK.resolve("layouts/roster.csv");
+        Files.writeString(roster, "folder,id,name,email\nann,s1,Ann Lee,ann@example.org\nzed,s9,\"Zed, Jr.\",zed@example.org\n");
+        List<Classroom.Row> rows = Classroom.writeTables(out, Optional.of(roster));
+        Map<String, Classroom.Row> byName = rows.stream().collect(Collectors.toMap(Classroom.Row::submission, r -> r));
+
+        assertThat(graded).hasSize(7);
+        for (String correct : List.of("ann", "ben", "cat", "dan", "eve")) {
+            assertThat(byName.get(correct).score()).as(correct + ": " + byName.get(correct).problem()).isEqualTo(50);
+        }
+        assertThat(graded).filteredOn(g -> g.verdict() != null).hasSize(5)
+                .allSatisfy(g -> assertThat(g.verdict().passed()).as(g.row().submission() + ": " + g.verdict().with(Status.FAILED)).isTrue());
+        assertThat(byName.get("ann").gradedPath()).endsWith("lesson-starter/src/main/java");
+        assertThat(byName.get("fay").problem()).startsWith("not graded: no server sources");
+        assertThat(byName.get("gus").problem()).startsWith("not graded: 2 candidate source sets: ").contains("first/src/main/java");
+        assertThat(byName.get("zed").problem()).isEqualTo("not graded: no submission");
+
+        String csv = Files.readString(out.resolve("results.csv"));
+        assertThat(csv.lines().findFirst().orElseThrow()).startsWith("id,name,email,submission,score,max,echo,echo reason,task:1");
+        assertThat(csv).contains("s1,Ann Lee,ann@example.org,ann,50,50").contains("s9,\"Zed, Jr.\",zed@example.org,zed,0,50");
+        assertThat(Files.readString(out.resolve("results.md"))).contains("same code as").contains("Ann Lee (ann)");
+        assertThat(out.resolve("ann/feedback.md")).content(StandardCharsets.UTF_8).contains("Score: **50/50**").contains("rejected connection");
+        assertThat(out.resolve("ann/grader-report.json")).exists();
+
+        // Regrade one learner into the same results: the others' rows stay as they were.
+        Files.writeString(in.resolve("fay/notes.txt"), "still nothing\n");
+        Classroom.grade(in, KIT, out, 1, QUIET, Platform.detect(), Set.of("fay"));
+        assertThat(Classroom.writeTables(out, Optional.of(roster))).hasSameSizeAs(rows);
+        assertThat(Files.readString(out.resolve("results.csv"))).contains("ann,50,50");
+    }
+
+    @Test
+    @DisplayName("a hostile server that starts a detached process, writes outside its folder and edits others' files changes nothing")
+    void hostileServerIsContained() throws Exception {
+        Assumptions.assumeTrue(Platform.detect().bubblewrap(), "needs bubblewrap (bwrap); .ci/run installs it");
+        Path base = WORK.resolve("hostile");
+        Catalogue.deleteRecursively(base);
+        Path in = base.resolve("class");
+        Path canary = base.resolve("canary/kit-file.txt");
+        Files.createDirectories(canary.getParent());
+        Files.writeString(canary, "the kit's own file\n");
+        Catalogue.copyTree(SOLUTION, in.resolve("mallory/src/main/java"));
+        Catalogue.copyTree(SOLUTION, in.resolve("victim/src/main/java"));
+        Path server = in.resolve("mallory/src/main/java/dev/echokit/server");
+        Files.writeString(server.resolve("Hostile.java"), HOSTILE);
+        Path command = server.resolve("EchoCommand.java");
+        Files.writeString(command, Files.readString(command).replace("System.exit(commandLine().execute(args));",
+                "Hostile.act();\n        System.exit(commandLine().execute(args));"));
+        Path victimFile = in.resolve("victim/src/main/java/dev/echokit/server/EchoServer.java");
+        String victimBefore = Files.readString(victimFile);
+        Path out = base.resolve("results");
+
+        List<Classroom.Graded> graded = Classroom.gradeAll(in, KIT, out, 2, QUIET, Platform.detect());
+        List<Classroom.Row> rows = Classroom.writeTables(out, Optional.empty());
+        assertThat(graded).allSatisfy(g -> assertThat(g.verdict().passed())
+                .as(g.row().submission() + " passes every check, contained: " + g.verdict().with(Status.FAILED)).isTrue());
+        String csvBefore = Files.readString(out.resolve("results.csv"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200); // a survivor would write within a second; watch for three
+        }
+
+        assertThat(rows).filteredOn(r -> r.submission().equals("mallory")).singleElement()
+                .satisfies(r -> assertThat(r.score()).as("its true score: it is the solution underneath").isEqualTo(50));
+        assertThat(Files.readString(out.resolve("results.csv"))).isEqualTo(csvBefore).doesNotContain("hacked");
+        assertThat(canary).content().isEqualTo("the kit's own file\n");
+        assertThat(base.resolve("canary/escaped.txt")).doesNotExist();
+        assertThat(Files.readString(victimFile)).isEqualTo(victimBefore);
+        assertThat(Path.of("/tmp/echokit-hostile-was-here")).doesNotExist();
+        assertThat(ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("echokit-hostile")).orElse(false)).toList())
+                .as("processes the hostile server left behind").isEmpty();
+    }
+
+    /** A server that is the solution, but at every start tries to get out of its box. */
+    private static final String HOSTILE = """
+            package dev.echokit.server;
+
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+
+            /** Tries everything a learner's code should never manage from inside the grader. */
+            final class Hostile {
+
+                private Hostile() {
+                }
+
+                static void act() {
+                    try {
+                        Path classes = Path.of(Hostile.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                        StringBuilder ancestors = new StringBuilder();
+                        for (Path p = classes; p != null; p = p.getParent()) {
+                            ancestors.append(' ').append(p);
+                        }
+                        // A detached process that outlives the check and rewrites the class's results.
+                        String script = ": echokit-hostile; for i in $(seq 1 60); do sleep 0.5; for d in" + ancestors
+                                + "; do [ -f $d/results.csv ] && echo hacked >> $d/results.csv; done; done; touch /tmp/echokit-hostile-was-here";
+                        new ProcessBuilder("setsid", "sh", "-c", script).start();
+                        for (Path p = classes; p != null; p = p.getParent()) {
+                            Path canary = p.resolve("canary");
+                            if (Files.isDirectory(canary)) {
+                                Files.writeString(canary.resolve("escaped.txt"), "out");         // write outside its folder
+                                Files.deleteIfExists(canary.resolve("kit-file.txt"));            // delete a kit file
+                            }
+                            Path victim = p.resolve("class/victim/src/main/java/dev/echokit/server/EchoServer.java");
+                            if (Files.exists(victim)) {
+                                Files.writeString(victim, "// hacked\\n", java.nio.file.StandardOpenOption.APPEND); // edit another's work
+                            }
+                        }
+                        Files.write(Path.of("filler.bin"), new byte[1024 * 1024]);                // fill its own folder
+                    } catch (Exception refused) {
+                        // Contained: every attempt fails, and the server goes on as the solution does.
+                    }
+                }
+            }
+            """;
+
+    private static void kitCopy(Path root) throws IOException {
+        Catalogue.copyTree(SOLUTION, root.resolve("lesson-starter/src/main/java"));
+        Catalogue.copyTree(SOLUTION, root.resolve("lesson-solution/src/main/java"));
+        Catalogue.copyTree(KIT.resolve("grader/src/main/java/dev/echokit/grader/flood"), root.resolve("grader/src/main/java/flood"));
+        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
+    }
+
+    private static void zip(Path folder, Path zip) throws IOException {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip)); var walk = Files.walk(folder)) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                out.putNextEntry(new ZipEntry("cat-submission/" + folder.relativize(file)));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+    }
+}
