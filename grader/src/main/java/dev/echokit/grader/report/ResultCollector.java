@@ -5,7 +5,6 @@ import dev.echokit.grader.NeedsTask;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Status;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,12 +16,15 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
 
-/** Listens to one grading run of the JUnit Platform and turns each check's ending into a {@link CheckResult}. */
+/**
+ * Listens to one grading run of the JUnit Platform and turns each check's ending into a {@link CheckResult}.
+ * Check classes run concurrently, so the callbacks that read or add results are synchronized.
+ */
 public final class ResultCollector implements TestExecutionListener {
 
     private final Map<String, Long> started = new ConcurrentHashMap<>();
     private final Map<String, Integer> planOrder = new ConcurrentHashMap<>();
-    private final List<CheckResult> results = Collections.synchronizedList(new ArrayList<>());
+    private final List<CheckResult> results = new ArrayList<>();
     private TestPlan plan;
 
     @Override
@@ -43,7 +45,7 @@ public final class ResultCollector implements TestExecutionListener {
     }
 
     @Override
-    public void executionSkipped(TestIdentifier id, String reason) {
+    public synchronized void executionSkipped(TestIdentifier id, String reason) {
         Status status = reason != null && reason.startsWith("not applicable") ? Status.NOT_APPLICABLE : Status.NOT_RUN;
         for (TestIdentifier check : checksUnder(id)) {
             add(check, status, null, reason, 0, null);
@@ -51,7 +53,7 @@ public final class ResultCollector implements TestExecutionListener {
     }
 
     @Override
-    public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+    public synchronized void executionFinished(TestIdentifier id, TestExecutionResult result) {
         long millis = (System.nanoTime() - started.getOrDefault(id.getUniqueId(), System.nanoTime())) / 1_000_000;
         Optional<Throwable> thrown = result.getThrowable();
         String message = thrown.map(t -> t.getMessage() == null ? t.toString() : t.getMessage()).orElse("");
@@ -83,7 +85,7 @@ public final class ResultCollector implements TestExecutionListener {
         }
     }
 
-    public List<CheckResult> results() {
+    public synchronized List<CheckResult> results() {
         return List.copyOf(results);
     }
 
