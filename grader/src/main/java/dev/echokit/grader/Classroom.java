@@ -125,6 +125,11 @@ public final class Classroom {
 
     /** Writes results.csv and results.md from every row in {@code outDir}, with the roster's columns when given. */
     public static List<Row> writeTables(Path outDir, Optional<Path> roster) throws IOException {
+        return writeTables(outDir, roster, Platform.detect());
+    }
+
+    /** As above, saying in the Markdown table whether the servers ran contained on this platform. */
+    public static List<Row> writeTables(Path outDir, Optional<Path> roster, Platform platform) throws IOException {
         List<Row> rows = new ArrayList<>();
         try (Stream<Path> list = Files.list(outDir)) {
             for (Path dir : list.filter(Files::isDirectory).sorted().toList()) {
@@ -142,7 +147,8 @@ public final class Classroom {
         }
         rows.sort((a, b) -> a.submission().compareTo(b.submission()));
         Files.writeString(outDir.resolve("results.csv"), csv(rows, learners), StandardCharsets.UTF_8);
-        Files.writeString(outDir.resolve("results.md"), markdown(rows, learners), StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve("results.md"), "EchoKit classroom results — " + platform.containment() + ".\n\n"
+                + markdown(rows, learners), StandardCharsets.UTF_8);
         return rows;
     }
 

@@ -147,7 +147,7 @@ public final class GraderCommand implements Callable<Integer> {
             System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.containment());
             long start = System.nanoTime();
             List<Classroom.Graded> graded = Classroom.grade(classDir, kitRoot, outDir, parallel, System.out, where, only);
-            List<Classroom.Row> rows = Classroom.writeTables(outDir, Optional.ofNullable(roster));
+            List<Classroom.Row> rows = Classroom.writeTables(outDir, Optional.ofNullable(roster), where);
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
             System.out.println();
             System.out.println("EchoKit classroom — graded " + graded.size() + " of " + rows.size() + " submissions in " + seconds

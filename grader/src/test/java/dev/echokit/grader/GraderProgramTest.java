@@ -106,4 +106,12 @@ class GraderProgramTest {
         assertThat(all.get("status").asString()).isEqualTo("fail");
         assertThat(all.get("tests")).hasSize(15);
     }
+
+    @Test
+    @DisplayName("a copy of the kit given as the target grades its lesson-starter, not every module at once")
+    void kitCopyGradesItsStarter() throws Exception {
+        Intake.Found found = Intake.find(KIT, KIT.resolve("grader/target/intake-test"));
+        assertThat(found.graded()).as(String.valueOf(found.notGraded())).isTrue();
+        assertThat(found.sources()).isEqualTo(KIT.resolve("lesson-starter/src/main/java"));
+    }
 }

@@ -59,7 +59,8 @@ final class EchoRun {
 
                 @Override
                 public Object json() {
-                    return new Json("echo", flood.echoClients, seconds, roundTrips.get(), rate, failures.get());
+                    return new Json("echo", flood.echoClients, Math.round(seconds * 1000) / 1000.0, roundTrips.get(),
+                            Math.round(rate * 10) / 10.0, failures.get());
                 }
             };
         } finally {

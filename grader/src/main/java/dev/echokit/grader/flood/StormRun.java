@@ -148,7 +148,8 @@ final class StormRun {
 
             @Override
             public Object json() {
-                return new Json("storm", seconds, flood.parallel, counts.get(Outcome.REFUSED), rate,
+                return new Json("storm", Math.round(seconds * 1000) / 1000.0, flood.parallel, counts.get(Outcome.REFUSED),
+                        Math.round(rate * 10) / 10.0,
                         millis(Flood.percentile(all, 0.5)), millis(Flood.percentile(all, 0.99)), millis(Flood.percentile(all, 1.0)),
                         wrong, held.size(), heldStillServed);
             }
