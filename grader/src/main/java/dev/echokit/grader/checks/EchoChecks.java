@@ -31,8 +31,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EchoChecks {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
-    /** Above this share of one core, an idle server is polling rather than waiting. */
-    private static final int IDLE_CPU_PERCENT = 30;
+    /**
+     * Above this share of one core, an idle server is polling rather than waiting. Measured here: a
+     * selectNow() loop 100 %, select(1) with a log line per turn 2 %, the solution 0 %. The bar
+     * sits low because a spinning server shares the cores with everything a class grading runs.
+     */
+    private static final int IDLE_CPU_PERCENT = 10;
     private RunningServer server;
 
     @BeforeAll
