@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dgrader.classroom}) and fails the build, in one line, when a check did not pass. The
  * grader has already printed each failure and the summary.
  */
+@Tag("grading")
 @DisplayName("EchoKit grader")
 class GradeTest {
 
