@@ -9,6 +9,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,8 +33,8 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PATH", description = "A submission: a folder or zip, as for grading.")
     private Path submission;
 
-    @Option(names = "--kit", paramLabel = "DIR", description = "The kit's root folder. Default: found from the current folder.")
-    private Path kit;
+    @Mixin
+    private KitOptions kit;
 
     @Option(names = "--width", defaultValue = "100", paramLabel = "N", description = "Columns to fit. Default: ${DEFAULT-VALUE}.")
     private int width;
@@ -43,7 +44,7 @@ final class CompareCommand implements Callable<Integer> {
         if (!Files.exists(submission)) {
             throw new ParameterException(spec.commandLine(), "Invalid value '" + submission + "' for parameter 'PATH': no such file or folder.");
         }
-        Path kitRoot = GraderCommand.kitRoot(kit, spec);
+        Path kitRoot = kit.kitRoot();
         Path scratch = Files.createTempDirectory("echokit-compare-");
         Intake.Found found = Intake.find(submission.toAbsolutePath(), scratch);
         if (!found.graded()) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,20 +56,16 @@ public final class GraderCommand implements Callable<Integer> {
     @Option(names = "--stretch", description = "Also run the stretch checks (they earn no XP).")
     private boolean stretch;
 
-    @Option(names = "--kit", paramLabel = "DIR", description = "The kit's root folder. Default: found from the current folder.")
-    private Path kit;
+    @Mixin
+    private KitOptions kit;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Where to write grader-report.json and proof/server.log. Default: grader/target in the kit.")
     private Path out;
 
-    @Option(names = "--platform", defaultValue = "auto", paramLabel = "auto|portable",
-            description = "portable: grade as on macOS or Windows, without /proc, bash or ulimit. Default: ${DEFAULT-VALUE}.")
-    private String platform;
-
     @Override
     public Integer call() throws Exception {
-        Path kitRoot = kitRoot(kit, spec);
+        Path kitRoot = kit.kitRoot();
         Path workDir = out != null ? out.toAbsolutePath() : kitRoot.resolve("grader/target");
         for (String group : groups) {
             if (Part.ofTag(group).isEmpty()) {
@@ -77,7 +74,7 @@ public final class GraderCommand implements Callable<Integer> {
             }
         }
         PrintStream stdout = System.out;
-        Platform where = platform(platform, spec);
+        Platform where = kit.platform();
         Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
                 .groups(groups).withStretch(stretch).on(where));
         Path report = workDir.resolve("grader-report.json");
@@ -122,12 +119,8 @@ public final class GraderCommand implements Callable<Integer> {
                 description = "Submissions graded at once. Default: ${DEFAULT-VALUE}.")
         private int parallel;
 
-        @Option(names = "--kit", paramLabel = "DIR", description = "The kit's root folder. Default: found from the current folder.")
-        private Path kit;
-
-        @Option(names = "--platform", defaultValue = "auto", paramLabel = "auto|portable",
-                description = "portable: grade as on macOS or Windows. Default: ${DEFAULT-VALUE}.")
-        private String platform;
+        @Mixin
+        private KitOptions kit;
 
         @Override
         public Integer call() throws Exception {
@@ -140,10 +133,10 @@ public final class GraderCommand implements Callable<Integer> {
             if (roster != null && !Files.isRegularFile(roster)) {
                 throw new ParameterException(spec.commandLine(), "Invalid value '" + roster + "' for option '--roster': no such file.");
             }
-            Path kitRoot = kitRoot(kit, spec);
+            Path kitRoot = kit.kitRoot();
             Path classDir = submissions.toAbsolutePath().normalize();
             Path outDir = out != null ? out.toAbsolutePath() : classDir.resolveSibling("results");
-            Platform where = platform(platform, spec);
+            Platform where = kit.platform();
             System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.containment());
             long start = System.nanoTime();
             List<Classroom.Graded> graded = Classroom.grade(classDir, kitRoot, outDir, parallel, System.out, where, only);
@@ -160,14 +153,6 @@ public final class GraderCommand implements Callable<Integer> {
         }
     }
 
-    static Platform platform(String setting, CommandSpec spec) {
-        try {
-            return Platform.of(setting);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "Invalid value '" + setting + "' for option '--platform': " + e.getMessage() + ".");
-        }
-    }
-
     /**
      * GitHub Classroom's runner results: {@code autograding-result.json} with every check, and one
      * file per task under {@code autograding/} for the workflow's reporter, which scores each
@@ -181,19 +166,6 @@ public final class GraderCommand implements Callable<Integer> {
                         ClassroomRunnerResult.of(verdict, part));
             }
         }
-    }
-
-    /** The kit's root: given, or the current folder or one above it that holds the lesson. */
-    static Path kitRoot(Path given, CommandSpec spec) {
-        if (given != null) {
-            return given.toAbsolutePath().normalize();
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(Part.LESSON))) {
-                return dir;
-            }
-        }
-        throw new ParameterException(spec.commandLine(), "Missing option '--kit': run from inside the kit, or name its folder.");
     }
 
     /** A path as the learner would type it from the kit's root folder. */

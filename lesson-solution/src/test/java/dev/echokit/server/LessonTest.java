@@ -178,7 +178,9 @@ class LessonTest {
         }
         if (m.group(2).equals("grader")) {
             return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/GraderCommand.java",
-                    "grader/src/main/java/dev/echokit/grader/GradescopeCommand.java");
+                    "grader/src/main/java/dev/echokit/grader/GradescopeCommand.java",
+                    "grader/src/main/java/dev/echokit/grader/CompareCommand.java",
+                    "grader/src/main/java/dev/echokit/grader/KitOptions.java");
         }
         // Run the arguments through the finished server: they must start it, or be one of the lesson's bad examples.
         List<String> args = new ArrayList<>(words.subList(3, words.size()));
