@@ -89,6 +89,24 @@ public final class ServerLog {
         return true;
     }
 
+    /** Waits until no line has come for {@code quiet}, or {@code limit} has passed; true when it went quiet. */
+    public synchronized boolean awaitQuiet(Duration quiet, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            int before = lines.size() + (int) Math.min(dropped, Integer.MAX_VALUE);
+            long quietUntil = System.nanoTime() + quiet.toNanos();
+            while (System.nanoTime() < quietUntil && lines.size() + dropped == before) {
+                TimeUnit.NANOSECONDS.timedWait(this, quietUntil - System.nanoTime());
+            }
+            if (lines.size() + dropped == before) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline || ended) {
+                return false;
+            }
+        }
+    }
+
     synchronized void awaitEnd(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ended && deadline - System.nanoTime() > 0) {

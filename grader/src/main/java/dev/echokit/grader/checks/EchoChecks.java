@@ -131,8 +131,11 @@ class EchoChecks {
     @Order(4)
     @DisplayName("the log has one line per event, not a flood")
     void logIsQuiet(Grading grading) throws Exception {
-        // By now the server has seen 7 connections: about 15 lines. Then watch it idle for half a
-        // second — a measurement window, not a synchronisation: an idle server has nothing to say.
+        // By now the server has seen 7 connections: about 15 lines. First let it finish logging
+        // them (it may still be closing the last clients when the check begins): wait until no
+        // line has come for 300 ms, for 3 s at most, which a flooding server never reaches.
+        server.log().awaitQuiet(Duration.ofMillis(300), Duration.ofSeconds(3));
+        // Then watch it idle for half a second: a measurement window, not a synchronisation.
         int afterTraffic = server.log().size();
         Thread.sleep(500);
         int whileIdle = server.log().size() - afterTraffic;

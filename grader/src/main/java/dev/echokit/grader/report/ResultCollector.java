@@ -35,8 +35,16 @@ public final class ResultCollector implements TestExecutionListener {
     }
 
     private void number(TestPlan testPlan, TestIdentifier id) {
-        planOrder.put(id.getUniqueId(), planOrder.size());
+        planOrder.put(id.getUniqueId(), planOrder.size() * 1000); // room for a parameterised check's invocations
         testPlan.getChildren(id).forEach(child -> number(testPlan, child));
+    }
+
+    /** A parameterised check's invocations appear as they run: each goes right after its check, in turn. */
+    @Override
+    public synchronized void dynamicTestRegistered(TestIdentifier id) {
+        int parent = id.getParentId().map(planOrder::get).orElse(Integer.MAX_VALUE / 2);
+        int siblings = (int) planOrder.values().stream().filter(o -> o > parent && o < parent + 1000).count();
+        planOrder.put(id.getUniqueId(), parent + 1 + siblings);
     }
 
     @Override
