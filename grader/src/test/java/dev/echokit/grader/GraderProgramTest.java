@@ -114,4 +114,19 @@ class GraderProgramTest {
         assertThat(found.graded()).as(String.valueOf(found.notGraded())).isTrue();
         assertThat(found.sources()).isEqualTo(KIT.resolve("lesson-starter/src/main/java"));
     }
+
+    @Test
+    @DisplayName("a JUnit timeout and a bare exception inside a check reach the learner as the grader's feedback")
+    void strayExceptionsBecomeFeedback() throws Exception {
+        Verdict verdict = Grader.grade(Grader.Request.of("lesson-solution", KIT, KIT.resolve("grader/target/selftest/misbehaving"))
+                .only(List.of("MisbehavingCheckFixture")));
+        assertThat(verdict.with(Status.FAILED)).hasSize(2).allSatisfy(check -> {
+            assertThat(check.part()).isEqualTo(Part.TASK_2);
+            assertThat(check.feedback()).as(check.message()).isNotNull();
+            assertThat(check.message()).startsWith("[task 2] expected the server to keep answering")
+                    .contains("what the grader did: ran the check").contains("hint: ").contains("where to look: ");
+        });
+        assertThat(verdict.with(Status.FAILED)).anySatisfy(c -> assertThat(c.feedback().got()).contains("did not finish within its time limit"));
+        assertThat(verdict.with(Status.FAILED)).anySatisfy(c -> assertThat(c.feedback().got()).contains("reset a connection"));
+    }
 }
