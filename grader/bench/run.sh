@@ -9,6 +9,11 @@ set -euo pipefail
 
 kit="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$kit/grader/bench/RESULTS.md"
+# Hand-written notes (profiles, history) live below this marker in RESULTS.md and are kept.
+marker="<!-- notes: kept by run.sh -->"
+if [ -f "$out" ] && grep -qF "$marker" "$out"; then
+  sed -n "/$marker/,\$p" "$out" > "$out.notes"
+fi
 storm="${STORM:-5s}"
 idle_many="${IDLE_MANY:-10000}"
 cd "$kit"
@@ -37,6 +42,7 @@ jvm_opts=(-Xms64m -Xmx512m -XX:+UseSerialGC)
 
 pids=()
 cleanup() {
+  rm -f "$out.notes" "$out.new"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
@@ -176,10 +182,13 @@ redis_version="$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo "| figure | ratio | target |"
   echo "| --- | --- | --- |"
   echo "| refusals per second | $(ratio "${R[solution.rate]}" "${R[redis.rate]}") | at least 1.0 |"
-  echo "| p99 refusal latency | $(ratio "${R[solution.p99]}" "${R[redis.p99]}") | at most 1.5 |"
-  echo "| bytes per idle connection | $(ratio "$(per_conn solution)" "$(per_conn redis)") | under 4096 bytes absolute |"
+  echo "| p99 refusal latency | $(ratio "${R[solution.p99]}" "${R[redis.p99]}") | at most 1.2 |"
+  echo "| bytes per idle connection | $(ratio "$(per_conn solution)" "$(per_conn redis)") | under 2048 bytes absolute |"
   echo "| echo round trips per second | $(ratio "${R[solution.rtt]}" "${R[redis.rtt]}") | (reported) |"
-} >"$out"
+  # Notes written by hand below the marker (profiles, history) survive a new run.
+  if [ -f "$out.notes" ]; then echo; cat "$out.notes"; fi
+} >"$out.new"
+mv "$out.new" "$out"
 
 cat "$out"
 echo >&2
