@@ -4,7 +4,6 @@ import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Verdict;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +72,6 @@ public final class GraderCommand implements Callable<Integer> {
                         + String.join(", ", Arrays.stream(Part.values()).map(Part::tag).toList()) + ".");
             }
         }
-        PrintStream stdout = System.out;
         Platform where = kit.platform();
         Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
                 .groups(groups).withStretch(stretch).on(where));
@@ -81,14 +79,14 @@ public final class GraderCommand implements Callable<Integer> {
         JsonReport.write(report, verdict);
         writeClassroomRunners(verdict, workDir);
         Path proof = Grader.proofFile(workDir);
-        stdout.println();
-        stdout.println("EchoKit grader — " + verdict.header());
+        System.out.println();
+        System.out.println("EchoKit grader — " + verdict.header());
         if (!where.bubblewrap() && command == null) {
-            stdout.println("  (" + where.containment() + ")");
+            System.out.println("  (" + where.containment() + ")");
         }
-        stdout.print(Console.render(verdict, Optional.of(proof).filter(Files::exists).map(p -> shown(p, kitRoot)),
+        System.out.print(Console.render(verdict, Optional.of(proof).filter(Files::exists).map(p -> shown(p, kitRoot)),
                 Optional.of(shown(report, kitRoot))));
-        stdout.flush();
+        System.out.flush();
         return verdict.passed() ? 0 : 1;
     }
 

@@ -37,10 +37,6 @@ public record PartResult(
         return passed + failed + needsTask;
     }
 
-    public boolean isClean() {
-        return failed == 0 && needsTask == 0;
-    }
-
     /** The parts this part's blocked checks wait for, in lesson order. */
     public static TreeSet<Part> needed(List<CheckResult> checks) {
         TreeSet<Part> parts = new TreeSet<>();
