@@ -19,8 +19,8 @@ public final class Probe implements AutoCloseable {
 
     /** How a read ended. */
     public enum Ending {
-        /** The expected bytes arrived; the connection is still open. */
-        COMPLETE("all expected bytes arrived"),
+        /** The grader stopped reading (it had the bytes it waited for, or the rest of an answer); the connection is still open. */
+        COMPLETE("the connection stayed open"),
         /** The server closed the connection cleanly. */
         END_OF_STREAM("the server closed the connection (end of stream)"),
         /** The server reset the connection. */
