@@ -29,8 +29,11 @@ import org.junit.platform.launcher.core.LauncherFactory;
  */
 public final class Grader {
 
-    /** Check classes run at once in one grading: they mostly wait on sockets, and server start-ups share the cores. */
-    static final int PARALLEL_CLASSES = 3;
+    /**
+     * Checks that run at once in one grading. They mostly wait on sockets; what they share is the
+     * cores their servers start on. Overridable with -Dechokit.parallelChecks, for measuring.
+     */
+    static final int PARALLEL_CHECKS = Integer.getInteger("echokit.parallelChecks", 4);
 
     private Grader() {
     }
@@ -119,13 +122,14 @@ public final class Grader {
                         "junit.jupiter.execution.timeout.default", "60 s",
                         "junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD",
                         "junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation",
-                        // Each check has its own server and port, so check classes run side by side; the
-                        // checks of one class run in order (the echo checks share one server).
+                        // Each check has its own server and port, so check classes run side by side, and the
+                        // checks of the task classes (marked CONCURRENT) too; the echo checks share one
+                        // server and run in order, as do the stretch measurements.
                         "junit.jupiter.execution.parallel.enabled", "true",
                         "junit.jupiter.execution.parallel.mode.default", "same_thread",
                         "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
                         "junit.jupiter.execution.parallel.config.strategy", "fixed",
-                        "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(PARALLEL_CLASSES)));
+                        "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(PARALLEL_CHECKS)));
         if (!request.groups().isEmpty()) {
             discovery.filters(TagFilter.includeTags(request.groups()));
         } else if (!request.stretch() && request.only().isEmpty()) {

@@ -13,11 +13,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 @Tag("task:1")
 @Order(2)
 @DisplayName("Task 1 — the --max-clients option")
 @ExtendWith(GraderExtension.class)
+@Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
 class Task1Checks {
 
     /** Values the option must refuse: below 1, not a number, past the int range. */
@@ -47,52 +50,62 @@ class Task1Checks {
     @Test
     @DisplayName("a bad --max-clients (0, -1, abc, 2147483648, 99999999999) stops the program with one line naming the option")
     void rejectsBadValues(Grading grading) throws Exception {
-        for (String value : BAD_VALUES) {
-            rejects(value, grading);
+        // The five runs are independent, so they start together; they are judged in the list's
+        // order, so the feedback is always about the first bad value that was not refused.
+        List<RunningServer> servers = new ArrayList<>();
+        try {
+            for (String value : BAD_VALUES) {
+                servers.add(RunningServer.start(grading.target(), List.of("--max-clients", value), null));
+            }
+            for (int i = 0; i < BAD_VALUES.size(); i++) {
+                rejects(BAD_VALUES.get(i), servers.get(i), grading);
+            }
+        } finally {
+            for (RunningServer server : servers) {
+                server.close();
+            }
         }
     }
 
-    private static void rejects(String value, Grading grading) throws IOException, InterruptedException {
-        try (RunningServer server = RunningServer.start(grading.target(), List.of("--max-clients", value), null)) {
-            // Wait for whichever comes first: the exit we want, or the server listening (the bad value taken).
-            Optional<Integer> exit = Optional.empty();
-            long deadline = System.nanoTime() + RunningServer.START_TIMEOUT.toNanos();
-            while (exit.isEmpty() && System.nanoTime() < deadline && !server.isReady()) {
-                exit = server.awaitExit(Duration.ofMillis(50));
-            }
-            String did = "started the server with --max-clients " + value;
-            List<String> output = server.log().lines();
-            var feedback = grading.feedback(Part.TASK_1, server).did(did);
-            if (exit.isEmpty()) {
-                throw feedback.did(did + " and waited " + RunningServer.START_TIMEOUT.toSeconds() + " s for it to exit")
-                        .expected("a non-zero exit and a message that names --max-clients")
-                        .got(server.isReady() ? "it started listening: the bad value " + value + " was accepted" : "it was still running")
-                        .hint(value.length() > 9
-                                ? "a value past the int range must be refused too: keep the option an int and let picocli convert it"
-                                : "validate the value where the option is parsed: throw picocli's ParameterException "
-                                        + "(\"Invalid value '0' for option '--max-clients': must be at least 1.\")")
-                        .error();
-            }
-            if (Preconditions.rejectsTheOption(server)) {
-                throw feedback.expected("the server to know --max-clients and reject the value " + value)
-                        .got("exit code " + exit.get() + ", because it does not know the option at all")
-                        .hint("add the option first; then a value below 1 must be refused with a message that names it")
-                        .error();
-            }
-            boolean named = output.stream().anyMatch(line -> line.contains("--max-clients"));
-            if (exit.get() == 0 || !named) {
-                throw grading.blame(Part.TASK_1, feedback
-                        .expected("a non-zero exit code and a message that names --max-clients")
-                        .got("exit code " + exit.get() + (named ? "" : ", and no output line names --max-clients"))
-                        .hint("throw picocli's ParameterException with a message naming the option; picocli prints it and exits with 2"),
-                        Part.ECHO);
-            }
-            if (output.stream().anyMatch(line -> line.contains("\tat ") || line.contains("Exception in thread"))) {
-                throw feedback.expected("a one-line message, not a stack trace")
-                        .got("it printed a stack trace")
-                        .hint("report bad input with ParameterException; picocli prints its message and exits with 2")
-                        .error();
-            }
+    private static void rejects(String value, RunningServer server, Grading grading) throws IOException, InterruptedException {
+        // Wait for whichever comes first: the exit we want, or the server listening (the bad value taken).
+        Optional<Integer> exit = Optional.empty();
+        long deadline = System.nanoTime() + RunningServer.START_TIMEOUT.toNanos();
+        while (exit.isEmpty() && System.nanoTime() < deadline && !server.isReady()) {
+            exit = server.awaitExit(Duration.ofMillis(50));
+        }
+        String did = "started the server with --max-clients " + value;
+        List<String> output = server.log().lines();
+        var feedback = grading.feedback(Part.TASK_1, server).did(did);
+        if (exit.isEmpty()) {
+            throw feedback.did(did + " and waited " + RunningServer.START_TIMEOUT.toSeconds() + " s for it to exit")
+                    .expected("a non-zero exit and a message that names --max-clients")
+                    .got(server.isReady() ? "it started listening: the bad value " + value + " was accepted" : "it was still running")
+                    .hint(value.length() > 9
+                            ? "a value past the int range must be refused too: keep the option an int and let picocli convert it"
+                            : "validate the value where the option is parsed: throw picocli's ParameterException "
+                                    + "(\"Invalid value '0' for option '--max-clients': must be at least 1.\")")
+                    .error();
+        }
+        if (Preconditions.rejectsTheOption(server)) {
+            throw feedback.expected("the server to know --max-clients and reject the value " + value)
+                    .got("exit code " + exit.get() + ", because it does not know the option at all")
+                    .hint("add the option first; then a value below 1 must be refused with a message that names it")
+                    .error();
+        }
+        boolean named = output.stream().anyMatch(line -> line.contains("--max-clients"));
+        if (exit.get() == 0 || !named) {
+            throw grading.blame(Part.TASK_1, feedback
+                    .expected("a non-zero exit code and a message that names --max-clients")
+                    .got("exit code " + exit.get() + (named ? "" : ", and no output line names --max-clients"))
+                    .hint("throw picocli's ParameterException with a message naming the option; picocli prints it and exits with 2"),
+                    Part.ECHO);
+        }
+        if (output.stream().anyMatch(line -> line.contains("\tat ") || line.contains("Exception in thread"))) {
+            throw feedback.expected("a one-line message, not a stack trace")
+                    .got("it printed a stack trace")
+                    .hint("report bad input with ParameterException; picocli prints its message and exits with 2")
+                    .error();
         }
     }
 

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Order(3)
 @DisplayName("Task 2 — check the count before admitting")
 @ExtendWith(GraderExtension.class)
+@Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
 class Task2Checks {
 
     static final Pattern COUNT = Pattern.compile("\\((\\d+)/(\\d+)\\)\\s*$");

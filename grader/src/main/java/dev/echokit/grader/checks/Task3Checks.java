@@ -12,11 +12,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 @Tag("task:3")
 @Order(4)
 @DisplayName("Task 3 — tell the client, then close")
 @ExtendWith(GraderExtension.class)
+@Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
 class Task3Checks {
 
     @Test

@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 @Tag("task:4")
 @Order(5)
 @DisplayName("Task 4 — log every refusal")
 @ExtendWith(GraderExtension.class)
+@Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
 class Task4Checks {
 
     private static final Pattern REJECTED = Pattern.compile("rejected connection: at capacity \\((\\d+)/(\\d+)\\)\\s*$");

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Departures in every way a client can leave. These checks make no refusal before a departure (a
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Order(6)
 @DisplayName("Task 5 — give the slot back")
 @ExtendWith(GraderExtension.class)
+@Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
 class Task5Checks {
 
     @Test
