@@ -35,6 +35,10 @@ public final class Flood implements Callable<Integer> {
     @Option(names = "--storm", paramLabel = "DURATION", description = "Connect, read to end of stream, close, as fast as possible, for this long (e.g. 5s). Fill the server first with --fill.")
     Duration storm;
 
+    @Option(names = "--warmup", defaultValue = "0s", paramLabel = "DURATION",
+            description = "Before a storm is measured, storm this long and drop the results: both sides' JIT compilers finish their work first. Default: ${DEFAULT-VALUE}.")
+    Duration warmup;
+
     @Option(names = "--echo", paramLabel = "N", description = "N clients each send lines and wait for them back, for --duration.")
     Integer echoClients;
 
@@ -113,6 +117,9 @@ public final class Flood implements Callable<Integer> {
         }
         if (storm != null && (storm.isNegative() || storm.compareTo(Duration.ofMinutes(10)) > 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--storm': must be at most 10 minutes.");
+        }
+        if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value for option '--warmup': must be between 0s and 10 minutes.");
         }
         if (port < 1 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "Invalid value '" + port + "' for option '--port': must be between 1 and 65535.");

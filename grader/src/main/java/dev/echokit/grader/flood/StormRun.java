@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,24 +89,12 @@ final class StormRun {
 
     Flood.Report run() throws Exception {
         List<Socket> held = fill();
+        if (!flood.warmup.isZero()) {
+            storm(flood.warmup, "warm-up");
+            done.set(0);
+        }
         long start = System.nanoTime();
-        long deadline = start + flood.storm.toNanos();
-        List<Loop> loops = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < flood.parallel; i++) {
-            Loop loop = new Loop(deadline);
-            loops.add(loop);
-            Thread thread = new Thread(loop, "storm-" + i);
-            threads.add(thread);
-            thread.start();
-        }
-        for (Thread thread : threads) {
-            while (thread.isAlive()) {
-                thread.join(1000);
-                double secs = (System.nanoTime() - start) / 1e9;
-                flood.progress(String.format(Locale.ROOT, "storm %.0f s: %d connections, %.0f/s", secs, done.get(), done.get() / secs));
-            }
-        }
+        List<Loop> loops = storm(flood.storm, "storm");
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean heldStillServed = stillServed(held);
         for (Socket socket : held) {
@@ -130,8 +119,9 @@ final class StormRun {
             @Override
             public String table() {
                 StringBuilder t = new StringBuilder();
-                t.append(String.format(Locale.ROOT, "flood --storm %.1fs --parallel %d against 127.0.0.1:%d (%d held open)%n%n",
-                        flood.storm.toMillis() / 1000.0, flood.parallel, flood.port, held.size()));
+                t.append(String.format(Locale.ROOT, "flood --storm %.1fs --parallel %d against 127.0.0.1:%d (%d held open%s)%n%n",
+                        flood.storm.toMillis() / 1000.0, flood.parallel, flood.port, held.size(),
+                        flood.warmup.isZero() ? "" : String.format(Locale.ROOT, ", after a %.1f s warm-up", flood.warmup.toMillis() / 1000.0)));
                 t.append(String.format(Locale.ROOT, "  refusals          %10d in %.1f s: %.0f per second%n", counts.get(Outcome.REFUSED), seconds, rate));
                 t.append(String.format(Locale.ROOT, "  latency (ms)      p50 %s   p99 %s   max %s   (connect to end of stream)%n",
                         Flood.percentile(all, 0.50), Flood.percentile(all, 0.99), Flood.percentile(all, 1.0)));
@@ -154,6 +144,29 @@ final class StormRun {
                         wrong, held.size(), heldStillServed);
             }
         };
+    }
+
+    /** Runs the storm's loops for this long; returns them with what each saw. */
+    private List<Loop> storm(Duration length, String what) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + length.toNanos();
+        List<Loop> loops = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < flood.parallel; i++) {
+            Loop loop = new Loop(deadline);
+            loops.add(loop);
+            Thread thread = new Thread(loop, what + "-" + i);
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                thread.join(1000);
+                double secs = (System.nanoTime() - start) / 1e9;
+                flood.progress(String.format(Locale.ROOT, "%s %.0f s: %d connections, %.0f/s", what, secs, done.get(), done.get() / secs));
+            }
+        }
+        return loops;
     }
 
     /** Opens the connections that fill the server to its limit, each proven admitted by a round trip. */
