@@ -91,6 +91,14 @@ for key in sys.argv[2].split("."):
 print("-" if value is None else value)' "$1" "$2"
 }
 
+wait_for_log() { # file text [last]: until a line of the server's log (or its last line) has the text, 15 s at most
+  for _ in $(seq 1 150); do
+    if [ "${3:-}" = last ]; then tail -n 1 "$1" | grep -qF "$2" && return 0; else grep -qF "$2" "$1" && return 0; fi
+    sleep 0.1
+  done
+  echo "bench: waited 15 s for '$2' in $1" >&2
+}
+
 live_heap_per_conn() { # kind admitted -> live heap bytes per connection, from the two class histograms
   local total0 totaln
   total0="$(awk '$1 == "Total" {print $3}' "$kit/grader/target/bench-$1-histogram-0.txt")"
@@ -125,26 +133,17 @@ for kind in solution starter redis; do
   echo "bench: $kind — resident memory with 10 and $idle_many idle clients" >&2
   start_server "$kind" $((idle_many + 10))
   protocol_for "$kind"
-  # A first wave of as many clients, then let go: the JVM's young generation is touched once
-  # (about 20 MiB with these flags), a one-off that would otherwise be divided among the clients.
-  "${flood[@]}" --port "$port" --clients "$idle_many" --wave 500 --hold 1s --timeout 5s "${protocol[@]}" >/dev/null
+  log="$kit/grader/target/bench-$kind-$((idle_many + 10)).log"
   few="$("${flood[@]}" --port "$port" --clients 10 --hold 1s --pid "$pid" --json "${protocol[@]}")"
-  half="$("${flood[@]}" --port "$port" --clients $((idle_many / 2)) --wave 500 --hold 2s --timeout 5s --pid "$pid" --json "${protocol[@]}")"
-  if [ "$kind" = solution ]; then # its log counts the clients, so the histogram can wait for them
+  if [ "$kind" = solution ]; then # its log counts the clients, so the histograms can wait for them
     # What the connections hold on the Java heap: a class histogram (it runs a full GC first) while
     # flood holds them, against one taken with no clients.
-    for _ in $(seq 1 100); do # the half's clients are gone once the log's last line counts 0
-      tail -1 "$kit/grader/target/bench-$kind-$((idle_many + 10)).log" | grep -q "(0/" && break
-      sleep 0.1
-    done
+    wait_for_log "$log" "(0/" last # the ten have left
     jcmd "$pid" GC.class_histogram >"$kit/grader/target/bench-$kind-histogram-0.txt"
     "${flood[@]}" --port "$port" --clients "$idle_many" --wave 500 --hold 6s --timeout 5s --pid "$pid" --json "${protocol[@]}" \
       >"$kit/grader/target/bench-$kind-many.json" &
     flood_pid=$!
-    for _ in $(seq 1 150); do
-      grep -q "($idle_many/" "$kit/grader/target/bench-$kind-$((idle_many + 10)).log" && break
-      sleep 0.1
-    done
+    wait_for_log "$log" "($idle_many/"
     jcmd "$pid" GC.class_histogram >"$kit/grader/target/bench-$kind-histogram-$idle_many.txt"
     wait "$flood_pid"
     many="$(cat "$kit/grader/target/bench-$kind-many.json")"
@@ -154,8 +153,6 @@ for kind in solution starter redis; do
     R[$kind.heap]="n/a"
   fi
   R[$kind.rss10]="$(field "$few" server.rssKibPeak)"
-  R[$kind.rsshalf]="$(field "$half" server.rssKibPeak)"
-  R[$kind.half]="$(field "$half" outcomes.admitted)"
   R[$kind.rssmany]="$(field "$many" server.rssKibPeak)"
   R[$kind.admitted]="$(field "$many" outcomes.admitted)"
   stop_server "$pid"
@@ -171,10 +168,6 @@ done
 per_conn() { # kind -> bytes per idle connection, on average from 10 clients up
   awk -v a="${R[$1.rss10]}" -v b="${R[$1.rssmany]}" -v n="${R[$1.admitted]}" \
     'BEGIN { if (n > 10) printf "%.0f", (b - a) * 1024 / (n - 10); else print "-" }'
-}
-marginal() { # kind -> bytes each connection adds between half and all of them
-  awk -v a="${R[$1.rsshalf]}" -v b="${R[$1.rssmany]}" -v m="${R[$1.half]}" -v n="${R[$1.admitted]}" \
-    'BEGIN { if (n > m) printf "%.0f", (b - a) * 1024 / (n - m); else print "-" }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
@@ -201,17 +194,16 @@ redis_version="$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo
   echo "## Memory per idle connection"
   echo
-  echo "Resident memory of the server with 10, $((idle_many / 2)) and $idle_many idle clients connected, one"
-  echo "after the other, after a first wave of $idle_many clients that came and went (it touches the JVM's"
-  echo "young generation once, about 20 MiB with these flags; every server gets the same wave)."
-  echo "*Per connection* is the slope between the last two: what one more idle client costs."
-  echo "*Average* divides everything added since 10 clients by the clients added. *Live heap* is from"
-  echo "two class histograms (\`jcmd GC.class_histogram\`, after a full GC), with no clients and with $idle_many."
+  echo "Resident memory of a fresh server with 10 and then $idle_many idle clients connected. *Per connection*"
+  echo "divides the growth by the clients added; for a JVM it includes the first touch of the young"
+  echo "generation (about 20 MiB with these flags, a one-off whatever the clients hold). *Live heap*"
+  echo "is from two class histograms (\`jcmd GC.class_histogram\`, after a full GC), with no clients and"
+  echo "with $idle_many: what the connections themselves hold on the heap."
   echo
-  echo "| server | RSS, 10 clients | RSS, $((idle_many / 2)) | RSS, $idle_many | admitted | per connection | average | live heap per connection |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  echo "| server | RSS, 10 clients | RSS, $idle_many | admitted | per connection | live heap per connection |"
+  echo "| --- | --- | --- | --- | --- | --- |"
   for kind in solution starter redis; do
-    echo "| $kind | ${R[$kind.rss10]} KiB | ${R[$kind.rsshalf]} KiB | ${R[$kind.rssmany]} KiB | ${R[$kind.admitted]} | $(marginal "$kind") bytes | $(per_conn "$kind") bytes | ${R[$kind.heap]} |"
+    echo "| $kind | ${R[$kind.rss10]} KiB | ${R[$kind.rssmany]} KiB | ${R[$kind.admitted]} | $(per_conn "$kind") bytes | ${R[$kind.heap]} |"
   done
   echo
   echo "## Echo round trips"
@@ -230,8 +222,7 @@ redis_version="$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo "| --- | --- | --- |"
   echo "| refusals per second | $(ratio "${R[solution.rate]}" "${R[redis.rate]}") | at least 1.0 |"
   echo "| p99 refusal latency | $(ratio "${R[solution.p99]}" "${R[redis.p99]}") | at most 1.2 |"
-  echo "| bytes per idle connection | $(ratio "$(marginal solution)" "$(marginal redis)") | at most 2048 bytes absolute ($(marginal solution)) |"
-  echo "| bytes per idle connection, average since 10 | $(ratio "$(per_conn solution)" "$(per_conn redis)") | (reported: $(per_conn solution)) |"
+  echo "| bytes per idle connection | $(ratio "$(per_conn solution)" "$(per_conn redis)") | at most 2048 bytes absolute ($(per_conn solution)) |"
   echo "| echo round trips per second | $(ratio "${R[solution.rtt]}" "${R[redis.rtt]}") | (reported) |"
   # Notes written by hand below the marker (profiles, history) survive a new run.
   if [ -f "$out.notes" ]; then echo; cat "$out.notes"; fi
@@ -240,4 +231,4 @@ mv "$out.new" "$out"
 
 cat "$out"
 echo >&2
-echo "bench: ours / Redis — refusals/s $(ratio "${R[solution.rate]}" "${R[redis.rate]}"), p99 $(ratio "${R[solution.p99]}" "${R[redis.p99]}"), per idle connection $(marginal solution) vs $(marginal redis) bytes" >&2
+echo "bench: ours / Redis — refusals/s $(ratio "${R[solution.rate]}" "${R[redis.rate]}"), p99 $(ratio "${R[solution.p99]}" "${R[redis.p99]}"), per idle connection $(per_conn solution) vs $(per_conn redis) bytes" >&2
