@@ -124,7 +124,7 @@ public final class RunningServer implements AutoCloseable {
      * resort is a connection that is closed at once, which holds one of the server's slots for a
      * moment: only a command target that prints no listening line ever needs it.
      */
-    Optional<String> awaitListening(Duration timeout) throws InterruptedException {
+    public Optional<String> awaitListening(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (isReady()) {

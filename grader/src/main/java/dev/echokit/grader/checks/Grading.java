@@ -10,7 +10,13 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -29,6 +35,8 @@ public final class Grading {
     private final Path workDir;
     private final Preconditions preconditions = new Preconditions(this);
     private volatile RunningServer lastServer;
+    private final AtomicBoolean plainStartTried = new AtomicBoolean();
+    private final CompletableFuture<Optional<String>> plainStart = new CompletableFuture<>();
 
     public Grading(Target target, Path workDir) {
         this.target = target;
@@ -84,12 +92,22 @@ public final class Grading {
         if (fileLimit != null && !target.platform().ulimit()) {
             Assumptions.abort(target.platform().lacks("starting the server with a limit on its file descriptors", "bash's ulimit"));
         }
-        if (part != Part.ECHO) {
-            preconditions.failFastIfEchoBroken();
-        }
-        RunningServer.Started started = RunningServer.startAndAwait(target, List.of(args), fileLimit);
-        RunningServer server = started.server();
+        RunningServer server = RunningServer.start(target, List.of(args), fileLimit);
         lastServer = server;
+        if (part != Part.ECHO) {
+            Optional<String> plain;
+            try {
+                plain = plainStartProblem();
+            } catch (InterruptedException | RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            if (plain.isPresent()) {
+                server.close();
+                throw new NeedsTask(Part.ECHO, "the server does not start: " + plain.get());
+            }
+        }
+        RunningServer.Started started = new RunningServer.Started(server, server.awaitListening(RunningServer.START_TIMEOUT));
         if (started.problem().isEmpty()) {
             return server;
         }
@@ -112,7 +130,7 @@ public final class Grading {
             }
             if (args.length == 0) {
                 // Started as the previous lesson starts it, and it does not listen: that is the echo's
-                // failure, and every later start fails fast instead of waiting out its timeout.
+                // failure, and the diagnosis every check that blames echo gets.
                 preconditions.recordEchoBroken(started.problem().get());
             }
             if (part == Part.ECHO) {
@@ -121,6 +139,33 @@ public final class Grading {
             throw blame(part, feedback, Part.ECHO);
         } finally {
             server.close();
+        }
+    }
+
+    /**
+     * Whether the server starts and listens as the previous lesson starts it (no options), tried
+     * once per grading on a server of its own. When it does not, every check but echo's ends as
+     * "needs echo" at once instead of waiting out its own start: the same answer in every run,
+     * whichever check happens to ask first, because the question never depends on a check's server.
+     * The first check to ask tries it, while its own server is starting; the others wait for the answer.
+     */
+    private Optional<String> plainStartProblem() throws InterruptedException {
+        if (plainStartTried.compareAndSet(false, true)) {
+            Optional<String> problem = Optional.empty(); // if this thread is interrupted: no answer, as below
+            try (RunningServer plain = RunningServer.start(target, List.of(), null)) {
+                problem = plain.awaitListening(RunningServer.START_TIMEOUT);
+            } catch (IOException e) {
+                problem = Optional.of("the grader could not start it: " + e.getMessage());
+            } finally {
+                problem.ifPresent(preconditions::recordEchoBroken);
+                plainStart.complete(problem);
+            }
+        }
+        try {
+            // Bounded: the start above gives up after START_TIMEOUT; a little more for its exit.
+            return plainStart.get(RunningServer.START_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty(); // no answer: the check judges its own server, as it would anyway
         }
     }
 

@@ -38,13 +38,6 @@ final class Preconditions {
         }
     }
 
-    synchronized void failFastIfEchoBroken() {
-        Optional<String> echo = missing.get(Part.ECHO);
-        if (echo != null && echo.isPresent()) {
-            throw new NeedsTask(Part.ECHO, echo.get());
-        }
-    }
-
     synchronized void recordEchoBroken(String problem) {
         missing.putIfAbsent(Part.ECHO, Optional.of("the server does not start: " + problem));
     }
