@@ -1,6 +1,5 @@
 package dev.echokit.grader;
 
-import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.JsonReport;
@@ -74,7 +73,6 @@ public final class GraderCommand implements Callable<Integer> {
             }
         }
         Platform where = kit.platform();
-        warmUpJsonWhileGrading();
         Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
                 .groups(groups).withStretch(stretch).on(where));
         Path report = workDir.resolve("grader-report.json");
@@ -90,26 +88,6 @@ public final class GraderCommand implements Callable<Integer> {
                 Optional.of(shown(report, kitRoot))));
         System.out.flush();
         return verdict.passed() ? 0 : 1;
-    }
-
-    /**
-     * Jackson learns the report's records the first time it writes them: about 0.4 s of one core,
-     * at the very end of a run, while the learner waits. A grading begins with javac on one core,
-     * so this thread does that learning on the other, and the reports are written at once.
-     */
-    private static void warmUpJsonWhileGrading() {
-        Thread warmUp = new Thread(() -> {
-            try {
-                Verdict sample = new Verdict("warm-up", "", List.of(
-                        new CheckResult("warm-up", Part.ECHO, Status.PASSED, null, "", 0, null)));
-                JsonReport.toJson(sample);
-                JsonReport.toJson(ClassroomRunnerResult.of(sample));
-            } catch (RuntimeException e) {
-                // Only a head start: the real reports are written, and report their errors, as usual.
-            }
-        }, "json-warm-up");
-        warmUp.setDaemon(true);
-        warmUp.start();
     }
 
     /** Grades a class: every folder or zip in DIR is one learner's submission. */
