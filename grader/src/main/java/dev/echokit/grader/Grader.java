@@ -90,13 +90,15 @@ public final class Grader {
         Path scratch = Files.createTempDirectory("echokit-scratch-");
         Target target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(), request.platform(), scratch);
         String id = UUID.randomUUID().toString();
-        Grading.register(id, new Grading(target, request.workDir()));
+        Grading grading = new Grading(target, request.workDir());
+        Grading.register(id, grading);
         try {
             List<CheckResult> results = new ArrayList<>(run(id, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(c)));
             return new Verdict(target.name(), target.describe(), results);
         } finally {
             Grading.unregister(id);
+            grading.close();
             RunningServer.killSurvivors(scratch, target);
             deleteQuietly(scratch);
         }

@@ -36,7 +36,8 @@ public final class Grading {
     private final Preconditions preconditions = new Preconditions(this);
     private volatile RunningServer lastServer;
     private final AtomicBoolean plainStartTried = new AtomicBoolean();
-    private final CompletableFuture<Optional<String>> plainStart = new CompletableFuture<>();
+    private final CompletableFuture<RunningServer.Started> plainStart = new CompletableFuture<>();
+    private volatile RunningServer plainServer;
 
     public Grading(Target target, Path workDir) {
         this.target = target;
@@ -92,22 +93,30 @@ public final class Grading {
         if (fileLimit != null && !target.platform().ulimit()) {
             Assumptions.abort(target.platform().lacks("starting the server with a limit on its file descriptors", "bash's ulimit"));
         }
-        RunningServer server = RunningServer.start(target, List.of(args), fileLimit);
-        lastServer = server;
-        if (part != Part.ECHO) {
-            Optional<String> plain;
-            try {
-                plain = plainStartProblem();
-            } catch (InterruptedException | RuntimeException e) {
-                server.close();
-                throw e;
+        RunningServer.Started plain = part == Part.ECHO && args.length == 0 && fileLimit == null ? plainStart() : null;
+        RunningServer.Started started;
+        if (plain != null) {
+            started = plain; // the echo checks are served by the grading's plain start (see plainStart)
+        } else {
+            RunningServer server = RunningServer.start(target, List.of(args), fileLimit);
+            lastServer = server;
+            if (part != Part.ECHO) {
+                Optional<String> plainProblem;
+                try {
+                    plainProblem = plainStartProblem();
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+                if (plainProblem.isPresent()) {
+                    server.close();
+                    throw new NeedsTask(Part.ECHO, "the server does not start: " + plainProblem.get());
+                }
             }
-            if (plain.isPresent()) {
-                server.close();
-                throw new NeedsTask(Part.ECHO, "the server does not start: " + plain.get());
-            }
+            started = new RunningServer.Started(server, server.awaitListening(RunningServer.START_TIMEOUT));
         }
-        RunningServer.Started started = new RunningServer.Started(server, server.awaitListening(RunningServer.START_TIMEOUT));
+        RunningServer server = started.server();
+        lastServer = server;
         if (started.problem().isEmpty()) {
             return server;
         }
@@ -143,29 +152,50 @@ public final class Grading {
     }
 
     /**
-     * Whether the server starts and listens as the previous lesson starts it (no options), tried
-     * once per grading on a server of its own. When it does not, every check but echo's ends as
-     * "needs echo" at once instead of waiting out its own start: the same answer in every run,
-     * whichever check happens to ask first, because the question never depends on a check's server.
-     * The first check to ask tries it, while its own server is starting; the others wait for the answer.
+     * The server started as the previous lesson starts it, with no options: once per grading, by
+     * whichever check asks first, while that check's own server starts; the others wait for it.
+     * The echo checks are served by it. Whether it listens decides whether the other checks can be
+     * judged at all: when it does not, every check but echo's ends as "needs echo" at once instead
+     * of waiting out its own start. That answer never depends on a check's own server or on which
+     * check asked first, so it is the same in every run. Null when there is no answer (interrupted).
      */
-    private Optional<String> plainStartProblem() throws InterruptedException {
+    private RunningServer.Started plainStart() throws IOException, InterruptedException {
         if (plainStartTried.compareAndSet(false, true)) {
-            Optional<String> problem = Optional.empty(); // if this thread is interrupted: no answer, as below
-            try (RunningServer plain = RunningServer.start(target, List.of(), null)) {
-                problem = plain.awaitListening(RunningServer.START_TIMEOUT);
-            } catch (IOException e) {
-                problem = Optional.of("the grader could not start it: " + e.getMessage());
+            try {
+                plainServer = RunningServer.start(target, List.of(), null);
+                RunningServer.Started started = new RunningServer.Started(plainServer, plainServer.awaitListening(RunningServer.START_TIMEOUT));
+                started.problem().ifPresent(preconditions::recordEchoBroken);
+                plainStart.complete(started);
+            } catch (IOException | RuntimeException e) {
+                plainStart.completeExceptionally(e);
             } finally {
-                problem.ifPresent(preconditions::recordEchoBroken);
-                plainStart.complete(problem);
+                plainStart.complete(null); // does nothing once answered above
             }
         }
         try {
             // Bounded: the start above gives up after START_TIMEOUT; a little more for its exit.
             return plainStart.get(RunningServer.START_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return Optional.empty(); // no answer: the check judges its own server, as it would anyway
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("starting the server failed", e.getCause());
+        } catch (TimeoutException e) {
+            return null;
+        }
+    }
+
+    /** What kept the plain start from listening, if anything; empty when there is no answer. */
+    private Optional<String> plainStartProblem() throws IOException, InterruptedException {
+        RunningServer.Started plain = plainStart();
+        return plain == null ? Optional.empty() : plain.problem();
+    }
+
+    /** Stops the plain start's server, if no echo check has already: the grading is over. */
+    public void close() {
+        RunningServer server = plainServer;
+        if (server != null) {
+            server.close();
         }
     }
 
