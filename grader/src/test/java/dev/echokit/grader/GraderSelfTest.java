@@ -145,6 +145,14 @@ class GraderSelfTest {
         assertThat(notCompiling.with(Status.FAILED)).hasSize(1);
         assertThat(notCompiling.with(Status.FAILED).get(0).message()).contains("does not compile").contains("EchoServer.java:");
 
+        // A check's verdict is its own, never another check's diagnosis. This server starts and names
+        // its limit like the solution and hangs only once a client is in, so the task 1 check that
+        // reads nothing but the listening line passes, whichever check found the hang first (it once
+        // ended "needs echo" when the echo diagnosis happened to come before it).
+        assertThat(byName.get("hangs-after-accept").verdict().checks())
+                .filteredOn(c -> c.name().startsWith("--max-clients 3 is accepted"))
+                .singleElement().matches(c -> c.is(Status.PASSED), "passed");
+
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
                 .as("processes left behind by the self-test").isLessThanOrEqualTo(before);
         // An orphan is no longer our descendant: look for any process running catalogue code at all.
