@@ -27,6 +27,9 @@ import org.opentest4j.TestAbortedException;
 public final class GraderExtension implements BeforeAllCallback, ExecutionCondition, ParameterResolver,
         TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
+    /** Where each check's own view of the grading is kept, under its context's unique id. */
+    private static final ExtensionContext.Namespace CHECKS = ExtensionContext.Namespace.create(GraderExtension.class);
+
     @Override
     public void beforeAll(ExtensionContext context) {
         Optional<Compilation> compilation = Grading.of(context).target().compilation();
@@ -52,7 +55,23 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        return Grading.of(context);
+        Grading check = Grading.of(context).forCheck();
+        context.getStore(CHECKS).put(context.getUniqueId(), check);
+        return check;
+    }
+
+    /**
+     * The server the failing check started, or the one its class started for it (@BeforeAll):
+     * checks run side by side, so the run's most recent server may well be another check's.
+     */
+    private static RunningServer serverOf(ExtensionContext context) {
+        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+            Grading check = c.get().getStore(CHECKS).get(c.get().getUniqueId(), Grading.class);
+            if (check != null && check.lastServer() != null) {
+                return check.lastServer();
+            }
+        }
+        return null;
     }
 
     @Override
@@ -72,7 +91,7 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
         }
         Grading grading = Grading.of(context);
         Part part = partOf(context.getTags());
-        RunningServer server = grading.lastServer();
+        RunningServer server = serverOf(context);
         Feedback feedback = grading.feedback(part, server)
                 .did("ran the check \"" + context.getDisplayName() + "\"")
                 .expected("the server to keep answering until the check was done")

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -31,17 +32,39 @@ public final class Grading {
 
     private static final Map<String, Grading> RUNS = new ConcurrentHashMap<>();
 
+    // Shared by every check of the grading run.
     private final Target target;
     private final Path workDir;
-    private final Preconditions preconditions = new Preconditions(this);
+    private final Preconditions preconditions;
+    private final AtomicBoolean plainStartTried;
+    private final CompletableFuture<RunningServer.Started> plainStart;
+    private final AtomicReference<RunningServer> plainServer;
+
+    // One check's own: checks run side by side, so "the server it started" is per check.
     private volatile RunningServer lastServer;
-    private final AtomicBoolean plainStartTried = new AtomicBoolean();
-    private final CompletableFuture<RunningServer.Started> plainStart = new CompletableFuture<>();
-    private volatile RunningServer plainServer;
 
     public Grading(Target target, Path workDir) {
         this.target = target;
         this.workDir = workDir;
+        this.preconditions = new Preconditions(this);
+        this.plainStartTried = new AtomicBoolean();
+        this.plainStart = new CompletableFuture<>();
+        this.plainServer = new AtomicReference<>();
+    }
+
+    /** The same grading run, seen by one check: it shares everything but the servers it starts. */
+    private Grading(Grading run) {
+        this.target = run.target;
+        this.workDir = run.workDir;
+        this.preconditions = run.preconditions;
+        this.plainStartTried = run.plainStartTried;
+        this.plainStart = run.plainStart;
+        this.plainServer = run.plainServer;
+    }
+
+    /** A view of this run for one check (the extension hands each check its own). */
+    Grading forCheck() {
+        return new Grading(this);
     }
 
     public static void register(String id, Grading grading) {
@@ -75,7 +98,7 @@ public final class Grading {
         return preconditions;
     }
 
-    /** The server most recently started for a check: its log goes into feedback on an unexpected error. */
+    /** The server this check most recently started: its log goes into feedback on an unexpected error. */
     RunningServer lastServer() {
         return lastServer;
     }
@@ -162,8 +185,9 @@ public final class Grading {
     private RunningServer.Started plainStart() throws IOException, InterruptedException {
         if (plainStartTried.compareAndSet(false, true)) {
             try {
-                plainServer = RunningServer.start(target, List.of(), null);
-                RunningServer.Started started = new RunningServer.Started(plainServer, plainServer.awaitListening(RunningServer.START_TIMEOUT));
+                RunningServer server = RunningServer.start(target, List.of(), null);
+                plainServer.set(server);
+                RunningServer.Started started = new RunningServer.Started(server, server.awaitListening(RunningServer.START_TIMEOUT));
                 started.problem().ifPresent(preconditions::recordEchoBroken);
                 plainStart.complete(started);
             } catch (IOException | RuntimeException e) {
@@ -193,7 +217,7 @@ public final class Grading {
 
     /** Stops the plain start's server, if no echo check has already: the grading is over. */
     public void close() {
-        RunningServer server = plainServer;
+        RunningServer server = plainServer.get();
         if (server != null) {
             server.close();
         }
