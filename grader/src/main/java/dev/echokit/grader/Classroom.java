@@ -90,6 +90,8 @@ public final class Classroom {
                     .filter(p -> only.isEmpty() || only.contains(nameOf(p)))
                     .sorted().toList();
         }
+        Files.createDirectories(outDir);
+        closeToServers(outDir);
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         long start = System.nanoTime();
         AtomicInteger done = new AtomicInteger();
@@ -123,6 +125,16 @@ public final class Classroom {
         }
     }
 
+    /**
+     * When the grader is root, servers run as users of their own: the results folder is then closed
+     * to every other user, so that no server can write a row or read another learner's feedback.
+     */
+    static void closeToServers(Path resultsDir) throws IOException {
+        if (ServerUser.isRoot()) {
+            Tree.setMode(resultsDir, "rwxr-x---");
+        }
+    }
+
     /** Writes results.csv and results.md from every row in {@code outDir}, with the roster's columns when given. */
     public static List<Row> writeTables(Path outDir, Optional<Path> roster) throws IOException {
         return writeTables(outDir, roster, Platform.detect());
@@ -146,9 +158,9 @@ public final class Classroom {
             }
         }
         rows.sort((a, b) -> a.submission().compareTo(b.submission()));
-        Files.writeString(outDir.resolve("results.csv"), csv(rows, learners), StandardCharsets.UTF_8);
-        Files.writeString(outDir.resolve("results.md"), "EchoKit classroom results — " + platform.containment() + ".\n\n"
-                + markdown(rows, learners), StandardCharsets.UTF_8);
+        JsonReport.writeText(outDir.resolve("results.csv"), csv(rows, learners));
+        JsonReport.writeText(outDir.resolve("results.md"), "EchoKit classroom results — " + platform.describeContainment() + ".\n\n"
+                + markdown(rows, learners));
         return rows;
     }
 
@@ -175,9 +187,9 @@ public final class Classroom {
         store(row, resultDir);
         JsonReport.write(resultDir.resolve("grader-report.json"), verdict);
         Path proof = Grader.proofFile(work);
-        Files.writeString(resultDir.resolve("feedback.md"), feedback(name, verdict, proof), StandardCharsets.UTF_8);
-        if (Files.exists(proof)) {
-            Files.copy(proof, resultDir.resolve("server.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        JsonReport.writeText(resultDir.resolve("feedback.md"), feedback(name, verdict, proof));
+        if (Files.exists(proof)) { // the grader's own record of the server's log, never a file a server wrote
+            JsonReport.writeText(resultDir.resolve("server.log"), Files.readString(proof));
         }
         return new Graded(row, verdict);
     }

@@ -63,6 +63,16 @@ public final class Feedback {
 
     /** The failure that ends the check, carrying this feedback (the log tail is read now). */
     public Failure error() {
+        if (server != null) {
+            // A server stopped at one of the grader's limits failed for that reason, whatever the check saw.
+            server.stoppedAtLimit().ifPresent(why -> {
+                if (!got.contains(why)) {
+                    got = (got.isEmpty() ? "" : got + "; ") + "the grader stopped the server: " + why;
+                }
+                hint = "every graded server runs within limits (README, \"Limits\") and yours reached one:"
+                        + " look for something that grows without end — processes, threads, memory, a busy loop, a file";
+            });
+        }
         log = server == null ? List.of() : server.log().tail(LOG_LINES);
         whereToLook = target == null ? List.of() : target.whereToLook(part);
         return new Failure(this);

@@ -85,10 +85,16 @@ public final class Grader {
         Files.createDirectories(request.workDir());
         // A proof from an earlier run must not pass for this one's: the task 5 check writes it anew.
         Files.deleteIfExists(proofFile(request.workDir()));
-        // The servers' working folder: outside the kit and the results, the only place they may write
-        // when they run contained, and gone when the grading ends.
-        Path scratch = Files.createTempDirectory("echokit-scratch-");
-        Target target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(), request.platform(), scratch);
+        // The servers' own folder: outside the kit and the results, holding what they may read and the
+        // only places they may write, and gone when the grading ends.
+        ServerFiles files = ServerFiles.create();
+        Target target;
+        try {
+            target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(), request.platform(), files);
+        } catch (IOException | RuntimeException e) {
+            files.close();
+            throw e;
+        }
         String id = UUID.randomUUID().toString();
         Grading grading = new Grading(target, request.workDir());
         Grading.register(id, grading);
@@ -99,8 +105,8 @@ public final class Grader {
         } finally {
             Grading.unregister(id);
             grading.close();
-            RunningServer.killSurvivors(scratch, target);
-            deleteQuietly(scratch);
+            RunningServer.killSurvivors(files.root(), target);
+            files.close();
         }
     }
 
@@ -145,14 +151,6 @@ public final class Grader {
                         .build())
                 .execute(plan);
         return collector.results();
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a scratch folder left in the system's temp folder is harmless
-        }
     }
 
     /** The failure that stands for a server that could not be built at all: no sources, or a compile error. */

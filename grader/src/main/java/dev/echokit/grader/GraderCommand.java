@@ -81,8 +81,8 @@ public final class GraderCommand implements Callable<Integer> {
         Path proof = Grader.proofFile(workDir);
         System.out.println();
         System.out.println("EchoKit grader — " + verdict.header());
-        if (!where.bubblewrap() && command == null) {
-            System.out.println("  (" + where.containment() + ")");
+        if (where.containment() != Containment.BUBBLEWRAP && command == null) {
+            System.out.println("  (" + where.describeContainment() + ")");
         }
         System.out.print(Console.render(verdict, Optional.of(proof).filter(Files::exists).map(p -> shown(p, kitRoot)),
                 Optional.of(shown(report, kitRoot))));
@@ -135,7 +135,7 @@ public final class GraderCommand implements Callable<Integer> {
             Path classDir = submissions.toAbsolutePath().normalize();
             Path outDir = out != null ? out.toAbsolutePath() : classDir.resolveSibling("results");
             Platform where = kit.platform();
-            System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.containment());
+            System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.describeContainment());
             long start = System.nanoTime();
             List<Classroom.Graded> graded = Classroom.grade(classDir, kitRoot, outDir, parallel, System.out, where, only);
             List<Classroom.Row> rows = Classroom.writeTables(outDir, Optional.ofNullable(roster), where);

@@ -32,6 +32,10 @@ final class GradescopeCommand implements Callable<Integer> {
         Path submission = root.resolve("submission").toAbsolutePath().normalize();
         Path results = root.resolve("results").resolve("results.json");
         Path workDir = root.resolve("grader-work").toAbsolutePath();
+        Files.createDirectories(results.getParent());
+        Classroom.closeToServers(results.getParent());
+        // For the instructor (Gradescope shows this output to staff only): how the servers were held.
+        System.out.println("EchoKit grader — " + Platform.detect().describeContainment());
         Intake.Found found = Files.isDirectory(submission) ? Intake.find(submission, workDir.resolve("intake"))
                 : new Intake.Found(null, "not graded: there is no submission folder");
         if (!found.graded()) {

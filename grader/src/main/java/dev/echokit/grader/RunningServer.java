@@ -27,7 +27,7 @@ public final class RunningServer implements AutoCloseable {
     public static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Set<RunningServer> LIVE = ConcurrentHashMap.newKeySet();
 
     /**
      * Every server is started from this one thread, which lives as long as the JVM. Linux sends a
@@ -41,27 +41,80 @@ public final class RunningServer implements AutoCloseable {
     });
     private static volatile boolean exiting;
 
+    /** Counts each live server's processes every 200 ms, and stops one that has more than its limit allows. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "grader-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     static {
         // Ctrl-C on `mvn test`, or a check abandoned by its timeout, must not leave servers behind:
         // when the JVM exits, kill whatever is still running. A server that another thread starts
         // while this runs sees `exiting` and kills itself (see start).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             exiting = true;
-            LIVE.forEach(RunningServer::killTree);
+            LIVE.forEach(RunningServer::close);
         }, "grader-cleanup"));
+        WATCHDOG.scheduleWithFixedDelay(RunningServer::watch, 200, 200, TimeUnit.MILLISECONDS);
+    }
+
+
+    private static void watch() {
+        try {
+            for (RunningServer server : LIVE) {
+                if (server.stoppedAtLimit == null && server.process.isAlive() && server.processCount() > Limits.DEFAULT.processes()) {
+                    server.stoppedAtLimit = Limits.DEFAULT.tooManyProcesses();
+                    server.user.ifPresent(ServerUser::killAll);
+                    killTree(server.process);
+                }
+            }
+        } catch (RuntimeException e) {
+            // a process that ends while it is counted; the next round counts again
+        }
+    }
+
+    /** Processes the server runs now: every process of its own user, else its process tree. */
+    private long processCount() {
+        return user.map(u -> (long) u.processCount()).orElseGet(() -> process.toHandle().descendants().count());
+    }
+
+    /**
+     * Why the server was stopped at one of its limits, if it was: too many processes (the grader's
+     * watchdog), CPU time or file size (the kernel's signal), memory (a Java server's heap).
+     */
+    public Optional<String> stoppedAtLimit() {
+        if (stoppedAtLimit != null) {
+            return Optional.of(stoppedAtLimit);
+        }
+        if (process.isAlive()) {
+            return Optional.empty();
+        }
+        Optional<String> bySignal = Limits.DEFAULT.stoppedBy(process.exitValue());
+        if (bySignal.isPresent()) {
+            return bySignal;
+        }
+        return log.find(line -> line.contains("java.lang.OutOfMemoryError")).map(line -> Limits.outOfMemory());
     }
 
     private final Process process;
     private final Platform platform;
+    private final Optional<ServerUser> user;
+    private final Path scratch;
     private final ServerLog log = new ServerLog();
     private final Thread reader;
     private volatile int port;
+    private volatile String stoppedAtLimit;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private RunningServer(Process process, int port, Platform platform) {
+    private RunningServer(Process process, int port, Platform platform, Optional<ServerUser> user, Path scratch) {
         this.process = process;
         this.platform = platform;
+        this.user = user;
+        this.scratch = scratch;
         this.port = port;
-        LIVE.add(process);
+        LIVE.add(this);
         this.reader = new Thread(() -> log.readFrom(process.getInputStream()), "grader-server-log");
         reader.setDaemon(true);
         reader.start();
@@ -70,12 +123,19 @@ public final class RunningServer implements AutoCloseable {
     /** Starts the target with {@code --port P} and the given arguments, optionally under {@code ulimit -n}. */
     public static RunningServer start(Target target, List<String> args, Integer fileLimit) throws IOException {
         int port = target.isJava() ? 0 : freePort();
-        List<String> command = new ArrayList<>();
-        if (target.platform().bubblewrap()) {
-            command.addAll(contained(target));
+        Platform platform = target.platform();
+        Optional<ServerUser> user = platform.containment() != Containment.NONE && ServerUser.isRoot()
+                ? Optional.of(ServerUser.lease()) : Optional.empty();
+        Path scratch;
+        try {
+            scratch = target.files().newScratch(user);
+        } catch (IOException e) {
+            user.ifPresent(ServerUser::close);
+            throw e;
         }
+        List<String> command = new ArrayList<>(Sandbox.prefix(platform, Limits.DEFAULT, user, scratch, target.readablePaths()));
         if (fileLimit != null) {
-            if (!target.platform().ulimit()) {
+            if (!platform.ulimit()) {
                 throw new IllegalStateException("a file limit needs bash's ulimit; ask Platform.ulimit() first");
             }
             command.addAll(List.of("bash", "-c", "ulimit -n " + fileLimit + " && exec \"$@\"", "bash"));
@@ -84,11 +144,19 @@ public final class RunningServer implements AutoCloseable {
         command.addAll(List.of("--port", Integer.toString(port)));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(target.scratch().toFile())
+                .directory(scratch.toFile())
                 .redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File(Platform.isWindows() ? "NUL" : "/dev/null")));
-        Process process = launch(builder);
-        RunningServer server = new RunningServer(process, port, target.platform());
+        Sandbox.environment(platform, builder.environment(), scratch);
+        Process process;
+        try {
+            process = launch(builder);
+        } catch (IOException e) {
+            user.ifPresent(ServerUser::close);
+            Tree.delete(scratch);
+            throw e;
+        }
+        RunningServer server = new RunningServer(process, port, platform, user, scratch);
         if (exiting) {
             server.close();
             throw new IOException("the grader is exiting; not starting another server");
@@ -136,31 +204,13 @@ public final class RunningServer implements AutoCloseable {
                     return Optional.empty();
                 }
                 return Optional.of("the server exited with code " + process.exitValue()
-                        + " before it was listening" + (log.size() == 0 ? ", and printed nothing" : ""));
+                        + " before it was listening" + (log.size() == 0 ? ", and printed nothing" : "")
+                        + stoppedAtLimit().map(why -> "; the grader stopped the server: " + why).orElse(""));
             }
             log.await(LISTENING.asPredicate(), 1, Duration.ofMillis(20));
         }
         return Optional.of("the server was not listening after " + timeout.toSeconds()
                 + " s (no 'listening on' line, and no listening socket" + (port != 0 ? " on port " + port : "") + ")");
-    }
-
-    /**
-     * The bubblewrap prefix that contains a learner's server: its own PID namespace (so nothing it
-     * starts, even detached, outlives it), the whole file system read-only but its scratch folder,
-     * a private /tmp, and the network shared so that loopback works.
-     */
-    private static List<String> contained(Target target) {
-        String scratch = target.scratch().toString();
-        List<String> bwrap = new ArrayList<>(List.of(Platform.BWRAP.toString(),
-                "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"));
-        for (Path readable : target.readablePaths()) {
-            if (readable.toAbsolutePath().startsWith("/tmp")) { // hidden by the private /tmp: show it again, read-only
-                bwrap.addAll(List.of("--ro-bind", readable.toString(), readable.toString()));
-            }
-        }
-        bwrap.addAll(List.of("--bind", scratch, scratch, "--chdir", scratch,
-                "--unshare-pid", "--die-with-parent", "--new-session", "--"));
-        return bwrap;
     }
 
     /**
@@ -246,15 +296,21 @@ public final class RunningServer implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** Kills the server and all it started, frees its user id and removes its scratch folder. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // once: its user id may already serve another server
+        }
         killTree(process);
-        LIVE.remove(process);
+        user.ifPresent(ServerUser::close);
+        LIVE.remove(this);
         try {
             reader.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        Tree.delete(scratch);
     }
 
     private static void killTree(Process process) {

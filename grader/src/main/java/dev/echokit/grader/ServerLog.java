@@ -1,9 +1,7 @@
 package dev.echokit.grader;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +26,41 @@ public final class ServerLog {
     private long dropped;
     private boolean ended;
 
-    /** Reads the stream to its end on the calling thread; any line separator is fine. */
+    /** Longest line kept; the rest of a longer one is skipped, never held in memory. */
+    static final int MAX_LINE = 500;
+
+    /**
+     * Reads the stream to its end on the calling thread; a line ends at LF, CR LF or CR. However
+     * much a server prints, and however long its lines, the grader holds at most {@link #MAX_LINES}
+     * lines of {@link #MAX_LINE} characters.
+     */
     void readFrom(InputStream output) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                add(line);
+        try (InputStream in = output) {
+            byte[] chunk = new byte[8192];
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            boolean cut = false;
+            boolean afterCr = false;
+            for (int n; (n = in.read(chunk)) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    byte b = chunk[i];
+                    if (b == '\n' && afterCr) {
+                        afterCr = false;
+                        continue;
+                    }
+                    afterCr = b == '\r';
+                    if (b == '\n' || b == '\r') {
+                        add(text(line, cut));
+                        line.reset();
+                        cut = false;
+                    } else if (line.size() < MAX_LINE * 4) { // room for MAX_LINE characters of UTF-8
+                        line.write(b);
+                    } else {
+                        cut = true;
+                    }
+                }
+            }
+            if (line.size() > 0) {
+                add(text(line, cut));
             }
         } catch (IOException e) {
             // The process is gone; what was read stays.
@@ -45,13 +72,30 @@ public final class ServerLog {
         }
     }
 
+    /**
+     * A line as the learner will read it: decoded as UTF-8, control characters (a terminal's escape
+     * sequences, a carriage return that would overwrite the grader's own output) shown as '?'.
+     */
+    private static String text(java.io.ByteArrayOutputStream bytes, boolean cut) {
+        String decoded = bytes.toString(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(Math.min(decoded.length(), MAX_LINE) + 3);
+        decoded.codePoints().limit(MAX_LINE).forEach(c -> {
+            if (Character.isISOControl(c) && c != '\t' || c == 0x2028 || c == 0x2029 || c == 0xFEFF || c >= 0x202A && c <= 0x202E) {
+                out.append('?');
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return cut || decoded.codePointCount(0, decoded.length()) > MAX_LINE ? out + "..." : out.toString();
+    }
+
     private synchronized void add(String line) {
         if (lines.size() >= MAX_LINES) {
             dropped++;
             return;
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        lines.add("[+" + millis + " ms] " + (line.length() > 500 ? line.substring(0, 500) + "..." : line));
+        lines.add("[+" + millis + " ms] " + line);
         notifyAll();
     }
 

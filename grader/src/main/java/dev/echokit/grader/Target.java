@@ -19,17 +19,19 @@ public final class Target {
     private final Compilation compilation;  // null for a command target
     private final SourceMap sourceMap;   // null for a command target
     private final Platform platform;
-    private final Path scratch;
+    private final ServerFiles files;
+    private final List<Path> readable;
 
     private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap,
-                   Platform platform, Path scratch) {
+                   Platform platform, ServerFiles files, List<Path> readable) {
         this.name = name;
         this.sourceRoot = sourceRoot;
         this.launch = launch;
         this.compilation = compilation;
         this.sourceMap = sourceMap;
         this.platform = platform;
-        this.scratch = scratch;
+        this.files = files;
+        this.readable = List.copyOf(readable);
     }
 
     /**
@@ -38,27 +40,74 @@ public final class Target {
      * its lesson-starter), compiled into {@code workDir}. When there is nothing to grade, the
      * target's compilation says why, and the grader reports that as its one failure.
      */
-    public static Target resolve(String command, String target, Path kitRoot, Path workDir, Platform platform, Path scratch)
+    public static Target resolve(String command, String target, Path kitRoot, Path workDir, Platform platform, ServerFiles files)
             throws IOException {
         if (command != null && !command.isBlank()) {
             // The shell adds --port P --max-clients N after the command, as the README says.
-            List<String> shell = Platform.isWindows() ? List.of("cmd.exe", "/c", command) : List.of("sh", "-c", command + " \"$@\"", "server");
-            return new Target("command: " + command, null, shell, null, null, platform, scratch);
+            List<Path> folders = commandFolders(command);
+            String run = command;
+            if (platform.containment() != Containment.NONE && ServerUser.isRoot()) {
+                // The server runs as an unprivileged user: it reads its program from a copy it may read,
+                // wherever the original lives (a folder made by mktemp -d is root's alone).
+                for (Path folder : folders) {
+                    run = replacePath(run, folder, files.stageCommandFolder(folder));
+                }
+                folders = List.of(files.root().resolve("command"));
+            }
+            List<String> shell = Platform.isWindows() ? List.of("cmd.exe", "/c", run) : List.of("sh", "-c", run + " \"$@\"", "server");
+            return new Target("command: " + command, null, shell, null, null, platform, files, folders);
         }
         Path root = locate(target, kitRoot);
         Intake.Found found = Intake.find(root, workDir.resolve("intake"));
         Path sources = found.graded() ? found.sources() : root;
         Path classes = workDir.resolve("graded").resolve(safeName(root)).resolve("classes");
         Compilation compilation = found.graded() ? Compilation.compile(sources, classes) : Compilation.nothingToGrade(found.notGraded(), classes);
+        // The servers run the classes and picocli from the grading's own folder, never from the kit.
+        Path staged = compilation.succeeded() ? files.stageClasses(classes) : classes;
+        Path picocli = ServerFiles.picocli();
         List<String> launch = new ArrayList<>();
         launch.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        launch.add("-Xmx256m");
+        launch.add("-Xmx" + Limits.JAVA_HEAP_MIB + "m");
+        launch.add("-XX:+ExitOnOutOfMemoryError"); // a server out of memory stops, and says so, instead of limping on
+        launch.add("-XX:-UsePerfData");            // no hsperfdata files in a shared /tmp
         launch.add("-XX:+UseSerialGC");
         launch.add("-XX:TieredStopAtLevel=1");
         launch.add("-cp");
-        launch.add(classes + java.io.File.pathSeparator + Compilation.picocliJar());
+        launch.add(staged + java.io.File.pathSeparator + picocli);
         launch.add(compilation.mainClass().orElse("<no main class>"));
-        return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform, scratch);
+        List<Path> readable = List.of(Path.of(System.getProperty("java.home")), staged, picocli.getParent());
+        return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform, files,
+                readable);
+    }
+
+    /**
+     * The folders a command's server needs to read: for each word of the command that names an
+     * existing file by its absolute path, that file's folder (a folder named itself). A server
+     * built in a temporary folder is found there too, although the sandbox has a /tmp of its own.
+     */
+    static List<Path> commandFolders(String command) {
+        List<Path> folders = new ArrayList<>();
+        for (String word : command.split("[\\s:=]+")) { // a class path or --option=/path holds paths too
+            String unquoted = word.replaceAll("^['\"]|['\"]$", "");
+            if (!unquoted.startsWith("/")) {
+                continue;
+            }
+            Path path = Path.of(unquoted).normalize();
+            if (Files.isRegularFile(path) && path.getParent() != null && path.getParent().getNameCount() > 0) {
+                folders.add(path.getParent());
+            } else if (Files.isDirectory(path) && path.getNameCount() > 0) {
+                folders.add(path);
+            }
+        }
+        // A folder inside another is shown with it; the longest first, so that replacing paths never cuts one short.
+        List<Path> outer = folders.stream().distinct().filter(f -> folders.stream().noneMatch(o -> !o.equals(f) && f.startsWith(o))).toList();
+        return outer.stream().sorted(java.util.Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+    }
+
+    /** The command with every mention of {@code from} (itself, or as the start of a longer path) made {@code to}. */
+    static String replacePath(String command, Path from, Path to) {
+        return command.replaceAll(java.util.regex.Pattern.quote(from.toString()) + "(?=$|[/\\s:='\"])",
+                java.util.regex.Matcher.quoteReplacement(to.toString()));
     }
 
     private static Path locate(String target, Path kitRoot) {
@@ -85,19 +134,14 @@ public final class Target {
         return name;
     }
 
-    /** The servers' working folder for this grading: the only place a contained server may write. */
-    public Path scratch() {
-        return scratch;
+    /** This grading's folder for its servers: staged classes, and a scratch folder per start. */
+    public ServerFiles files() {
+        return files;
     }
 
-    /** Paths a contained server must be able to read: its classes, the jars on its classpath, the JDK. */
+    /** Paths a contained server must be able to read: the JDK and its staged classes and picocli, or a command's folders. */
     List<Path> readablePaths() {
-        List<Path> paths = new ArrayList<>(List.of(Path.of(System.getProperty("java.home")), Path.of("").toAbsolutePath()));
-        if (compilation != null) {
-            paths.add(compilation.classes());
-            paths.add(Compilation.picocliJar());
-        }
-        return paths;
+        return readable;
     }
 
     public Platform platform() {
