@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu).
 # The grader compiles each submission itself, so it needs a JDK 17 (javac), not only a JRE.
+# Learner servers are untrusted and Gradescope grades as root: bubblewrap gives each one an
+# allow-listed view of the machine, and util-linux's setpriv and prlimit run it as a user id of
+# its own, within limits. Where the image refuses bubblewrap its namespaces, the grader still runs
+# servers as their own users, and its output (visible to staff) says which it did.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
-apt-get install -y --no-install-recommends openjdk-17-jdk-headless
+apt-get install -y --no-install-recommends openjdk-17-jdk-headless bubblewrap util-linux
 java -version
+bwrap --version || true

@@ -42,7 +42,8 @@ class GradescopeIT {
             }
         }
         assertThat(names).as("the bundle's root").containsExactlyInAnyOrder("setup.sh", "run_autograder", "grader.jar");
-        assertThat(Files.readString(source.resolve("setup.sh"))).contains("apt-get install").contains("openjdk-17-jdk");
+        assertThat(Files.readString(source.resolve("setup.sh"))).contains("apt-get install").contains("openjdk-17-jdk")
+                .contains("bubblewrap").contains("util-linux");
         source.resolve("run_autograder").toFile().setExecutable(true);
     }
 
@@ -112,13 +113,49 @@ class GradescopeIT {
         assertThat(results.get("tests")).isEmpty();
     }
 
+    @Test
+    @DisplayName("as root with bubblewrap hidden, a detached process of the server cannot forge results.json, and the output says how servers ran")
+    void forgedResultsAreRefusedWithoutBubblewrap() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ServerUser.available() && Files.isExecutable(Path.of("/usr/bin/unshare")),
+                "needs root, setpriv and unshare, as CI has them");
+        String name = "forger";
+        Path root = WORK.resolve("gradescope-it/" + name + "-root");
+        Path dir = WORK.resolve("gradescope-it/" + name);
+        Catalogue.deleteRecursively(dir);
+        Catalogue.copyTree(KIT.resolve("lesson-starter/src/main/java"), dir.resolve("src/main/java"));
+        Path command = dir.resolve("src/main/java/dev/echokit/server/EchoCommand.java");
+        String forge = "{\\\"score\\\": 50.0, \\\"output\\\": \\\"forged\\\"}";
+        Files.writeString(command, Files.readString(command).replace("System.exit(commandLine().execute(args));",
+                "try { new ProcessBuilder(\"setsid\", \"sh\", \"-c\", \": echokit-forger; for i in $(seq 1 20); do sleep 0.3; echo '"
+                        + forge + "' > " + root.resolve("results/results.json") + "; done\").start(); } catch (Exception refused) { }\n"
+                        + "        System.exit(commandLine().execute(args));"));
+        // bwrap exists, but a private mount namespace puts /dev/null over it: the grader must fall back.
+        JsonNode results = grade(name, dir, "my-copy", "unshare", "-m", "sh", "-c",
+                "mount --bind /dev/null /usr/bin/bwrap && exec bash \"$0\"");
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(200); // a surviving forger writes every 0.3 s
+        }
+        try (InputStream in = Files.newInputStream(root.resolve("results/results.json"))) {
+            JsonNode after = JsonReport.mapper().readTree(in);
+            assertThat(after.get("score").asDouble()).as("the starter's true score").isZero();
+            assertThat(after.get("output").asString()).doesNotContain("forged");
+        }
+        assertThat(results.get("score").asDouble()).isZero();
+        assertThat(Files.readString(WORK.resolve("gradescope-it/" + name + ".out"))).contains("servers run as a user of their own");
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(c -> c.contains("echokit-forger")).orElse(false)).toList())
+                .as("a forger left running").isEmpty();
+    }
+
     /** Lays {@code from} out as Gradescope would, at submission/{@code as}, runs the bundle, and reads results.json. */
-    private static JsonNode grade(String name, Path from, String as) throws IOException, InterruptedException {
+    private static JsonNode grade(String name, Path from, String as, String... wrapper) throws IOException, InterruptedException {
         Path root = WORK.resolve("gradescope-it/" + name + "-root");
         Catalogue.deleteRecursively(root);
         Catalogue.copyTree(from, as.isEmpty() ? root.resolve("submission") : root.resolve("submission").resolve(as));
         Catalogue.deleteRecursively(root.resolve("submission").resolve(as).resolve("target"));
-        ProcessBuilder run = new ProcessBuilder("bash", source.resolve("run_autograder").toString())
+        List<String> command = new ArrayList<>(List.of(wrapper));
+        command.addAll(wrapper.length == 0 ? List.of("bash", source.resolve("run_autograder").toString()) : List.of(source.resolve("run_autograder").toString()));
+        ProcessBuilder run = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(WORK.resolve("gradescope-it/" + name + ".out").toFile());
         run.environment().put("AUTOGRADER_ROOT", root.toString());
