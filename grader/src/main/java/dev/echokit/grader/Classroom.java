@@ -231,13 +231,27 @@ public final class Classroom {
     /** What the learner would have read: each failure with its hint, the summary, and the proof log. */
     static String feedback(String name, Verdict verdict, Path proof) throws IOException {
         StringBuilder md = new StringBuilder("# Grader feedback — ").append(name).append("\n\n");
-        md.append("Score: **").append(verdict.score()).append("/").append(verdict.maxScore()).append("**\n\n```text\n");
-        md.append(Console.render(verdict, Optional.empty(), Optional.empty()).strip()).append("\n```\n");
+        md.append("Score: **").append(verdict.score()).append("/").append(verdict.maxScore()).append("**\n\n");
+        md.append(fenced(Console.render(verdict, Optional.empty(), Optional.empty()).strip()));
         if (Files.exists(proof)) {
-            md.append("\n## The server's log from the task 5 check (the lesson's proof)\n\n```text\n")
-                    .append(Files.readString(proof).strip()).append("\n```\n");
+            md.append("\n## The server's log from the task 5 check (the lesson's proof)\n\n")
+                    .append(fenced(Files.readString(proof).strip()));
         }
         return md.toString();
+    }
+
+    /**
+     * Text inside a code fence longer than any run of backticks in it: whatever a server printed
+     * stays quoted text in the feedback, never Markdown of its own (a fake score, a link).
+     */
+    static String fenced(String text) {
+        int longest = 2;
+        java.util.regex.Matcher run = java.util.regex.Pattern.compile("`+").matcher(text);
+        while (run.find()) {
+            longest = Math.max(longest, run.group().length());
+        }
+        String fence = "`".repeat(longest + 1);
+        return fence + "text\n" + text + "\n" + fence + "\n";
     }
 
     /** The sources with comments and spacing set aside, hashed: equal for copies that differ only in those. */
