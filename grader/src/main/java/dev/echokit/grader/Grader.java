@@ -76,15 +76,16 @@ public final class Grader {
         }
     }
 
-    /** The proof log the task 5 scenario writes for a passing server. */
+    /** The lesson's proof log: there only when the last run that checked a task made one that holds (see {@link Proof}). */
     public static Path proofFile(Path workDir) {
-        return workDir.resolve("proof").resolve("server.log");
+        return Proof.file(workDir);
     }
 
     public static Verdict grade(Request request) throws IOException {
         Files.createDirectories(request.workDir());
-        // A proof from an earlier run must not pass for this one's: the task 5 check writes it anew.
-        Files.deleteIfExists(proofFile(request.workDir()));
+        // The task 5 check writes a candidate proof; once the run is over, Proof.settle decides whether it
+        // replaces the last one (a run that checks no task leaves that alone).
+        Proof.prepare(request.workDir());
         // The servers' working folder: outside the kit and the results, the only place they may write
         // when they run contained, and gone when the grading ends.
         Path scratch = Files.createTempDirectory("echokit-scratch-");
@@ -95,7 +96,9 @@ public final class Grader {
         try {
             List<CheckResult> results = new ArrayList<>(run(id, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(c)));
-            return new Verdict(target.name(), target.describe(), results);
+            Verdict verdict = new Verdict(target.name(), target.describe(), results);
+            Proof.settle(request.workDir(), verdict.xpGraded());
+            return verdict;
         } finally {
             Grading.unregister(id);
             grading.close();

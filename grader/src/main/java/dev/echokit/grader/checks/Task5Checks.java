@@ -1,8 +1,8 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Grader;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Probe;
+import dev.echokit.grader.Proof;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -36,7 +36,7 @@ class Task5Checks {
             scenario.expectNotAdmitted("filled it, closed one, let a new one in, then connected another");
             // The whole lesson in one log: admitted up to the limit, one leaves, one more in, one refused.
             scenario.server.log().await(line -> line.contains("rejected connection"), 1, Duration.ofSeconds(1));
-            scenario.server.log().save(Grader.proofFile(grading.workDir()));
+            scenario.server.log().save(Proof.candidate(grading.workDir()));
         }
     }
 

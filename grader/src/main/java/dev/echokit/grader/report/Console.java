@@ -24,8 +24,8 @@ public final class Console {
     private Console() {
     }
 
-    /** The failures, then the summary. */
-    public static String render(Verdict verdict, Optional<Path> proof, Optional<Path> report) {
+    /** The failures, then the summary; {@code proof} is the summary's line about the proof log (see {@code Proof.note}). */
+    public static String render(Verdict verdict, Optional<String> proof, Optional<Path> report) {
         return failures(verdict) + summary(verdict, proof, report);
     }
 
@@ -86,7 +86,7 @@ public final class Console {
         return text.lines().map(line -> indent + line).collect(Collectors.joining("\n"));
     }
 
-    public static String summary(Verdict verdict, Optional<Path> proof, Optional<Path> report) {
+    public static String summary(Verdict verdict, Optional<String> proof, Optional<Path> report) {
         List<String> out = new ArrayList<>();
         out.add("");
         out.add("EchoKit grader summary — " + verdict.target());
@@ -107,7 +107,7 @@ public final class Console {
                     + notApplicable.stream().map(c -> c.message().replaceFirst("^not applicable: ", "")).distinct()
                     .collect(Collectors.joining("; ")));
         }
-        proof.ifPresent(p -> out.add("  proof log for the lesson: " + p));
+        proof.ifPresent(line -> out.add("  " + line));
         report.ifPresent(p -> out.add("  report: " + p));
         return String.join("\n", out) + "\n";
     }
