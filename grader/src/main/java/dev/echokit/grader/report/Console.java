@@ -92,13 +92,16 @@ public final class Console {
         out.add("EchoKit grader summary — " + verdict.target());
         out.add(String.format(Locale.ROOT, ROW, "part", "checks", "XP").stripTrailing());
         for (PartResult row : verdict.parts()) {
-            String xp = row.xpMax() == 0 ? "" : row.ran() == 0 ? "-" : row.xp() + "/" + row.xpMax();
+            String xp = row.part() == Part.ARCHITECTURE && verdict.architecturePenalty() > 0 ? "-" + verdict.architecturePenalty()
+                    : row.xpMax() == 0 ? "" : row.ran() == 0 ? "-" : row.xp() + "/" + row.xpMax();
             out.add(String.format(Locale.ROOT, ROW, row.part().heading(), checksCell(row, verdict.in(row.part())), xp)
                     .stripTrailing());
         }
         boolean someTasksOff = verdict.parts().stream().anyMatch(r -> r.xpMax() > 0 && r.ran() == 0);
         String total = !verdict.xpGraded() ? "-   (no task was checked in this run: XP not graded)"
-                : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "");
+                : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "")
+                + (verdict.architecturePenalty() == 0 ? "" : "   (" + verdict.architecturePenalty() + " XP off the tasks' "
+                + verdict.tasksXp() + ": the server breaks an architecture rule — " + brokenRules(verdict) + ")");
         out.add(String.format(Locale.ROOT, ROW, "total", "", total).stripTrailing());
         out.add("  " + next(verdict));
         List<CheckResult> notApplicable = verdict.with(Status.NOT_APPLICABLE);
@@ -110,6 +113,11 @@ public final class Console {
         proof.ifPresent(line -> out.add("  " + line));
         report.ifPresent(p -> out.add("  report: " + p));
         return String.join("\n", out) + "\n";
+    }
+
+    private static String brokenRules(Verdict verdict) {
+        return verdict.in(Part.ARCHITECTURE).stream().filter(c -> c.is(Status.FAILED)).map(c -> "\"" + c.name() + "\"")
+                .collect(Collectors.joining(", "));
     }
 
     private static String checksCell(PartResult row, List<CheckResult> checks) {
