@@ -67,9 +67,14 @@ public final class RunningServer implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts the target with {@code --port P} and the given arguments, optionally under {@code ulimit -n}. */
+    /**
+     * Starts the target with {@code --port P} and the given arguments, optionally under {@code ulimit -n}.
+     * P is 0 for Java (the server's log says which port it got), a free port for a command, or the one
+     * {@code args} gives with their own {@code --port}.
+     */
     public static RunningServer start(Target target, List<String> args, Integer fileLimit) throws IOException {
-        int port = target.isJava() ? 0 : freePort();
+        int given = args.indexOf("--port");
+        int port = given >= 0 ? Integer.parseInt(args.get(given + 1)) : target.isJava() ? 0 : freePort();
         List<String> command = new ArrayList<>();
         if (target.platform().bubblewrap()) {
             command.addAll(contained(target));
@@ -81,7 +86,9 @@ public final class RunningServer implements AutoCloseable {
             command.addAll(List.of("bash", "-c", "ulimit -n " + fileLimit + " && exec \"$@\"", "bash"));
         }
         command.addAll(target.launch());
-        command.addAll(List.of("--port", Integer.toString(port)));
+        if (given < 0) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        }
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(target.scratch().toFile())
@@ -176,7 +183,8 @@ public final class RunningServer implements AutoCloseable {
                 .forEach(ProcessHandle::destroyForcibly);
     }
 
-    static int freePort() throws IOException {
+    /** A port nobody listens on right now, for a server to be started on with {@code --port}. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
