@@ -76,15 +76,16 @@ public final class Grader {
         }
     }
 
-    /** The proof log the task 5 scenario writes for a passing server. */
+    /** The lesson's proof log: there only when the last run that checked a task made one that holds (see {@link Proof}). */
     public static Path proofFile(Path workDir) {
-        return workDir.resolve("proof").resolve("server.log");
+        return Proof.file(workDir);
     }
 
     public static Verdict grade(Request request) throws IOException {
         Files.createDirectories(request.workDir());
-        // A proof from an earlier run must not pass for this one's: the task 5 check writes it anew.
-        Files.deleteIfExists(proofFile(request.workDir()));
+        // The task 5 check writes a candidate proof; once the run is over, Proof.settle decides whether it
+        // replaces the last one (a run that checks no task leaves that alone).
+        Proof.prepare(request.workDir());
         // The servers' own folder: outside the kit and the results, holding what they may read and the
         // only places they may write, and gone when the grading ends.
         ServerFiles files = ServerFiles.create();
@@ -101,7 +102,9 @@ public final class Grader {
         try {
             List<CheckResult> results = new ArrayList<>(run(id, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(c)));
-            return new Verdict(target.name(), target.describe(), results);
+            Verdict verdict = new Verdict(target.name(), target.describe(), results);
+            Proof.settle(request.workDir(), verdict.xpGraded());
+            return verdict;
         } finally {
             Grading.unregister(id);
             grading.close();

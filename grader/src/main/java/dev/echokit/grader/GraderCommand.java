@@ -78,13 +78,12 @@ public final class GraderCommand implements Callable<Integer> {
         Path report = workDir.resolve("grader-report.json");
         JsonReport.write(report, verdict);
         writeClassroomRunners(verdict, workDir);
-        Path proof = Grader.proofFile(workDir);
         System.out.println();
         System.out.println("EchoKit grader — " + verdict.header());
         if (where.containment() != Containment.BUBBLEWRAP && command == null) {
             System.out.println("  (" + where.describeContainment() + ")");
         }
-        System.out.print(Console.render(verdict, Optional.of(proof).filter(Files::exists).map(p -> shown(p, kitRoot)),
+        System.out.print(Console.render(verdict, Proof.note(workDir, verdict.xpGraded(), p -> shown(p, kitRoot)),
                 Optional.of(shown(report, kitRoot))));
         System.out.flush();
         return verdict.passed() ? 0 : 1;

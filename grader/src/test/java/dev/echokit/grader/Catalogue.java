@@ -159,6 +159,27 @@ final class Catalogue {
             broken("async-log", "logs through CompletableFuture.runAsync", SERVER,
                     "        clients--;\n", "        clients--;\n        java.util.concurrent.CompletableFuture.runAsync(() -> { });\n",
                     Part.ARCHITECTURE),
+            // Refuses on a thread of its own (which writes its log line): right in every task, wrong in
+            // architecture, and judged the same every run because a line from another thread is not held.
+            broken("refuses-on-a-thread", "refuses each client on a new Thread", SERVER,
+                    "    private void refuse(SocketChannel channel) {\n        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n"
+                            + "        try {\n            channel.configureBlocking(false);\n"
+                            + "            channel.write(ByteBuffer.wrap(AT_CAPACITY)); // 19 bytes always fit a new socket's send buffer\n"
+                            + "            channel.shutdownOutput();\n            drainBriefly(channel);\n",
+                    "    private void refuse(SocketChannel channel) {\n        int connected = clients;\n"
+                            + "        new Thread(() -> refuseNow(channel, connected)).start();\n    }\n\n"
+                            + "    private void refuseNow(SocketChannel channel, int clients) {\n"
+                            + "        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n"
+                            + "        try {\n            channel.configureBlocking(false);\n"
+                            + "            channel.write(ByteBuffer.wrap(AT_CAPACITY));\n"
+                            + "            channel.shutdownOutput();\n            channel.read(ByteBuffer.allocate(1024));\n",
+                    Part.ARCHITECTURE),
+            // Binds the default port whatever --port says: the grader's first start names that, and
+            // every other check waits for it instead of colliding on port 9000.
+            broken("ignores-port", "listens on port 9000 whatever --port says", COMMAND,
+                    "        EchoServer server = new EchoServer(bind, port, maxClients);",
+                    "        EchoServer server = new EchoServer(bind, 9000, maxClients);",
+                    Part.ECHO).needs(Part.TASK_1, Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5),
             broken("silent-listening-line", "does not say the limit in the listening line", SERVER,
                     "\n                    + \" (max clients: \" + maxClients + \")\");", ");", Part.TASK_1));
 

@@ -127,6 +127,9 @@ class GraderSelfTest {
                         + broken.needs() + ", but failed " + failed + " and needed in " + needs + "; failures: "
                         + verdict.with(Status.FAILED).stream().map(c -> c.part().shortName() + ": " + c.name()).toList());
             }
+            if (failed.contains(Part.ARCHITECTURE) && verdict.score() >= verdict.maxScore()) {
+                wrong.add(broken.name() + ": breaks an architecture rule, yet totals " + verdict.score() + "/" + verdict.maxScore());
+            }
             verdict.with(Status.FAILED).stream()
                     .filter(c -> c.feedback() == null && !c.name().equals("the server compiles"))
                     .forEach(c -> wrong.add(broken.name() + ": a failure without the grader's feedback: " + c.message()));

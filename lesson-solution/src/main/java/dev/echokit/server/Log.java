@@ -17,6 +17,11 @@ final class Log {
     private static final PrintStream OUT = new PrintStream(
             new BufferedOutputStream(new FileOutputStream(FileDescriptor.err), 16 * 1024), false, StandardCharsets.UTF_8);
 
+    // The thread that runs the loop: the last one to call flush. Its lines wait for the end of its
+    // turn; a line from any other thread would wait for the loop to wake up, which may be seconds
+    // away, so it goes out at once. (Before the loop's first turn, every line goes out at once.)
+    private static volatile Thread loop;
+
     private Log() {
     }
 
@@ -24,6 +29,9 @@ final class Log {
         StringBuilder line = new StringBuilder(13 + event.length());
         appendTimeOfDay(line, System.currentTimeMillis());
         OUT.println(line.append(' ').append(event));
+        if (Thread.currentThread() != loop) {
+            OUT.flush();
+        }
     }
 
     // HH:mm:ss.SSS in UTC, by arithmetic. UTC because the system time zone is read from a file
@@ -49,6 +57,7 @@ final class Log {
 
     /** Writes out the lines logged so far; the loop calls it before it waits for the next event. */
     static void flush() {
+        loop = Thread.currentThread();
         OUT.flush();
     }
 }

@@ -116,7 +116,11 @@ class LessonTest {
                 return checkJar(words);
             }
             case "nc" -> {
-                return words.equals(List.of("nc", "127.0.0.1", "9000")) ? null : "only `nc 127.0.0.1 9000` is expected";
+                if (words.equals(List.of("nc", "127.0.0.1", "9000"))) {
+                    return null;
+                }
+                return words.equals(List.of("nc", "-N", "127.0.0.1", "9000")) ? checkHalfClose()
+                        : "only `nc 127.0.0.1 9000` or `nc -N 127.0.0.1 9000` is expected";
             }
             case "grep" -> {
                 return Files.isDirectory(ROOT.resolve(words.get(words.size() - 1))) ? null : "no such folder";
@@ -133,6 +137,20 @@ class LessonTest {
             default -> {
                 return "a command this test does not know: teach LessonTest to check it";
             }
+        }
+    }
+
+    /**
+     * What the lesson promises of `nc -N`: at the end of its input it shuts down its sending side,
+     * and the server then echoes what it had, closes, and so lets nc exit. Done here with a socket.
+     */
+    private static String checkHalfClose() throws Exception {
+        try (ServerProcess server = ServerProcess.start("--max-clients", "1"); Client client = new Client(server.port())) {
+            client.send("typed before Ctrl-D\n");
+            client.socket().shutdownOutput();
+            String got = client.readToEnd();
+            return got.equals("typed before Ctrl-D\n") ? null
+                    : "after a half-close the server sent " + got + " and closed, not the echo then end of stream";
         }
     }
 

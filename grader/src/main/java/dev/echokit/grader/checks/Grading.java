@@ -156,7 +156,10 @@ public final class Grading {
                 throw feedback.hint("the server does not know the --max-clients option yet: declare it with picocli's @Option"
                         + " in the command class, and hand its value to the server").error();
             }
-            if (started.problem().get().contains("not listening after")) {
+            if (started.problem().get().contains("it ignores --port")) {
+                feedback.hint("bind to the port the --port option gives: the grader starts every server on a port of its own,"
+                        + " and servers on one fixed port would collide");
+            } else if (started.problem().get().contains("not listening after")) {
                 feedback.hint("the server must print 'listening on HOST:PORT' (or at least listen) once it is ready; "
                         + "is main blocked before the loop starts?");
             }
@@ -185,9 +188,7 @@ public final class Grading {
     private RunningServer.Started plainStart() throws IOException, InterruptedException {
         if (plainStartTried.compareAndSet(false, true)) {
             try {
-                RunningServer server = RunningServer.start(target, List.of(), null);
-                plainServer.set(server);
-                RunningServer.Started started = new RunningServer.Started(server, server.awaitListening(RunningServer.START_TIMEOUT));
+                RunningServer.Started started = startOnAPortOfItsOwn();
                 started.problem().ifPresent(preconditions::recordEchoBroken);
                 plainStart.complete(started);
             } catch (IOException | RuntimeException e) {
@@ -206,6 +207,34 @@ public final class Grading {
             throw new IllegalStateException("starting the server failed", e.getCause());
         } catch (TimeoutException e) {
             return null;
+        }
+    }
+
+    private static final java.util.regex.Pattern PORT_IN_LOG = java.util.regex.Pattern.compile("(?:listening|cannot listen) on [^\\s:]+:(\\d+)");
+
+    /**
+     * The plain start, on a free port given with --port rather than 0, so that a server that binds a
+     * port of its own choosing (a fixed 9000) is told so at once, in the same words every run, instead
+     * of colliding with the other checks' servers. The port is free when chosen; should anyone take it
+     * before the server binds it, the server is started again on another (at most three times).
+     */
+    private RunningServer.Started startOnAPortOfItsOwn() throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            int port = RunningServer.freePort();
+            RunningServer server = RunningServer.start(target, List.of("--port", Integer.toString(port)), null);
+            plainServer.set(server);
+            Optional<String> problem = server.awaitListening(RunningServer.START_TIMEOUT);
+            Optional<Integer> used = server.log().find(PORT_IN_LOG.asPredicate())
+                    .map(PORT_IN_LOG::matcher).filter(java.util.regex.Matcher::find).map(m -> Integer.parseInt(m.group(1)));
+            if (used.isPresent() && used.get() != port) {
+                return new RunningServer.Started(server, Optional.of("started with --port " + port + ", it chose port "
+                        + used.get() + " instead: it ignores --port"));
+            }
+            boolean portTaken = problem.isPresent() && server.log().find(line -> line.contains("cannot listen on")).isPresent();
+            if (!portTaken || attempt == 3) {
+                return new RunningServer.Started(server, problem);
+            }
+            server.close();
         }
     }
 

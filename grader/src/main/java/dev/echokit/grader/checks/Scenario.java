@@ -150,7 +150,8 @@ final class Scenario implements AutoCloseable {
                         .did(setup() + ", " + why + ", and had it send a line")
                         .expected("that client not to be served, since " + connected() + " clients are connected")
                         .got("its line came back: the server admitted " + (connected() + 1) + " clients at once")
-                        .hint("compare the count with the limit before admitting; at the limit (count >= max) refuse"), alsoRelied);
+                        .hint(countHint(server).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse")),
+                        alsoRelied);
             }
         }
     }
@@ -203,6 +204,32 @@ final class Scenario implements AutoCloseable {
     /** After a read that timed out: does a line sent now come back? Tells an admission from a wait in the backlog. */
     private static boolean wasAdmitted(Probe client) {
         return client.isEchoed("are you there?", Duration.ofSeconds(1));
+    }
+
+    private static final java.util.regex.Pattern CLOSED = java.util.regex.Pattern.compile("closed connection from (\\S+) \\((-?\\d+)/(\\d+)\\)");
+
+    /**
+     * What the server's own "closed connection" lines say went wrong with its count, when they show
+     * it: a count below zero, or one peer closed twice, means one departure was counted down twice.
+     */
+    static java.util.Optional<String> countHint(RunningServer server) {
+        java.util.Set<String> peers = new java.util.HashSet<>();
+        for (String line : server.log().matching(l -> l.contains("closed connection from"))) {
+            java.util.regex.Matcher m = CLOSED.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            if (Integer.parseInt(m.group(2)) < 0) {
+                return java.util.Optional.of("the log shows a count below zero (" + m.group(2) + "/" + m.group(3) + "): the count went"
+                        + " down more often than clients left. Count down exactly once per departure, in the one place every way of"
+                        + " leaving goes through (Connection.close runs its body once)");
+            }
+            if (!peers.add(m.group(1))) {
+                return java.util.Optional.of("the log shows " + m.group(1) + " closed twice: one departure was counted down twice."
+                        + " Count down only in Connection.close, which runs its body once, not also where the error is caught");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     static String hintFor(Probe.Received got) {

@@ -39,7 +39,10 @@ class Task1Checks {
                         .did("started the server with --max-clients 3")
                         .expected("the listening line to end with \"(max clients: 3)\", e.g. listening on 127.0.0.1:9000 (max clients: 3)")
                         .got("it logged: " + listening.get())
-                        .hint(listening.get().contains("(max clients:")
+                        .hint(listening.get().contains("(max clients: 100)")
+                                ? "the server runs with the default limit, 100: the value given with --max-clients never reaches it."
+                                        + " Hand the option's value from the command class to EchoServer"
+                                : listening.get().contains("(max clients:")
                                 ? "the line shows another number: print the limit the server was given"
                                 : "add \" (max clients: \" + maxClients + \")\" to the end of the listening line")
                         .error();

@@ -1,8 +1,8 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Grader;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Probe;
+import dev.echokit.grader.Proof;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -36,7 +36,7 @@ class Task5Checks {
             scenario.expectNotAdmitted("filled it, closed one, let a new one in, then connected another");
             // The whole lesson in one log: admitted up to the limit, one leaves, one more in, one refused.
             scenario.server.log().await(line -> line.contains("rejected connection"), 1, Duration.ofSeconds(1));
-            scenario.server.log().save(Grader.proofFile(grading.workDir()));
+            scenario.server.log().save(Proof.candidate(grading.workDir()));
         }
     }
 
@@ -115,7 +115,18 @@ class Task5Checks {
                 }
                 String line = closed.get(left - 1);
                 Matcher count = Task2Checks.COUNT.matcher(line);
-                if (!count.find() || !count.group().strip().equals(expected)) {
+                if (count.find() && !count.group().strip().equals(expected) && Integer.parseInt(count.group(1)) == 3 - left + 1
+                        && left < 3) {
+                    // One behind: logged before counting down, or never counted down at all. The next departures tell which.
+                    String hint = neverCountedDown(scenario, left) ? "the count never goes down: every closed line shows (3/3)."
+                            + " Count down (clients--) when a connection closes, then log"
+                            : "the line shows the count before the client left: count down first, then log";
+                    throw scenario.fail(scenario.feedback().did(did)
+                            .expected("closed line " + left + " to end with " + expected + ": " + (3 - left) + " clients still connected, limit 3")
+                            .got("it logged: " + line)
+                            .hint(hint));
+                }
+                if (!count.find(0) || !count.group().strip().equals(expected)) {
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected("closed line " + left + " to end with " + expected + ": " + (3 - left) + " clients still connected, limit 3")
                             .got("it logged: " + line)
@@ -126,6 +137,16 @@ class Task5Checks {
                 }
             }
         }
+    }
+
+    /** Lets the other admitted clients leave too: true when every closed line then still shows (3/3). */
+    private static boolean neverCountedDown(Scenario scenario, int left) throws Exception {
+        for (int more = left + 1; more <= 3; more++) {
+            scenario.admitted.remove(0).close();
+        }
+        scenario.server.log().await(line -> line.contains("closed connection"), 3, Duration.ofSeconds(2));
+        List<String> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
+        return closed.size() >= 2 && closed.stream().allMatch(line -> line.endsWith("(3/3)"));
     }
 
     @Test

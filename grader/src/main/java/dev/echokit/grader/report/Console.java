@@ -24,8 +24,8 @@ public final class Console {
     private Console() {
     }
 
-    /** The failures, then the summary. */
-    public static String render(Verdict verdict, Optional<Path> proof, Optional<Path> report) {
+    /** The failures, then the summary; {@code proof} is the summary's line about the proof log (see {@code Proof.note}). */
+    public static String render(Verdict verdict, Optional<String> proof, Optional<Path> report) {
         return failures(verdict) + summary(verdict, proof, report);
     }
 
@@ -86,19 +86,22 @@ public final class Console {
         return text.lines().map(line -> indent + line).collect(Collectors.joining("\n"));
     }
 
-    public static String summary(Verdict verdict, Optional<Path> proof, Optional<Path> report) {
+    public static String summary(Verdict verdict, Optional<String> proof, Optional<Path> report) {
         List<String> out = new ArrayList<>();
         out.add("");
         out.add("EchoKit grader summary — " + verdict.target());
         out.add(String.format(Locale.ROOT, ROW, "part", "checks", "XP").stripTrailing());
         for (PartResult row : verdict.parts()) {
-            String xp = row.xpMax() == 0 ? "" : row.ran() == 0 ? "-" : row.xp() + "/" + row.xpMax();
+            String xp = row.part() == Part.ARCHITECTURE && verdict.architecturePenalty() > 0 ? "-" + verdict.architecturePenalty()
+                    : row.xpMax() == 0 ? "" : row.ran() == 0 ? "-" : row.xp() + "/" + row.xpMax();
             out.add(String.format(Locale.ROOT, ROW, row.part().heading(), checksCell(row, verdict.in(row.part())), xp)
                     .stripTrailing());
         }
         boolean someTasksOff = verdict.parts().stream().anyMatch(r -> r.xpMax() > 0 && r.ran() == 0);
         String total = !verdict.xpGraded() ? "-   (no task was checked in this run: XP not graded)"
-                : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "");
+                : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "")
+                + (verdict.architecturePenalty() == 0 ? "" : "   (" + verdict.architecturePenalty() + " XP off the tasks' "
+                + verdict.tasksXp() + ": the server breaks an architecture rule — " + brokenRules(verdict) + ")");
         out.add(String.format(Locale.ROOT, ROW, "total", "", total).stripTrailing());
         out.add("  " + next(verdict));
         List<CheckResult> notApplicable = verdict.with(Status.NOT_APPLICABLE);
@@ -107,9 +110,14 @@ public final class Console {
                     + notApplicable.stream().map(c -> c.message().replaceFirst("^not applicable: ", "")).distinct()
                     .collect(Collectors.joining("; ")));
         }
-        proof.ifPresent(p -> out.add("  proof log for the lesson: " + p));
+        proof.ifPresent(line -> out.add("  " + line));
         report.ifPresent(p -> out.add("  report: " + p));
         return String.join("\n", out) + "\n";
+    }
+
+    private static String brokenRules(Verdict verdict) {
+        return verdict.in(Part.ARCHITECTURE).stream().filter(c -> c.is(Status.FAILED)).map(c -> "\"" + c.name() + "\"")
+                .collect(Collectors.joining(", "));
     }
 
     private static String checksCell(PartResult row, List<CheckResult> checks) {

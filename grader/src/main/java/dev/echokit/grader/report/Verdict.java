@@ -15,7 +15,7 @@ import java.util.Optional;
  * score. This is what the console prints, what {@code grader-report.json} holds and what a
  * classroom row is made of.
  */
-@JsonPropertyOrder({"status", "score", "maxScore", "xpGraded", "target", "tasks", "checks"})
+@JsonPropertyOrder({"status", "score", "maxScore", "xpGraded", "architecturePenalty", "target", "tasks", "checks"})
 public record Verdict(
         @JsonProperty("target") String target,
         @JsonIgnore String header,
@@ -49,9 +49,29 @@ public record Verdict(
         return status().equals("passed");
     }
 
+    /**
+     * What a broken architecture rule takes off the total, once however many are broken: a server
+     * with a thread, a pool, a sleeping or polling loop, a blocking socket or System.exit outside
+     * main works the wrong way, so it never shows 50/50. The lesson states the rule.
+     */
+    public static final int ARCHITECTURE_PENALTY = 10;
+
+    /** The XP the tasks earned, before anything is taken off. */
+    public int tasksXp() {
+        return parts().stream().mapToInt(PartResult::xp).sum();
+    }
+
+    /** XP taken off because an architecture rule failed (never more than the tasks earned); 0 when none did. */
+    @JsonProperty("architecturePenalty")
+    public int architecturePenalty() {
+        boolean broken = in(Part.ARCHITECTURE).stream().anyMatch(c -> c.is(Status.FAILED));
+        return broken ? Math.min(ARCHITECTURE_PENALTY, tasksXp()) : 0;
+    }
+
+    /** The tasks' XP less the architecture penalty: the one score the console, the JSON and every table show. */
     @JsonProperty("score")
     public int score() {
-        return parts().stream().mapToInt(PartResult::xp).sum();
+        return tasksXp() - architecturePenalty();
     }
 
     @JsonProperty("maxScore")

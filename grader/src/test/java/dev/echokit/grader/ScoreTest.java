@@ -1,0 +1,107 @@
+package dev.echokit.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.echokit.grader.report.CheckResult;
+import dev.echokit.grader.report.Console;
+import dev.echokit.grader.report.JsonReport;
+import dev.echokit.grader.report.Verdict;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+
+/** 50/50 means done: a server that breaks an architecture rule never shows it, and every output agrees on the score. */
+@Tag("selftest")
+@DisplayName("The score")
+@ExtendWith(SelfTestCondition.class)
+class ScoreTest {
+
+    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+
+    private static List<CheckResult> allTasksPass() {
+        List<CheckResult> checks = new ArrayList<>();
+        for (Part part : Part.tasks()) {
+            checks.add(new CheckResult(part.shortName() + " check", part, Status.PASSED, null, "", 1, null));
+        }
+        checks.add(new CheckResult("echo", Part.ECHO, Status.PASSED, null, "", 1, null));
+        return checks;
+    }
+
+    @Test
+    @DisplayName("every task passed and every rule kept: 50/50, nothing taken off")
+    void fullMarks() {
+        List<CheckResult> checks = allTasksPass();
+        checks.add(new CheckResult("the server starts no threads", Part.ARCHITECTURE, Status.PASSED, null, "", 1, null));
+        Verdict verdict = new Verdict("x", "header", checks);
+        assertThat(verdict.score()).isEqualTo(50);
+        assertThat(verdict.architecturePenalty()).isZero();
+        assertThat(Console.summary(verdict, Optional.empty(), Optional.empty())).contains("50/50").doesNotContain("XP off");
+    }
+
+    @Test
+    @DisplayName("every task passed but a rule broken (twice): 40/50 in the summary and the JSON, and the summary says which rule")
+    void brokenRuleCostsTenOnce() throws Exception {
+        List<CheckResult> checks = allTasksPass();
+        checks.add(new CheckResult("the server starts no threads", Part.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
+        checks.add(new CheckResult("the server never sleeps", Part.ARCHITECTURE, Status.FAILED, null, "sleeps", 1, null));
+        checks.add(new CheckResult("only the command class depends on picocli", Part.ARCHITECTURE, Status.PASSED, null, "", 1, null));
+        Verdict verdict = new Verdict("x", "header", checks);
+
+        assertThat(verdict.tasksXp()).isEqualTo(50);
+        assertThat(verdict.architecturePenalty()).isEqualTo(Verdict.ARCHITECTURE_PENALTY).isEqualTo(10);
+        assertThat(verdict.score()).isEqualTo(40);
+
+        JsonNode json = JsonReport.mapper().readTree(JsonReport.toJson(verdict));
+        assertThat(json.get("score").asInt()).isEqualTo(40);
+        assertThat(json.get("architecturePenalty").asInt()).isEqualTo(10);
+
+        String summary = Console.summary(verdict, Optional.empty(), Optional.empty());
+        assertThat(summary.lines().filter(l -> l.strip().startsWith("total")).findFirst().orElseThrow())
+                .contains("40/50").contains("10 XP off the tasks' 50").contains("breaks an architecture rule")
+                .contains("\"the server starts no threads\"").contains("\"the server never sleeps\"");
+        assertThat(summary.lines().filter(l -> l.strip().startsWith("Architecture rules")).findFirst().orElseThrow())
+                .contains("1/3 passed").endsWith("-10");
+        assertThat(summary).doesNotContain("50/50");
+    }
+
+    @Test
+    @DisplayName("the penalty never takes more than the tasks earned")
+    void neverBelowZero() {
+        List<CheckResult> checks = new ArrayList<>();
+        checks.add(new CheckResult("option", Part.TASK_1, Status.FAILED, null, "no", 1, null));
+        checks.add(new CheckResult("threads", Part.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
+        Verdict verdict = new Verdict("x", "header", checks);
+        assertThat(verdict.score()).isZero();
+        assertThat(verdict.architecturePenalty()).isZero();
+    }
+
+    @Test
+    @DisplayName("graded for real: a server that refuses on a new Thread is right in every task and scores 40, the summary saying why")
+    void threadedRefusalScoresForty() throws Exception {
+        Catalogue.Broken threaded = new Catalogue.Broken("refuses-on-a-thread", "refuses each client on a new Thread", Catalogue.SERVER,
+                "            if (clients >= maxClients) {\n                refuse(channel);\n",
+                "            if (clients >= maxClients) {\n                SocketChannel refused = channel;\n"
+                        + "                Thread refuser = new Thread(() -> refuse(refused));\n                refuser.start();\n"
+                        + "                try {\n                    refuser.join();\n                } catch (InterruptedException e) {\n"
+                        + "                    return;\n                }\n",
+                java.util.Set.of(Part.ARCHITECTURE), java.util.Set.of(), null);
+        Path dir = Catalogue.materialise(threaded, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("selftest/score/refuses-on-a-thread"));
+        Verdict verdict = Grader.grade(Grader.Request.of(dir.toString(), KIT, WORK.resolve("selftest/score/work"))
+                .only(List.of("Task3Checks", "Task4Checks", "ArchitectureChecks")));
+        assertThat(verdict.in(Part.ARCHITECTURE)).filteredOn(c -> c.is(Status.FAILED)).extracting(CheckResult::name)
+                .containsExactly("the server starts no threads");
+        assertThat(verdict.in(Part.TASK_3)).hasSize(4).allMatch(c -> c.is(Status.PASSED));
+        assertThat(verdict.in(Part.TASK_4)).hasSize(1).allMatch(c -> c.is(Status.PASSED));
+        assertThat(verdict.architecturePenalty()).isEqualTo(10);
+        assertThat(verdict.score()).isEqualTo(verdict.tasksXp() - 10);
+        assertThat(JsonReport.mapper().readTree(JsonReport.toJson(verdict)).get("score").asInt()).isEqualTo(verdict.score());
+        assertThat(Console.summary(verdict, Optional.empty(), Optional.empty())).contains("breaks an architecture rule");
+    }
+}
