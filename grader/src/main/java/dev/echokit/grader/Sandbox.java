@@ -123,6 +123,12 @@ final class Sandbox {
         return etc;
     }
 
+    /** Whether the sandbox shows this path whatever the server's own files are: a system folder, or the JDK. */
+    static boolean shownAnyway(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return SYSTEM.stream().anyMatch(absolute::startsWith) || absolute.startsWith(Path.of(System.getProperty("java.home")));
+    }
+
     /** The readable paths that exist and are not already inside a system folder or another shown path. */
     private static List<Path> shown(List<Path> readable) {
         List<Path> kept = new ArrayList<>();

@@ -37,6 +37,9 @@ final class ServerUser implements AutoCloseable {
     private static final List<Path> LOCK_DIRS = List.of(Path.of("/run/echokit-uids"), Path.of("/var/lock/echokit-uids"),
             Path.of(System.getProperty("java.io.tmpdir"), "echokit-uids-root"));
 
+    /** Every id this JVM has leased: what its self-test checks for survivors, apart from other graders on the machine. */
+    static final Set<Integer> LEASED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final int id;
     private final FileChannel lockFile;
     private final FileLock lock;
@@ -74,9 +77,27 @@ final class ServerUser implements AutoCloseable {
                 channel.close();
                 continue;
             }
+            LEASED.add(id);
             return new ServerUser(id, channel, lock);
         }
         throw new IOException("all " + COUNT + " user ids for graded servers (" + FIRST_ID + "…) are in use");
+    }
+
+    /** Whether a grader (this one or another on the machine) holds this id now: its processes are then that grader's. */
+    static boolean inUse(int id) {
+        try (FileChannel channel = FileChannel.open(lockDir().resolve("uid-" + id), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether this machine can run servers as other users: the grader is root, and util-linux's setpriv is there. */

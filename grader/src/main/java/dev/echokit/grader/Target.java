@@ -44,15 +44,18 @@ public final class Target {
             throws IOException {
         if (command != null && !command.isBlank()) {
             // The shell adds --port P --max-clients N after the command, as the README says.
-            List<Path> folders = commandFolders(command);
+            List<Path> folders = new ArrayList<>();
             String run = command;
-            if (platform.containment() != Containment.NONE && ServerUser.isRoot()) {
-                // The server runs as an unprivileged user: it reads its program from a copy it may read,
-                // wherever the original lives (a folder made by mktemp -d is root's alone).
-                for (Path folder : folders) {
-                    run = replacePath(run, folder, files.stageCommandFolder(folder));
+            for (Path folder : commandFolders(command)) {
+                if (platform.containment() != Containment.NONE && ServerUser.isRoot() && !Tree.openToOthers(folder)) {
+                    // The server runs as an unprivileged user: it reads its program from a copy it may read
+                    // (a folder made by mktemp -d is root's alone).
+                    Path copy = files.stageCommandFolder(folder);
+                    run = replacePath(run, folder, copy);
+                    folders.add(copy);
+                } else {
+                    folders.add(folder);
                 }
-                folders = List.of(files.root().resolve("command"));
             }
             List<String> shell = Platform.isWindows() ? List.of("cmd.exe", "/c", run) : List.of("sh", "-c", run + " \"$@\"", "server");
             return new Target("command: " + command, null, shell, null, null, platform, files, folders);
@@ -82,8 +85,9 @@ public final class Target {
 
     /**
      * The folders a command's server needs to read: for each word of the command that names an
-     * existing file by its absolute path, that file's folder (a folder named itself). A server
-     * built in a temporary folder is found there too, although the sandbox has a /tmp of its own.
+     * existing file by its absolute path, that file's folder (a folder named itself), unless the
+     * sandbox shows it anyway (the system's folders, the JDK). A server built in a temporary
+     * folder is found there too, although the sandbox has a /tmp of its own.
      */
     static List<Path> commandFolders(String command) {
         List<Path> folders = new ArrayList<>();
@@ -93,6 +97,9 @@ public final class Target {
                 continue;
             }
             Path path = Path.of(unquoted).normalize();
+            if (Sandbox.shownAnyway(path)) {
+                continue;
+            }
             if (Files.isRegularFile(path) && path.getParent() != null && path.getParent().getNameCount() > 0) {
                 folders.add(path.getParent());
             } else if (Files.isDirectory(path) && path.getNameCount() > 0) {

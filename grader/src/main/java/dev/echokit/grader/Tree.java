@@ -92,6 +92,27 @@ public final class Tree {
         return total;
     }
 
+    /** Whether any user may read this folder: it and every folder above it let others pass, and it lets them read. */
+    static boolean openToOthers(Path folder) {
+        try {
+            if ((mode(folder) & 05) != 05) {
+                return false;
+            }
+            for (Path up = folder.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+                if ((mode(up) & 01) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static int mode(Path path) throws IOException {
+        return (Integer) Files.getAttribute(path, "unix:mode");
+    }
+
     static void setMode(Path path, String mode) throws IOException {
         try {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(mode));
