@@ -88,14 +88,20 @@ public final class Grader {
         // The servers' working folder: outside the kit and the results, the only place they may write
         // when they run contained, and gone when the grading ends.
         Path scratch = Files.createTempDirectory("echokit-scratch-");
-        Target target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(), request.platform(), scratch);
+        Target target;
+        try {
+            target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(), request.platform(), scratch);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(scratch); // no server has started yet: the folder is all there is to clean up
+            throw e;
+        }
         String id = UUID.randomUUID().toString();
         Grading grading = new Grading(target, request.workDir());
         Grading.register(id, grading);
         try {
             List<CheckResult> results = new ArrayList<>(run(id, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(c)));
-            return new Verdict(target.name(), target.describe(), results);
+            return new Verdict(target.name(), target.describe(), results, target.notes());
         } finally {
             Grading.unregister(id);
             grading.close();

@@ -20,6 +20,7 @@ public final class Target {
     private final SourceMap sourceMap;   // null for a command target
     private final Platform platform;
     private final Path scratch;
+    private final List<String> notes = new ArrayList<>();
 
     private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap,
                    Platform platform, Path scratch) {
@@ -49,7 +50,10 @@ public final class Target {
         Intake.Found found = Intake.find(root, workDir.resolve("intake"));
         Path sources = found.graded() ? found.sources() : root;
         Path classes = workDir.resolve("graded").resolve(safeName(root)).resolve("classes");
-        Compilation compilation = found.graded() ? Compilation.compile(sources, classes) : Compilation.nothingToGrade(found.notGraded(), classes);
+        Compilation compilation = found.graded() ? Compilation.compile(sources, found.files(), classes)
+                : Compilation.nothingToGrade(found.notGraded(), classes);
+        List<String> notes = new ArrayList<>(found.notes());
+        notes.addAll(compilation.notes());
         List<String> launch = new ArrayList<>();
         launch.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         launch.add("-Xmx256m");
@@ -58,7 +62,9 @@ public final class Target {
         launch.add("-cp");
         launch.add(classes + java.io.File.pathSeparator + Compilation.picocliJar());
         launch.add(compilation.mainClass().orElse("<no main class>"));
-        return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform, scratch);
+        Target resolved = new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform, scratch);
+        resolved.notes.addAll(notes);
+        return resolved;
     }
 
     private static Path locate(String target, Path kitRoot) {
@@ -127,6 +133,11 @@ public final class Target {
             return List.of("no source to point at: this target is a command, not Java sources");
         }
         return part == Part.ARCHITECTURE ? List.of() : sourceMap.whereToLook(part);
+    }
+
+    /** What the learner should know about how the sources were read and chosen (encodings, tests left out). */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /** One line on what is graded, for the top of the output. */
