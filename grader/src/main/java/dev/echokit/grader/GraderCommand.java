@@ -171,17 +171,20 @@ public final class GraderCommand implements Callable<Integer> {
 
     /**
      * GitHub Classroom's runner results: {@code autograding-result.json} with every check, and one
-     * file per task under {@code autograding/} for the workflow's reporter, which scores each
-     * runner as its share of passed tests (see ClassroomRunnerResult).
+     * file per task check under {@code autograding/} for the workflow's reporter, each worth the
+     * check's whole share, so the reporter's total is the grader's (see ClassroomRunnerResult).
      */
-    static void writeClassroomRunners(Verdict verdict, Path workDir) {
+    static void writeClassroomRunners(Verdict verdict, Path workDir) throws java.io.IOException {
         JsonReport.write(workDir.resolve("autograding-result.json"), ClassroomRunnerResult.of(verdict));
-        for (Part part : Part.tasks()) {
-            if (!verdict.in(part).isEmpty()) {
-                JsonReport.write(workDir.resolve("autograding").resolve("task-" + part.task() + ".json"),
-                        ClassroomRunnerResult.of(verdict, part));
+        Path dir = workDir.resolve("autograding");
+        if (Files.isDirectory(dir)) {
+            try (var old = Files.list(dir)) { // an earlier run's runners must not be reported with this run's
+                for (Path file : old.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                    Files.delete(file);
+                }
             }
         }
+        ClassroomRunnerResult.runners(verdict).forEach((runner, result) -> JsonReport.write(dir.resolve(runner + ".json"), result));
     }
 
     /** A path as the learner would type it from the kit's root folder. */
