@@ -37,9 +37,13 @@ class GraderProgramTest {
 
     @Test
     @DisplayName("bad usage exits with 2 after one line that names the option; --help exits with 0")
-    void badUsageIsOneLine() {
+    void badUsageIsOneLine() throws Exception {
+        Path classDir = KIT.resolve("grader/target/selftest/only-class");
+        Files.createDirectories(classDir.resolve("benjamin"));
+        Files.createDirectories(classDir.resolve("ann"));
         for (List<String> args : List.of(List.of("--groups", "task:9"), List.of("--no-such-option"),
-                List.of("classroom", "/no/such/folder"), List.of("classroom", ".", "--parallel", "0"))) {
+                List.of("classroom", "/no/such/folder"), List.of("classroom", ".", "--parallel", "0"),
+                List.of("classroom", classDir.toString(), "--only", "bejnamin"))) {
             StringWriter err = new StringWriter();
             int exit = GraderCommand.commandLine().setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
             assertThat(exit).as(args.toString()).isEqualTo(2);
@@ -48,6 +52,10 @@ class GraderProgramTest {
             assertThat(lines.get(0)).startsWith("grader: ").doesNotContain("Exception");
         }
         assertThat(GraderCommand.commandLine().setOut(new PrintWriter(new StringWriter())).execute("--help")).isZero();
+        StringWriter err = new StringWriter();
+        GraderCommand.commandLine().setErr(new PrintWriter(err)).execute("classroom", classDir.toString(), "--only", "bejnamin");
+        assertThat(err.toString()).contains("Invalid value 'bejnamin' for option '--only': no submission in ")
+                .contains("is called that; the nearest: benjamin.");
     }
 
     @Test
