@@ -139,11 +139,8 @@ public final class Intake {
                 files.add(file);
             }
         }
-        List<String> testFolders = walk.testFolders.stream().filter(f -> !f.startsWith(sources) && hasJava(f))
-                .map(f -> shown(root, f)).toList();
-        if (!testFolders.isEmpty()) {
-            notes.add("the tests in " + String.join(", ", testFolders) + " were left out: the grader compiles only the server");
-        }
+        // Tests in their usual place (src/test beside src/main, or test/ beside main/) are left out without a word:
+        // every learner's kit has them, and nothing about them is ambiguous.
         if (!tests.isEmpty()) {
             notes.add("left out " + (tests.size() == 1 ? "a test file, " + tests.get(0) : tests.size() + " test files ("
                     + String.join(", ", tests) + ")") + ": the grader compiles only the server");
@@ -194,7 +191,6 @@ public final class Intake {
     private static final class Walk {
         final List<Path> moduleSources = new ArrayList<>();
         final List<Path> looseFolders = new ArrayList<>();
-        final List<Path> testFolders = new ArrayList<>();
         final List<Path> archives = new ArrayList<>();
 
         /** Collects main/java folders, folders of .java files outside any of them, test folders and archives. */
@@ -222,7 +218,7 @@ public final class Intake {
                 if (Files.isDirectory(child)) {
                     if ((name.equals("test") || name.equals("tests")) && (hasMain || dir.getFileName() != null
                             && dir.getFileName().toString().equals("src"))) {
-                        testFolders.add(child);
+                        continue; // tests beside the server's sources: never graded
                     } else if (!skipped(name)) {
                         walk(child, depth + 1);
                     }

@@ -156,8 +156,7 @@ class ClassroomSelfTest {
         }
         assertThat(out.resolve("Jane Doe (late)/feedback.md")).content(StandardCharsets.UTF_8)
                 .contains("note: read dev/echokit/server/Connection.java as windows-1252, not UTF-8: save your files as UTF-8");
-        assertThat(out.resolve("sam/feedback.md")).content(StandardCharsets.UTF_8)
-                .contains("note: the tests in test were left out: the grader compiles only the server");
+        assertThat(byName.get("sam").gradedPath()).endsWith("sam/main/java"); // its tests (AssertJ) would not compile
         assertThat(byName.get("rex").problem()).isEqualTo("not graded: rex.rar is a .rar archive, which the grader cannot open;"
                 + " hand in a .zip instead (a .tar.gz works too)");
         assertThat(out.resolve("rex/feedback.md")).content(StandardCharsets.UTF_8).contains("Score: **0/50**").contains("hand in a .zip");
@@ -169,9 +168,11 @@ class ClassroomSelfTest {
         assertThat(echokitFolders(tmp)).as("folders left in " + tmp).isSubsetOf(tmpBefore);
     }
 
+    /** The grader's own temp folders (Grader's scratch, compare's unpacked copy), not other programs' on a shared machine. */
     private static Set<String> echokitFolders(Path tmp) throws IOException {
         try (var list = Files.list(tmp)) {
-            return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("echokit-")).collect(Collectors.toSet());
+            return list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("echokit-scratch-") || n.startsWith("echokit-compare-")).collect(Collectors.toSet());
         }
     }
 

@@ -124,6 +124,47 @@ class GraderProgramTest {
     }
 
     @Test
+    @DisplayName("compare reads a zip holding a windows-1252 file without a stack trace, and leaves no temp folder behind")
+    void compareReadsEncodingsAndCleansUp() throws Exception {
+        Path dir = KIT.resolve("grader/target/selftest/compare");
+        Catalogue.deleteRecursively(dir);
+        Path sources = dir.resolve("copy/src/main/java");
+        Catalogue.copyTree(KIT.resolve("lesson-solution/src/main/java"), sources);
+        Path connection = sources.resolve(Catalogue.CONNECTION);
+        Files.write(connection, ("// Gr\u00fc\u00dfe\n" + Files.readString(connection)).getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        java.util.Map<String, byte[]> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(dir.resolve("copy"))) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                files.put(dir.resolve("copy").relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        IntakeTest.zip(dir.resolve("copy.zip"), files);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<List<String>> leftovers = () -> {
+            try (var list = Files.list(tmp)) {
+                return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("echokit-compare-")).toList();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        List<String> before = leftovers.get();
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            exit = GraderCommand.commandLine().execute("compare", dir.resolve("copy.zip").toString(), "--kit", KIT.toString());
+        } finally {
+            System.setOut(out);
+        }
+        String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isEqualTo(1);
+        assertThat(text).contains("-    1      | // Gr\u00fc\u00dfe").contains("note: read dev/echokit/server/Connection.java as windows-1252")
+                .doesNotContain("Exception");
+        assertThat(leftovers.get()).as("compare's temp folders").isSubsetOf(before);
+    }
+
+    @Test
     @DisplayName("a copy of the kit given as the target grades its lesson-starter, not every module at once")
     void kitCopyGradesItsStarter() throws Exception {
         Intake.Found found = Intake.find(KIT, KIT.resolve("grader/target/intake-test"));
