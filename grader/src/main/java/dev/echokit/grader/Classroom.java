@@ -83,13 +83,7 @@ public final class Classroom {
      */
     public static List<Graded> grade(Path submissions, Path kitRoot, Path outDir, int parallel, PrintStream progress,
                                      Platform platform, Set<String> only) throws IOException, InterruptedException {
-        List<Path> entries;
-        try (Stream<Path> list = Files.list(submissions)) {
-            entries = list.filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> Files.isDirectory(p) || p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip"))
-                    .filter(p -> only.isEmpty() || only.contains(nameOf(p)))
-                    .sorted().toList();
-        }
+        List<Path> entries = submissions(submissions).stream().filter(p -> only.isEmpty() || only.contains(nameOf(p))).toList();
         Files.createDirectories(outDir);
         closeToServers(outDir);
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
@@ -99,7 +93,7 @@ public final class Classroom {
             List<Future<Graded>> futures = new ArrayList<>();
             for (Path entry : entries) {
                 futures.add(pool.submit(() -> {
-                    Graded graded = gradeOne(entry, kitRoot, outDir.resolve(nameOf(entry)), platform);
+                    Graded graded = gradeSafely(entry, kitRoot, outDir.resolve(nameOf(entry)), platform);
                     int n = done.incrementAndGet();
                     long elapsed = (System.nanoTime() - start) / 1_000_000_000;
                     long left = n == entries.size() ? 0 : elapsed * (entries.size() - n) / n;
@@ -110,13 +104,11 @@ public final class Classroom {
                 }));
             }
             List<Graded> results = new ArrayList<>();
-            for (int i = 0; i < futures.size(); i++) {
+            for (Future<Graded> future : futures) {
                 try {
-                    results.add(futures.get(i).get());
+                    results.add(future.get());
                 } catch (ExecutionException e) {
-                    Row row = notGraded(nameOf(entries.get(i)), "grader error: " + e.getCause());
-                    store(row, outDir.resolve(row.submission()));
-                    results.add(new Graded(row, null));
+                    throw new IllegalStateException("a submission's grading failed outside its own guard", e.getCause());
                 }
             }
             return results;
@@ -132,6 +124,48 @@ public final class Classroom {
     static void closeToServers(Path resultsDir) throws IOException {
         if (ServerUser.isRoot()) {
             Tree.setMode(resultsDir, "rwxr-x---");
+        }
+    }
+
+    /**
+     * The class folder's submissions, sorted: every folder and every archive (readable or not, so a
+     * .rar gets its row and its reason). Hidden files and other files (a roster, notes) are not submissions.
+     */
+    static List<Path> submissions(Path submissions) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (Stream<Path> list = Files.list(submissions)) {
+            for (Path p : list.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (!name.startsWith(".") && (Files.isDirectory(p) || Files.isRegularFile(p) && Archives.isArchive(p))) {
+                    entries.add(p);
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** Files in the class folder that are not submissions: said once, so nothing is dropped in silence. */
+    static List<String> notSubmissions(Path submissions) throws IOException {
+        List<Path> entries = submissions(submissions);
+        try (Stream<Path> list = Files.list(submissions)) {
+            return list.filter(p -> !entries.contains(p) && !p.getFileName().toString().startsWith("."))
+                    .map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Grades one submission; a failure of the grader itself becomes its row and its feedback, never a stack trace. */
+    static Graded gradeSafely(Path entry, Path kitRoot, Path resultDir, Platform platform) {
+        String name = nameOf(entry);
+        try {
+            return gradeOne(entry, kitRoot, resultDir, platform);
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            Row row = notGraded(name, "grader error: " + GraderError.describe(e));
+            try {
+                storeNotGraded(row, resultDir, GraderError.forLearner(GraderError.describe(e)));
+            } catch (IOException | RuntimeException again) {
+                // The results folder itself cannot be written: the row is still returned and printed.
+            }
+            return new Graded(row, null);
         }
     }
 
@@ -170,10 +204,11 @@ public final class Classroom {
         Intake.Found found = Intake.find(entry, work);
         if (!found.graded()) {
             Row row = notGraded(name, found.notGraded());
-            store(row, resultDir);
+            storeNotGraded(row, resultDir, found.notGraded().replaceFirst("^not graded: ", "Not graded: ") + ".");
             return new Graded(row, null);
         }
-        Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), kitRoot, work).on(platform));
+        Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), kitRoot, work).on(platform))
+                .withNotesBefore(found.notes());
         Map<String, String> cells = new LinkedHashMap<>();
         Map<String, String> reasons = new LinkedHashMap<>();
         for (Part part : PARTS) {
@@ -183,7 +218,7 @@ public final class Classroom {
         Optional<CheckResult> setup = verdict.checks().stream().filter(Grader::isSetupFailure).findFirst();
         Row row = new Row(name, found.sources().toString(), verdict.score(),
                 setup.filter(c -> c.name().equals("the server's sources")).map(CheckResult::message).orElse(""),
-                cells, reasons, codeHash(found.sources()));
+                cells, reasons, codeHash(found.sources(), found.files()));
         store(row, resultDir);
         JsonReport.write(resultDir.resolve("grader-report.json"), verdict);
         Path proof = Grader.proofFile(work);
@@ -228,6 +263,15 @@ public final class Classroom {
         JsonReport.write(resultDir.resolve("row.json"), row);
     }
 
+    /** A row with no verdict: its feedback says why, and an earlier grading's verdict and log go. */
+    private static void storeNotGraded(Row row, Path resultDir, String why) throws IOException {
+        store(row, resultDir);
+        Files.deleteIfExists(resultDir.resolve("grader-report.json"));
+        Files.deleteIfExists(resultDir.resolve("server.log"));
+        Files.writeString(resultDir.resolve("feedback.md"), "# Grader feedback — " + row.submission() + "\n\nScore: **0/"
+                + Part.maxXp() + "**\n\n" + why + "\n", StandardCharsets.UTF_8);
+    }
+
     /** What the learner would have read: each failure with its hint, the summary, and the proof log. */
     static String feedback(String name, Verdict verdict, Path proof) throws IOException {
         StringBuilder md = new StringBuilder("# Grader feedback — ").append(name).append("\n\n");
@@ -255,34 +299,82 @@ public final class Classroom {
     }
 
     /** The sources with comments and spacing set aside, hashed: equal for copies that differ only in those. */
-    static String codeHash(Path sources) throws IOException {
+    static String codeHash(Path sources, List<Path> files) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        try (Stream<Path> walk = Files.walk(sources)) {
-            for (Path file : walk.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
-                String code = Files.readString(file)
-                        .replaceAll("(?s)/\\*.*?\\*/", " ")
-                        .replaceAll("//[^\\n]*", " ")
-                        .replaceAll("\\s+", " ")
-                        .strip();
-                sha.update(code.getBytes(StandardCharsets.UTF_8));
-            }
+        for (Path file : files.stream().sorted(java.util.Comparator.comparing(f -> sources.relativize(f).toString())).toList()) {
+            String code = SourceText.read(file).text()
+                    .replaceAll("(?s)/\\*.*?\\*/", " ")
+                    .replaceAll("//[^\\n]*", " ")
+                    .replaceAll("\\s+", " ")
+                    .strip();
+            sha.update(code.getBytes(StandardCharsets.UTF_8));
         }
         return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }
 
+    /** A submission's name: the folder's, or the archive's without its ending ("ann.tar.gz" is ann). */
     static String nameOf(Path entry) {
         String name = entry.getFileName().toString();
-        return name.toLowerCase(Locale.ROOT).endsWith(".zip") ? name.substring(0, name.length() - 4) : name;
+        return Files.isDirectory(entry) ? name : Archives.baseName(name);
+    }
+
+    /** The roster kept in a results folder, so that regrading a few learners keeps its columns and its rows. */
+    static final String REMEMBERED_ROSTER = "roster.csv";
+
+    /**
+     * The roster for this run: the one given, which is then remembered in {@code outDir}; else the
+     * one remembered there by an earlier run; else none.
+     */
+    static Optional<Path> rememberRoster(Optional<Path> given, Path outDir) throws IOException {
+        Path remembered = outDir.resolve(REMEMBERED_ROSTER);
+        if (given.isPresent()) {
+            Files.createDirectories(outDir);
+            if (!Files.exists(remembered) || !Files.isSameFile(given.get(), remembered)) {
+                Files.copy(given.get(), remembered, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            return Optional.of(remembered);
+        }
+        return Files.isRegularFile(remembered) ? Optional.of(remembered) : Optional.empty();
+    }
+
+    /** Up to three names closest to a misspelt one (by edit distance, case aside), closest first. */
+    static List<String> nearest(String wanted, List<String> names) {
+        String w = wanted.toLowerCase(Locale.ROOT);
+        return names.stream()
+                .sorted(java.util.Comparator.comparingInt((String n) -> distance(w, n.toLowerCase(Locale.ROOT))).thenComparing(n -> n))
+                .filter(n -> distance(w, n.toLowerCase(Locale.ROOT)) <= Math.max(2, w.length() / 3) || n.toLowerCase(Locale.ROOT).contains(w))
+                .limit(3).toList();
+    }
+
+    /** Edits from one name to another: a letter added, dropped, changed, or two swapped ("bne" is one from "ben"). */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     static Map<String, Learner> readRoster(Path roster) throws IOException {
         Map<String, Learner> learners = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(roster, StandardCharsets.UTF_8);
+        List<String> lines = SourceText.read(roster).lines(); // a spreadsheet may save it as windows-1252, or with a BOM
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) { // the first line names the columns
             if (line.isBlank()) {
                 continue;

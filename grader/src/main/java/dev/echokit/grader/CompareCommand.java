@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +47,17 @@ final class CompareCommand implements Callable<Integer> {
         }
         Path kitRoot = kit.kitRoot();
         Path scratch = Files.createTempDirectory("echokit-compare-");
+        try {
+            return compare(kitRoot, scratch);
+        } catch (IOException | RuntimeException e) {
+            System.out.println("nothing to compare: " + GraderError.describe(e));
+            return 1;
+        } finally {
+            deleteQuietly(scratch); // the unpacked copy of an archive lives here
+        }
+    }
+
+    private int compare(Path kitRoot, Path scratch) throws IOException {
         Intake.Found found = Intake.find(submission.toAbsolutePath(), scratch);
         if (!found.graded()) {
             System.out.println(found.notGraded().replaceFirst("^not graded", "nothing to compare"));
@@ -53,20 +65,29 @@ final class CompareCommand implements Callable<Integer> {
         }
         Path solution = kitRoot.resolve("lesson-solution/src/main/java");
         PrintStream out = System.out;
-        out.println("learner:  " + found.sources());
+        out.println("learner:  " + (found.sources().startsWith(scratch) ? submission + " (unpacked)" : found.sources()));
         out.println("solution: " + solution);
+        found.notes().forEach(note -> out.println("note: " + note));
+        List<String> encodings = new ArrayList<>();
         boolean same = true;
-        for (String file : javaFiles(found.sources(), solution)) {
+        TreeSet<String> files = new TreeSet<>();
+        found.files().forEach(f -> files.add(relative(found.sources(), f)));
+        Intake.javaFiles(solution).forEach(f -> files.add(relative(solution, f)));
+        for (String file : files) {
             Path mine = found.sources().resolve(file);
             Path theirs = solution.resolve(file);
             out.println();
             out.println("=== " + file);
-            if (!Files.exists(mine) || !Files.exists(theirs)) {
-                out.println("    only in the " + (Files.exists(mine) ? "submission" : "solution"));
+            if (!found.files().contains(mine) || !Files.exists(theirs)) {
+                out.println("    only in the " + (found.files().contains(mine) ? "submission" : "solution"));
                 same = false;
                 continue;
             }
-            List<String> diff = diff(Files.readAllLines(mine), Files.readAllLines(theirs), width);
+            SourceText learner = SourceText.read(mine);
+            if (learner.notUtf8()) {
+                encodings.add(SourceText.note(List.of(file), learner.charset()));
+            }
+            List<String> diff = diff(learner.lines(), SourceText.read(theirs).lines(), width);
             if (diff.isEmpty()) {
                 out.println("    same as the solution");
             } else {
@@ -74,17 +95,20 @@ final class CompareCommand implements Callable<Integer> {
                 same = false;
             }
         }
+        encodings.forEach(note -> out.println("note: " + note));
         return same ? 0 : 1;
     }
 
-    private static TreeSet<String> javaFiles(Path... roots) throws java.io.IOException {
-        TreeSet<String> files = new TreeSet<>();
-        for (Path root : roots) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.filter(p -> p.toString().endsWith(".java")).forEach(p -> files.add(root.relativize(p).toString()));
-            }
+    private static String relative(Path root, Path file) {
+        return root.relativize(file).toString().replace('\\', '/');
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // nothing more can be done: the system's temp folder is cleaned in time
         }
-        return files;
     }
 
     /**

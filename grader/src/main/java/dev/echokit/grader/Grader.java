@@ -102,7 +102,7 @@ public final class Grader {
         try {
             List<CheckResult> results = new ArrayList<>(run(id, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(c)));
-            Verdict verdict = new Verdict(target.name(), target.describe(), results);
+            Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes());
             Proof.settle(request.workDir(), verdict.xpGraded());
             return verdict;
         } finally {

@@ -91,7 +91,7 @@ public final class GraderCommand implements Callable<Integer> {
 
     /** Grades a class: every folder or zip in DIR is one learner's submission. */
     @Command(name = "classroom", mixinStandardHelpOptions = true,
-            description = "Grades every submission (a folder or a .zip) in DIR and writes results.csv, results.md and,"
+            description = "Grades every submission (a folder, or a .zip, .tar, .tar.gz or .tgz) in DIR and writes results.csv, results.md and,"
                     + " per learner, feedback.md and grader-report.json.")
     static final class ClassroomCommand implements Callable<Integer> {
 
@@ -105,11 +105,13 @@ public final class GraderCommand implements Callable<Integer> {
         private Path out;
 
         @Option(names = "--roster", paramLabel = "FILE",
-                description = "A CSV of folder,id,name,email (first line: the column names) to add learners' ids, names and emails.")
+                description = "A CSV of folder,id,name,email (first line: the column names) to add learners' ids, names and emails."
+                        + " Remembered in the results folder, so later runs (--only) keep it.")
         private Path roster;
 
         @Option(names = "--only", split = ",", paramLabel = "NAME",
-                description = "Regrade only these submissions into an existing results folder; the others' rows stay.")
+                description = "Regrade only these submissions into an existing results folder; the others' rows stay."
+                        + " A name that matches no submission is an error.")
         private Set<String> only = new LinkedHashSet<>();
 
         @Option(names = "--parallel", defaultValue = "2", paramLabel = "N",
@@ -133,11 +135,27 @@ public final class GraderCommand implements Callable<Integer> {
             Path kitRoot = kit.kitRoot();
             Path classDir = submissions.toAbsolutePath().normalize();
             Path outDir = out != null ? out.toAbsolutePath() : classDir.resolveSibling("results");
+            List<String> names = Classroom.submissions(classDir).stream().map(Classroom::nameOf).toList();
+            for (String name : only) {
+                if (!names.contains(name)) {
+                    List<String> nearest = Classroom.nearest(name, names);
+                    throw new ParameterException(spec.commandLine(), "Invalid value '" + name + "' for option '--only': no submission in "
+                            + classDir + " is called that" + (nearest.isEmpty() ? "." : "; the nearest: " + String.join(", ", nearest) + "."));
+                }
+            }
             Platform where = kit.platform();
             System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.describeContainment());
+            Optional<Path> classRoster = Classroom.rememberRoster(Optional.ofNullable(roster), outDir);
+            if (roster == null && classRoster.isPresent()) {
+                System.out.println("  roster: the one remembered in " + shown(classRoster.get(), kitRoot) + " (--roster FILE replaces it)");
+            }
+            List<String> ignored = Classroom.notSubmissions(classDir);
+            if (!ignored.isEmpty()) {
+                System.out.println("  not submissions (neither a folder nor an archive), left alone: " + String.join(", ", ignored));
+            }
             long start = System.nanoTime();
             List<Classroom.Graded> graded = Classroom.grade(classDir, kitRoot, outDir, parallel, System.out, where, only);
-            List<Classroom.Row> rows = Classroom.writeTables(outDir, Optional.ofNullable(roster), where);
+            List<Classroom.Row> rows = Classroom.writeTables(outDir, classRoster, where);
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
             System.out.println();
             System.out.println("EchoKit classroom — graded " + graded.size() + " of " + rows.size() + " submissions in " + seconds
@@ -152,17 +170,20 @@ public final class GraderCommand implements Callable<Integer> {
 
     /**
      * GitHub Classroom's runner results: {@code autograding-result.json} with every check, and one
-     * file per task under {@code autograding/} for the workflow's reporter, which scores each
-     * runner as its share of passed tests (see ClassroomRunnerResult).
+     * file per task check under {@code autograding/} for the workflow's reporter, each worth the
+     * check's whole share, so the reporter's total is the grader's (see ClassroomRunnerResult).
      */
-    static void writeClassroomRunners(Verdict verdict, Path workDir) {
+    static void writeClassroomRunners(Verdict verdict, Path workDir) throws java.io.IOException {
         JsonReport.write(workDir.resolve("autograding-result.json"), ClassroomRunnerResult.of(verdict));
-        for (Part part : Part.tasks()) {
-            if (!verdict.in(part).isEmpty()) {
-                JsonReport.write(workDir.resolve("autograding").resolve("task-" + part.task() + ".json"),
-                        ClassroomRunnerResult.of(verdict, part));
+        Path dir = workDir.resolve("autograding");
+        if (Files.isDirectory(dir)) {
+            try (var old = Files.list(dir)) { // an earlier run's runners must not be reported with this run's
+                for (Path file : old.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
+                    Files.delete(file);
+                }
             }
         }
+        ClassroomRunnerResult.runners(verdict).forEach((runner, result) -> JsonReport.write(dir.resolve(runner + ".json"), result));
     }
 
     /** A path as the learner would type it from the kit's root folder. */

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 /**
  * Gradescope's side of the grader: grades the uploaded submission and writes
  * {@code results/results.json} in Gradescope's format. The bundle's {@code run_autograder} calls it.
- * It always writes a result, also when there is nothing to grade, and exits 0 so Gradescope shows it.
+ * It always writes a result, also when there is nothing to grade or the grader itself fails, and exits 0 so
+ * Gradescope shows it.
  */
 @Command(name = "gradescope", mixinStandardHelpOptions = true,
         description = "Grades a Gradescope submission and writes Gradescope's results.json.")
@@ -27,34 +28,56 @@ final class GradescopeCommand implements Callable<Integer> {
     private Path root;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         long start = System.nanoTime();
-        Path submission = root.resolve("submission").toAbsolutePath().normalize();
         Path results = root.resolve("results").resolve("results.json");
+        try {
+            // Closed before any server starts, so that no server can leave anything in it.
+            Files.createDirectories(results.getParent());
+            Classroom.closeToServers(results.getParent());
+            GradescopeResults graded = grade(start);
+            write(results, graded);
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            // The grader's own failure: the learner still gets a score of 0 and words to act on.
+            String why = GraderError.describe(e);
+            write(results, GradescopeResults.notGraded(GraderError.forLearner(why), seconds(start)));
+            System.out.println("grader error: " + why);
+        }
+        return 0;
+    }
+
+    private GradescopeResults grade(long start) throws IOException {
+        Path submission = root.resolve("submission").toAbsolutePath().normalize();
         Path workDir = root.resolve("grader-work").toAbsolutePath();
-        Files.createDirectories(results.getParent());
-        Classroom.closeToServers(results.getParent());
         // For the instructor (Gradescope shows this output to staff only): how the servers were held.
         System.out.println("EchoKit grader — " + Platform.detect().describeContainment());
         Intake.Found found = Files.isDirectory(submission) ? Intake.find(submission, workDir.resolve("intake"))
-                : new Intake.Found(null, "not graded: there is no submission folder");
+                : Intake.Found.not("not graded: there is no submission folder");
         if (!found.graded()) {
             String why = found.notGraded().replaceFirst("^not graded: ", "");
-            JsonReport.write(results, GradescopeResults.notGraded("Not graded: " + why + ". Upload the kit's folder, its"
-                    + " lesson-starter folder, or a folder holding src/main/java (or a zip of one of them).", seconds(start)));
             System.out.println("not graded: " + why);
-            return 0;
+            return GradescopeResults.notGraded("Total: 0/" + Part.maxXp() + "\n\nNot graded: " + why + ".\n\nWhat to upload: your copy"
+                    + " of the kit, its lesson-starter folder, or its src/main/java folder; as files, or as one .zip.", seconds(start));
         }
-        Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), submission, workDir));
+        Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), submission, workDir)).withNotesBefore(found.notes());
         Path proof = Grader.proofFile(workDir);
-        StringBuilder output = new StringBuilder(Console.summary(verdict, Optional.empty(), Optional.empty()).strip()
+        StringBuilder output = new StringBuilder("Total: " + verdict.score() + "/" + verdict.maxScore() + "\n\n");
+        output.append(Console.notes(verdict));
+        output.append(Console.summary(verdict, Optional.empty(), Optional.empty()).strip()
                 .replace("the first ✗ block above says", "the failed tests below say"));
         if (Files.exists(proof)) {
             output.append("\n\nYour server's log from the task 5 check (the lesson's proof):\n\n").append(Files.readString(proof));
         }
-        JsonReport.write(results, GradescopeResults.of(verdict, output.toString(), seconds(start)));
-        System.out.print(Console.render(verdict, Optional.empty(), Optional.of(results)));
-        return 0;
+        System.out.print(Console.render(verdict, Optional.empty(), Optional.of(root.resolve("results").resolve("results.json"))));
+        return GradescopeResults.of(verdict, output.toString(), seconds(start));
+    }
+
+    /**
+     * Into a folder no server may write, by an atomic rename ({@link JsonReport#write}): Gradescope
+     * never reads half a results.json, and nothing rewrites it after the grader is done.
+     */
+    private static void write(Path results, GradescopeResults value) {
+        JsonReport.write(results, value);
     }
 
     private static long seconds(long start) {

@@ -72,6 +72,19 @@ public enum Part {
         return Arrays.stream(values()).filter(p -> p.tag.equals(tag)).findFirst();
     }
 
+    /**
+     * The part's XP shared out over {@code checks} checks in whole XP, the first checks taking the
+     * remainder: 10 over 3 checks is 4, 3, 3. Whole shares are what keep every platform's total
+     * equal to the grader's: Gradescope adds the tests' scores, GitHub Classroom adds the runners'.
+     */
+    public int[] shares(int checks) {
+        int[] shares = new int[Math.max(checks, 0)];
+        for (int i = 0; i < shares.length; i++) {
+            shares[i] = xp / checks + (i < xp % checks ? 1 : 0);
+        }
+        return shares;
+    }
+
     /** The most XP a run can earn: the sum of the tasks'. */
     public static int maxXp() {
         return Arrays.stream(values()).mapToInt(Part::xp).sum();

@@ -54,7 +54,7 @@ final class SourceMap {
         }
         try (Stream<Path> files = Files.walk(sources)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                List<String> text = Files.readAllLines(file);
+                List<String> text = SourceText.read(file).lines();
                 for (int i = 0; i < text.size(); i++) {
                     map.lines.add(new SourceLine(file, i + 1, text.get(i)));
                 }

@@ -21,6 +21,7 @@ public final class Target {
     private final Platform platform;
     private final ServerFiles files;
     private final List<Path> readable;
+    private final List<String> notes = new ArrayList<>();
 
     private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap,
                    Platform platform, ServerFiles files, List<Path> readable) {
@@ -64,7 +65,10 @@ public final class Target {
         Intake.Found found = Intake.find(root, workDir.resolve("intake"));
         Path sources = found.graded() ? found.sources() : root;
         Path classes = workDir.resolve("graded").resolve(safeName(root)).resolve("classes");
-        Compilation compilation = found.graded() ? Compilation.compile(sources, classes) : Compilation.nothingToGrade(found.notGraded(), classes);
+        Compilation compilation = found.graded() ? Compilation.compile(sources, found.files(), classes)
+                : Compilation.nothingToGrade(found.notGraded(), classes);
+        List<String> notes = new ArrayList<>(found.notes());
+        notes.addAll(compilation.notes());
         // The servers run the classes and picocli from the grading's own folder, never from the kit.
         Path staged = compilation.succeeded() ? files.stageClasses(classes) : classes;
         Path picocli = ServerFiles.picocli();
@@ -79,8 +83,10 @@ public final class Target {
         launch.add(staged + java.io.File.pathSeparator + picocli);
         launch.add(compilation.mainClass().orElse("<no main class>"));
         List<Path> readable = List.of(Path.of(System.getProperty("java.home")), staged, picocli.getParent());
-        return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform, files,
-                readable);
+        Target resolved = new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform,
+                files, readable);
+        resolved.notes.addAll(notes);
+        return resolved;
     }
 
     /**
@@ -178,6 +184,11 @@ public final class Target {
             return List.of("no source to point at: this target is a command, not Java sources");
         }
         return part == Part.ARCHITECTURE ? List.of() : sourceMap.whereToLook(part);
+    }
+
+    /** What the learner should know about how the sources were read and chosen (encodings, tests left out). */
+    public List<String> notes() {
+        return List.copyOf(notes);
     }
 
     /** One line on what is graded, for the top of the output. */

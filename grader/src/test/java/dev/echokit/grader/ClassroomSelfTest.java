@@ -89,6 +89,91 @@ class ClassroomSelfTest {
         assertThat(Files.readString(out.resolve("results.csv"))).contains("ann,50,50");
     }
 
+    @Test
+    @DisplayName("the edges of a real class — a BOM, windows-1252, a .tar.gz, a Mac zip, src's contents, a .rar, a grader failure — each get a row, and nothing is left in /tmp")
+    void everySubmissionGetsARow() throws Exception {
+        Path in = WORK.resolve("edges/class");
+        Catalogue.deleteRecursively(in);
+        Path bom = in.resolve("bob/src/main/java");
+        Catalogue.copyTree(SOLUTION, bom);
+        try (var walk = Files.walk(bom)) {
+            for (Path file : walk.filter(f -> f.toString().endsWith(".java")).toList()) {
+                byte[] text = Files.readAllBytes(file);
+                byte[] withBom = new byte[text.length + 3];
+                withBom[0] = (byte) 0xEF;
+                withBom[1] = (byte) 0xBB;
+                withBom[2] = (byte) 0xBF;
+                System.arraycopy(text, 0, withBom, 3, text.length);
+                Files.write(file, withBom);
+            }
+        }
+        Path ansi = in.resolve("Jane Doe (late)/EchoKit/lesson-starter/src/main/java");
+        Catalogue.copyTree(SOLUTION, ansi);
+        Path connection = ansi.resolve(Catalogue.CONNECTION);
+        Files.write(connection, ("// R\u00e9sum\u00e9 \u2013 \u201cgive the slot back\u201d\r\n" + Files.readString(connection).replace("\n", "\r\n"))
+                .getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        Files.createDirectories(ansi.resolveSibling("target/classes"));                                 // a stale build
+        Files.writeString(ansi.resolveSibling("target/classes/Stale.java"), "this is not Java");
+        Path staged = WORK.resolve("edges/staged");
+        Catalogue.deleteRecursively(staged);
+        Catalogue.copyTree(SOLUTION, staged.resolve("tim/src/main/java"));
+        Map<String, byte[]> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(staged)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                String name = staged.relativize(file).toString();
+                files.put(name, Files.readAllBytes(file));
+                files.put("__MACOSX/" + name.replaceFirst("[^/]+$", "._$0"), new byte[] {0, 5, 22, 7});
+            }
+        }
+        IntakeTest.tar(in.resolve("tim.tar.gz"), true, files);
+        IntakeTest.zip(in.resolve("mia.zip"), files);
+        Catalogue.copyTree(SOLUTION, in.resolve("sam/main/java"));                                   // the contents of src
+        Files.createDirectories(in.resolve("sam/test/java/dev/echokit/server"));
+        Files.writeString(in.resolve("sam/test/java/dev/echokit/server/EchoServerTest.java"), "package dev.echokit.server;\n\n"
+                + "import static org.assertj.core.api.Assertions.assertThat;\n\nclass EchoServerTest {\n}\n");
+        Files.write(in.resolve("rex.rar"), new byte[] {'R', 'a', 'r', '!', 0x1A, 7, 0});
+        Catalogue.copyTree(SOLUTION, in.resolve("uma/src/main/java"));
+        Files.writeString(in.resolve("roster.csv"), "folder,id,name,email\n");                         // not a submission
+        Path out = WORK.resolve("edges/results");
+        Catalogue.deleteRecursively(out);
+        Files.createDirectories(out.resolve("uma"));
+        Files.writeString(out.resolve("uma/work"), "a file where the grader wants its folder");       // the grader fails on uma
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Set<String> tmpBefore = echokitFolders(tmp);
+
+        java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
+        List<Classroom.Graded> graded = Classroom.gradeAll(in, KIT, out, 2, new PrintStream(progress, true, StandardCharsets.UTF_8), Platform.detect());
+        Map<String, Classroom.Row> byName = Classroom.writeTables(out, Optional.empty()).stream()
+                .collect(Collectors.toMap(Classroom.Row::submission, r -> r));
+
+        List<String> names = List.of("Jane Doe (late)", "bob", "mia", "rex", "sam", "tim", "uma");
+        assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(names);
+        for (String correct : List.of("Jane Doe (late)", "bob", "mia", "sam", "tim")) {
+            assertThat(byName.get(correct).score()).as(correct + ": " + byName.get(correct).problem()).isEqualTo(50);
+            assertThat(out.resolve(correct).resolve("feedback.md")).content(StandardCharsets.UTF_8).contains("Score: **50/50**");
+        }
+        assertThat(out.resolve("Jane Doe (late)/feedback.md")).content(StandardCharsets.UTF_8)
+                .contains("note: read dev/echokit/server/Connection.java as windows-1252, not UTF-8: save your files as UTF-8");
+        assertThat(byName.get("sam").gradedPath()).endsWith("sam/main/java"); // its tests (AssertJ) would not compile
+        assertThat(byName.get("rex").problem()).isEqualTo("not graded: rex.rar is a .rar archive, which the grader cannot open;"
+                + " hand in a .zip instead (a .tar.gz works too)");
+        assertThat(out.resolve("rex/feedback.md")).content(StandardCharsets.UTF_8).contains("Score: **0/50**").contains("hand in a .zip");
+        assertThat(byName.get("uma").problem()).startsWith("grader error: a file could not be read or written").doesNotContain("Exception");
+        assertThat(out.resolve("uma/feedback.md")).content(StandardCharsets.UTF_8).contains("tell your instructor");
+        String lines = progress.toString(StandardCharsets.UTF_8);
+        assertThat(lines.lines().filter(l -> l.matches("  \\[\\d+/7\\] .*"))).as(lines).hasSize(7);
+        names.forEach(name -> assertThat(lines).contains("] " + name + " "));
+        assertThat(echokitFolders(tmp)).as("folders left in " + tmp).isSubsetOf(tmpBefore);
+    }
+
+    /** The grader's own temp folders (a grading's server files, compare's unpacked copy), not other programs' on a shared machine. */
+    private static Set<String> echokitFolders(Path tmp) throws IOException {
+        try (var list = Files.list(tmp)) {
+            return list.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("echokit-run-") || n.startsWith("echokit-compare-")).collect(Collectors.toSet());
+        }
+    }
+
     private static void kitCopy(Path root) throws IOException {
         Catalogue.copyTree(SOLUTION, root.resolve("lesson-starter/src/main/java"));
         Catalogue.copyTree(SOLUTION, root.resolve("lesson-solution/src/main/java"));

@@ -37,9 +37,13 @@ class GraderProgramTest {
 
     @Test
     @DisplayName("bad usage exits with 2 after one line that names the option; --help exits with 0")
-    void badUsageIsOneLine() {
+    void badUsageIsOneLine() throws Exception {
+        Path classDir = KIT.resolve("grader/target/selftest/only-class");
+        Files.createDirectories(classDir.resolve("benjamin"));
+        Files.createDirectories(classDir.resolve("ann"));
         for (List<String> args : List.of(List.of("--groups", "task:9"), List.of("--no-such-option"),
-                List.of("classroom", "/no/such/folder"), List.of("classroom", ".", "--parallel", "0"))) {
+                List.of("classroom", "/no/such/folder"), List.of("classroom", ".", "--parallel", "0"),
+                List.of("classroom", classDir.toString(), "--only", "bejnamin"))) {
             StringWriter err = new StringWriter();
             int exit = GraderCommand.commandLine().setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
             assertThat(exit).as(args.toString()).isEqualTo(2);
@@ -48,6 +52,10 @@ class GraderProgramTest {
             assertThat(lines.get(0)).startsWith("grader: ").doesNotContain("Exception");
         }
         assertThat(GraderCommand.commandLine().setOut(new PrintWriter(new StringWriter())).execute("--help")).isZero();
+        StringWriter err = new StringWriter();
+        GraderCommand.commandLine().setErr(new PrintWriter(err)).execute("classroom", classDir.toString(), "--only", "bejnamin");
+        assertThat(err.toString()).contains("Invalid value 'bejnamin' for option '--only': no submission in ")
+                .contains("is called that; the nearest: benjamin.");
     }
 
     @Test
@@ -72,39 +80,88 @@ class GraderProgramTest {
     }
 
     @Test
-    @DisplayName("GitHub Classroom's runner results: one per task, in the reporter's format, adding up to the grader's XP")
+    @DisplayName("GitHub Classroom's runner results: one per task check, in the reporter's format, in whole shares that add up to the grader's XP")
     void classroomRunnersAddUp() throws Exception {
         List<CheckResult> checks = new java.util.ArrayList<>();
         for (Part part : Part.tasks()) {
             for (int i = 1; i <= 3; i++) {
                 Status status = part.task() == 3 && i == 3 ? Status.FAILED : part.task() == 4 ? Status.NEEDS_TASK : Status.PASSED;
                 checks.add(new CheckResult(part.shortName() + " check " + i, part, status,
-                        status == Status.NEEDS_TASK ? Part.TASK_3 : null, status == Status.PASSED ? "" : "why", 1, null));
+                        status == Status.NEEDS_TASK ? Part.TASK_3 : null, status == Status.PASSED ? "" : "why", 1, null, i));
             }
         }
         Verdict verdict = new Verdict("x", "header", checks);
-        double reported = 0;
-        for (Part part : Part.tasks()) {
-            JsonNode runner = JsonReport.mapper().readTree(JsonReport.toJson(ClassroomRunnerResult.of(verdict, part)));
+        // Whole shares, the first checks taking the remainder: 10 over 3 checks is 4, 3, 3. Task 3 loses
+        // its third check (3 XP) and task 4 waits for task 3 (no XP): 10 + 10 + 7 + 0 + 10.
+        assertThat(Part.TASK_3.shares(3)).containsExactly(4, 3, 3);
+        assertThat(Part.TASK_5.shares(6)).containsExactly(2, 2, 2, 2, 1, 1);
+        assertThat(verdict.score()).isEqualTo(37);
+        java.util.Map<String, ClassroomRunnerResult> runners = ClassroomRunnerResult.runners(verdict);
+        assertThat(runners.keySet()).hasSize(15).startsWith("task1check1", "task1check2", "task1check3", "task2check1");
+        int points = 0;
+        int max = 0;
+        for (ClassroomRunnerResult result : runners.values()) {
+            JsonNode runner = JsonReport.mapper().readTree(JsonReport.toJson(result));
             assertThat(runner.get("version").asInt()).isEqualTo(1);
-            assertThat(runner.get("max_score").asDouble()).isEqualTo(10.0);
             assertThat(runner.get("status").asString()).isIn("pass", "fail");
-            List<JsonNode> tests = runner.get("tests").valueStream().toList();
-            assertThat(tests).hasSize(3).allSatisfy(t -> {
-                assertThat(t.get("name").asString()).startsWith("Task " + part.task() + ": ");
-                assertThat(t.get("status").asString()).isIn("pass", "fail");
-                assertThat(t.has("message")).isTrue();
-                assertThat(t.get("line_no").asInt()).isZero();
-            });
-            // The reporter's own arithmetic: passed tests / tests × max_score, per runner.
-            long passed = tests.stream().filter(t -> t.get("status").asString().equals("pass")).count();
-            reported += Math.floor(10.0 * passed / tests.size());
+            assertThat(runner.get("max_score").isIntegralNumber()).isTrue();
+            JsonNode test = runner.get("tests").get(0);
+            assertThat(runner.get("tests")).hasSize(1);
+            assertThat(test.get("status").asString()).isIn("pass", "fail");
+            assertThat(test.has("message")).isTrue();
+            assertThat(test.get("line_no").asInt()).isZero();
+            assertThat(test.get("score").asInt()).isEqualTo(test.get("status").asString().equals("pass") ? runner.get("max_score").asInt() : 0);
+            points += test.get("score").asInt();
+            max += runner.get("max_score").asInt();
         }
-        assertThat((int) reported).isEqualTo(verdict.score()).isEqualTo(36);
+        assertThat(points).isEqualTo(verdict.score());
+        assertThat(max).isEqualTo(Part.maxXp());
         JsonNode all = JsonReport.mapper().readTree(JsonReport.toJson(ClassroomRunnerResult.of(verdict)));
-        assertThat(all.get("max_score").asDouble()).isEqualTo(50.0);
+        assertThat(all.get("max_score").asInt()).isEqualTo(Part.maxXp());
         assertThat(all.get("status").asString()).isEqualTo("fail");
         assertThat(all.get("tests")).hasSize(15);
+        assertThat(all.get("tests").valueStream().mapToInt(t -> t.get("score").asInt()).sum()).isEqualTo(37);
+    }
+
+    @Test
+    @DisplayName("compare reads a zip holding a windows-1252 file without a stack trace, and leaves no temp folder behind")
+    void compareReadsEncodingsAndCleansUp() throws Exception {
+        Path dir = KIT.resolve("grader/target/selftest/compare");
+        Catalogue.deleteRecursively(dir);
+        Path sources = dir.resolve("copy/src/main/java");
+        Catalogue.copyTree(KIT.resolve("lesson-solution/src/main/java"), sources);
+        Path connection = sources.resolve(Catalogue.CONNECTION);
+        Files.write(connection, ("// Gr\u00fc\u00dfe\n" + Files.readString(connection)).getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        java.util.Map<String, byte[]> files = new java.util.TreeMap<>();
+        try (var walk = Files.walk(dir.resolve("copy"))) {
+            for (Path f : walk.filter(Files::isRegularFile).toList()) {
+                files.put(dir.resolve("copy").relativize(f).toString(), Files.readAllBytes(f));
+            }
+        }
+        IntakeTest.zip(dir.resolve("copy.zip"), files);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<List<String>> leftovers = () -> {
+            try (var list = Files.list(tmp)) {
+                return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("echokit-compare-")).toList();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        List<String> before = leftovers.get();
+        java.io.PrintStream out = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            exit = GraderCommand.commandLine().execute("compare", dir.resolve("copy.zip").toString(), "--kit", KIT.toString());
+        } finally {
+            System.setOut(out);
+        }
+        String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isEqualTo(1);
+        assertThat(text).contains("-    1      | // Gr\u00fc\u00dfe").contains("note: read dev/echokit/server/Connection.java as windows-1252")
+                .doesNotContain("Exception");
+        assertThat(leftovers.get()).as("compare's temp folders").isSubsetOf(before);
     }
 
     @Test

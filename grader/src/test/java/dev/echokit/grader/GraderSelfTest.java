@@ -141,6 +141,9 @@ class GraderSelfTest {
                 }
             }
             assertPlacesExist(verdict, submissions.resolve(broken.name()));
+            if (ScoreAgreement.nodeAvailable()) { // one score everywhere: Gradescope's tests, Classroom's reporter, the grader
+                ScoreAgreement.check(broken.name(), verdict, WORK.resolve("catalogue/runners/" + broken.name()), wrong);
+            }
         }
         assertThat(wrong).as("verdicts that are not exactly the catalogue's: fix the grader, not the catalogue").isEmpty();
 

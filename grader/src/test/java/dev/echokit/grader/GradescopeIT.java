@@ -60,7 +60,11 @@ class GradescopeIT {
             assertThat(test.get("visibility").asString()).isEqualTo("visible");
             assertThat(test.get("number").asString()).matches("\\d\\.\\d+");
         });
-        assertThat(tests.stream().mapToDouble(t -> t.get("max_score").asDouble()).sum()).isCloseTo(50.0, org.assertj.core.data.Offset.offset(0.1));
+        // Whole shares: the tests add up to the total exactly, never 49.99 or 50.01.
+        assertThat(tests).allSatisfy(t -> assertThat(t.get("max_score").isIntegralNumber()).as(t.toString()).isTrue());
+        assertThat(tests.stream().mapToInt(t -> t.get("max_score").asInt()).sum()).isEqualTo(Part.maxXp());
+        assertThat(tests.stream().mapToInt(t -> t.get("score").asInt()).sum()).isEqualTo(Part.maxXp());
+        assertThat(results.get("output").asString()).startsWith("Total: 50/50\n");
         assertThat(tests.get(0).get("name").asString()).startsWith("Echo: ");
         assertThat(tests.stream().map(t -> t.get("number").asString()).toList()).isSortedAccordingTo(GradescopeIT::byNumber);
     }
@@ -74,7 +78,72 @@ class GradescopeIT {
         assertThat(task1).isNotEmpty().allSatisfy(t -> assertThat(t.get("status").asString()).isEqualTo("failed"));
         assertThat(task1.get(0).get("output").asString()).contains("[task 1]").contains("where to look");
         assertThat(results.get("tests").valueStream().filter(t -> t.get("name").asString().startsWith("Task 3: ")))
-                .allSatisfy(t -> assertThat(t.get("output").asString()).startsWith("needs task 1: "));
+                .isNotEmpty().allSatisfy(t -> {
+                    assertThat(t.get("name").asString()).endsWith(" (not judged: needs task 1)");
+                    assertThat(t.get("output").asString()).startsWith("Not judged: ").contains("needs task 1: ");
+                });
+        assertThat(task1).allSatisfy(t -> assertThat(t.get("name").asString()).doesNotContain("not judged"));
+        assertThat(results.get("output").asString()).startsWith("Total: 0/50\n");
+    }
+
+    @Test
+    @DisplayName("a zip uploaded as a file, made on a Mac, with a byte-order mark and a windows-1252 file inside, scores 50 and says which file to save as UTF-8")
+    void zipWithOtherEncodingsScoresFifty() throws Exception {
+        Path copy = WORK.resolve("gradescope-it/encodings/src/main/java");
+        Catalogue.deleteRecursively(copy.getParent().getParent().getParent());
+        Catalogue.copyTree(KIT.resolve("lesson-solution/src/main/java"), copy);
+        Path server = copy.resolve(Catalogue.SERVER);
+        Files.write(server, concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, Files.readAllBytes(server)));
+        Path connection = copy.resolve(Catalogue.CONNECTION);
+        Files.write(connection, ("// Gr\u00fc\u00dfe \u2013 \u201cConnection\u201d\n" + Files.readString(connection)).getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        Path upload = WORK.resolve("gradescope-it/encodings-upload");
+        Catalogue.deleteRecursively(upload);
+        Files.createDirectories(upload);
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(upload.resolve("my work.zip")));
+             var walk = Files.walk(copy.getParent().getParent())) {
+            for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
+                String name = "echo/" + copy.getParent().getParent().relativize(file).toString().replace('\\', '/');
+                zip.putNextEntry(new ZipEntry(name));
+                Files.copy(file, zip);
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry("__MACOSX/" + name.replaceFirst("[^/]+$", "._$0")));
+                zip.write(new byte[] {0, 5, 22, 7});
+                zip.closeEntry();
+            }
+        }
+        JsonNode results = grade("encodings", upload, "");
+        assertThat(results.get("score").asDouble()).as(results.get("output").asString()).isEqualTo(50.0);
+        assertThat(results.get("output").asString()).startsWith("Total: 50/50\n")
+                .contains("note: read dev/echokit/server/Connection.java as windows-1252, not UTF-8: save your files as UTF-8");
+    }
+
+    @Test
+    @DisplayName("a .rar, a failure of the grader itself, and a JVM that cannot start all still leave a valid results.json with score 0")
+    void everyFailureLeavesResults() throws Exception {
+        Path rar = WORK.resolve("gradescope-it/rar-upload");
+        Catalogue.deleteRecursively(rar);
+        Files.createDirectories(rar);
+        Files.write(rar.resolve("work.rar"), new byte[] {'R', 'a', 'r', '!', 0x1A, 7, 0});
+        JsonNode rarResults = grade("rar", rar, "");
+        assertThat(rarResults.get("score").asDouble()).isZero();
+        assertThat(rarResults.get("output").asString()).contains("work.rar is a .rar archive").contains("hand in a .zip");
+
+        // The grader's own folder cannot be made: the grader fails, the learner still gets words and a 0.
+        JsonNode failed = grade("grader-failure", KIT.resolve("lesson-solution/src"), "src",
+                root -> Files.writeString(root.resolve("grader-work"), "a file where the grader wants a folder"));
+        assertThat(failed.get("score").asDouble()).isZero();
+        assertThat(failed.get("output").asString()).startsWith("Not graded: the grader could not grade this submission (")
+                .contains("tell your instructor").doesNotContain("Exception:").doesNotContain("\tat ");
+
+        // No JVM at all (a broken jar): run_autograder writes the result itself.
+        Path broken = WORK.resolve("gradescope-it/broken-bundle");
+        Catalogue.deleteRecursively(broken);
+        Files.createDirectories(broken);
+        Files.copy(source.resolve("run_autograder"), broken.resolve("run_autograder"));
+        Files.writeString(broken.resolve("grader.jar"), "not a jar");
+        JsonNode noJvm = grade("no-jvm", KIT.resolve("lesson-solution/src"), "src", root -> { }, broken.resolve("run_autograder"));
+        assertThat(noJvm.get("score").asDouble()).isZero();
+        assertThat(noJvm.get("output").asString()).startsWith("Not graded: the grader itself could not run");
     }
 
     @Test
@@ -109,7 +178,7 @@ class GradescopeIT {
         Files.writeString(empty.resolve("notes.txt"), "I ran out of time\n");
         JsonNode results = grade("empty", empty, "");
         assertThat(results.get("score").asDouble()).isZero();
-        assertThat(results.get("output").asString()).startsWith("Not graded: no server sources");
+        assertThat(results.get("output").asString()).startsWith("Total: 0/50\n\nNot graded: no server sources").doesNotContain("(or a zip");
         assertThat(results.get("tests")).isEmpty();
     }
 
@@ -130,7 +199,7 @@ class GradescopeIT {
                         + forge + "' > " + root.resolve("results/results.json") + "; done\").start(); } catch (Exception refused) { }\n"
                         + "        System.exit(commandLine().execute(args));"));
         // bwrap exists, but a private mount namespace puts /dev/null over it: the grader must fall back.
-        JsonNode results = grade(name, dir, "my-copy", "unshare", "-m", "sh", "-c",
+        JsonNode results = grade(name, dir, "my-copy", r -> { }, source.resolve("run_autograder"), "unshare", "-m", "sh", "-c",
                 "mount --bind /dev/null /usr/bin/bwrap && exec bash \"$0\"");
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < deadline) {
@@ -147,14 +216,29 @@ class GradescopeIT {
                 .as("a forger left running").isEmpty();
     }
 
+    /** Something to do to Gradescope's folder before the bundle runs. */
+    private interface Prepare {
+        void on(Path root) throws IOException;
+    }
+
+    private static JsonNode grade(String name, Path from, String as) throws IOException, InterruptedException {
+        return grade(name, from, as, root -> { });
+    }
+
+    private static JsonNode grade(String name, Path from, String as, Prepare prepare) throws IOException, InterruptedException {
+        return grade(name, from, as, prepare, source.resolve("run_autograder"));
+    }
+
     /** Lays {@code from} out as Gradescope would, at submission/{@code as}, runs the bundle, and reads results.json. */
-    private static JsonNode grade(String name, Path from, String as, String... wrapper) throws IOException, InterruptedException {
+    private static JsonNode grade(String name, Path from, String as, Prepare prepare, Path script, String... wrapper)
+            throws IOException, InterruptedException {
         Path root = WORK.resolve("gradescope-it/" + name + "-root");
         Catalogue.deleteRecursively(root);
         Catalogue.copyTree(from, as.isEmpty() ? root.resolve("submission") : root.resolve("submission").resolve(as));
         Catalogue.deleteRecursively(root.resolve("submission").resolve(as).resolve("target"));
+        prepare.on(root);
         List<String> command = new ArrayList<>(List.of(wrapper));
-        command.addAll(wrapper.length == 0 ? List.of("bash", source.resolve("run_autograder").toString()) : List.of(source.resolve("run_autograder").toString()));
+        command.addAll(wrapper.length == 0 ? List.of("bash", script.toString()) : List.of(script.toString()));
         ProcessBuilder run = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(WORK.resolve("gradescope-it/" + name + ".out").toFile());
@@ -173,6 +257,13 @@ class GradescopeIT {
             assertThat(results.get("output_format").asString()).isEqualTo("text");
             return results;
         }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = new byte[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static int byNumber(String a, String b) {

@@ -24,9 +24,14 @@ public final class Console {
     private Console() {
     }
 
-    /** The failures, then the summary; {@code proof} is the summary's line about the proof log (see {@code Proof.note}). */
+    /** The notes on how the sources were read, the failures, then the summary; {@code proof} is the summary's line about the proof log (see {@code Proof.note}). */
     public static String render(Verdict verdict, Optional<String> proof, Optional<Path> report) {
-        return failures(verdict) + summary(verdict, proof, report);
+        return notes(verdict) + failures(verdict) + summary(verdict, proof, report);
+    }
+
+    /** One line per note: "note: read EchoServer.java as windows-1252, not UTF-8: save your files as UTF-8". */
+    public static String notes(Verdict verdict) {
+        return verdict.notes().stream().map(n -> "note: " + n + "\n").collect(Collectors.joining());
     }
 
     static String failures(Verdict verdict) {

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * Gradescope's {@code results.json}: the score, the summary and proof log as the submission's
- * output, and one test per check in lesson order, each worth its share of its task's XP.
+ * output (the total on its first line), and one test per check in lesson order, each worth its
+ * whole share of its task's XP, so the tests add up to the score exactly. A check that waits for
+ * another task says "not judged" in its name and its output.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record GradescopeResults(
@@ -23,8 +25,8 @@ public record GradescopeResults(
     public record Test(
             String name,
             String number,
-            double score,
-            @JsonProperty("max_score") double maxScore,
+            int score,
+            @JsonProperty("max_score") int maxScore,
             String status,
             String output,
             List<String> tags,
@@ -33,7 +35,7 @@ public record GradescopeResults(
 
     public static GradescopeResults of(Verdict verdict, String output, long seconds) {
         List<Test> tests = verdict.checks().stream().map(check -> new Test(
-                Shares.label(check.part()) + ": " + check.name(),
+                Shares.name(check),
                 Shares.number(verdict, check),
                 Shares.score(verdict, check),
                 Shares.maxScore(verdict, check),

@@ -8,7 +8,8 @@ import java.util.TreeSet;
 
 /**
  * One part's line in the summary: how its checks ended and the XP it earned. A task's XP are
- * shared out over the checks that ran; a check that needs another task earns none.
+ * shared out in whole XP over the checks that ran ({@link Part#shares}); a passed check earns its
+ * share, and a check that needs another task earns none.
  */
 public record PartResult(
         @JsonProperty("group") Part part,
@@ -24,7 +25,12 @@ public record PartResult(
         int failed = count(checks, Status.FAILED);
         int needs = count(checks, Status.NEEDS_TASK);
         int ran = passed + failed + needs;
-        int xp = ran == 0 ? 0 : part.xp() * passed / ran;
+        int xp = 0;
+        List<CheckResult> counted = Shares.counted(part, checks);
+        int[] shares = part.shares(counted.size());
+        for (int i = 0; i < counted.size(); i++) {
+            xp += counted.get(i).is(Status.PASSED) ? shares[i] : 0;
+        }
         return new PartResult(part, passed, failed, needs, checks.size() - ran, xp, part.xp());
     }
 

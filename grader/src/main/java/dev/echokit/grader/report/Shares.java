@@ -2,25 +2,42 @@ package dev.echokit.grader.report;
 
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Status;
+import java.util.List;
 
-/** What one check is worth on a platform that scores check by check: its equal share of its task's XP. */
+/** What one check is worth on a platform that scores check by check: its whole share of its task's XP. */
 final class Shares {
 
     private Shares() {
     }
 
-    /** The check's share of its task's XP among the checks that ran (0 for echo, architecture, stretch). */
-    static double maxScore(Verdict verdict, CheckResult check) {
+    /**
+     * The checks a part's XP are shared over, in lesson order: those that ran (judged, or waiting
+     * for another task); all of them when none ran, so a run that stopped at a compile error still
+     * shows what each check is worth.
+     */
+    static List<CheckResult> counted(Part part, List<CheckResult> checks) {
+        List<CheckResult> ran = checks.stream().filter(c -> c.part() == part && !c.is(Status.NOT_RUN) && !c.is(Status.NOT_APPLICABLE)).toList();
+        return ran.isEmpty() ? checks.stream().filter(c -> c.part() == part && !c.is(Status.NOT_APPLICABLE)).toList() : ran;
+    }
+
+    /** The check's whole share of its task's XP (0 for echo, architecture, stretch, and a check left out of this run). */
+    static int maxScore(Verdict verdict, CheckResult check) {
         if (check.part().xp() == 0) {
             return 0;
         }
-        long ran = verdict.in(check.part()).stream().filter(c -> !c.is(Status.NOT_RUN) && !c.is(Status.NOT_APPLICABLE)).count();
-        long counted = ran == 0 ? verdict.in(check.part()).size() : ran;
-        return round((double) check.part().xp() / counted);
+        List<CheckResult> counted = counted(check.part(), verdict.in(check.part()));
+        int index = counted.indexOf(check);
+        return index < 0 ? 0 : check.part().shares(counted.size())[index];
     }
 
-    static double score(Verdict verdict, CheckResult check) {
+    static int score(Verdict verdict, CheckResult check) {
         return check.is(Status.PASSED) ? maxScore(verdict, check) : 0;
+    }
+
+    /** A check that did not judge its own task says so in its name: "… (not judged: needs task 1)". */
+    static String name(CheckResult check) {
+        String name = label(check.part()) + ": " + check.name();
+        return check.is(Status.NEEDS_TASK) ? name + " (not judged: needs " + check.needs().shortName() + ")" : name;
     }
 
     /** "3.2": the task number, then the check's place within its part (echo is 0, architecture 6, stretch 7). */
@@ -31,11 +48,12 @@ final class Shares {
 
     /** What a platform shows for a check that did not pass: the grader's whole feedback, or why it did not run. */
     static String message(CheckResult check) {
+        if (check.is(Status.NEEDS_TASK)) {
+            return "Not judged: this check cannot tell whether your " + check.part().shortName() + " works until "
+                    + check.needs().shortName() + " does, so it earns nothing yet and is not counted as a mistake.\n"
+                    + check.message();
+        }
         return check.is(Status.PASSED) ? "" : check.message();
-    }
-
-    static double round(double value) {
-        return Math.round(value * 100) / 100.0;
     }
 
     static String label(Part part) {

@@ -15,16 +15,33 @@ import java.util.Optional;
  * score. This is what the console prints, what {@code grader-report.json} holds and what a
  * classroom row is made of.
  */
-@JsonPropertyOrder({"status", "score", "maxScore", "xpGraded", "architecturePenalty", "target", "tasks", "checks"})
+@JsonPropertyOrder({"status", "score", "maxScore", "xpGraded", "architecturePenalty", "target", "notes", "tasks", "checks"})
 public record Verdict(
         @JsonProperty("target") String target,
         @JsonIgnore String header,
-        @JsonProperty("checks") List<CheckResult> checks) {
+        @JsonProperty("checks") List<CheckResult> checks,
+        @JsonProperty("notes") List<String> notes) {
 
+    /**
+     * @param notes what the learner should know about how the sources were read: a file that was not
+     *              UTF-8, tests left out, which of several source sets was graded
+     */
     public Verdict {
         checks = checks.stream()
                 .sorted(Comparator.comparing(CheckResult::part).thenComparingInt(CheckResult::order))
                 .toList();
+        notes = notes == null ? List.of() : List.copyOf(notes);
+    }
+
+    public Verdict(String target, String header, List<CheckResult> checks) {
+        this(target, header, checks, List.of());
+    }
+
+    /** The same verdict with earlier notes first (the intake's, when a class or Gradescope looked first). */
+    public Verdict withNotesBefore(List<String> earlier) {
+        List<String> all = new java.util.ArrayList<>(earlier);
+        notes.stream().filter(n -> !all.contains(n)).forEach(all::add);
+        return new Verdict(target, header, checks, all);
     }
 
     @JsonProperty("tasks")
