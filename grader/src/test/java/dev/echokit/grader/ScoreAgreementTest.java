@@ -99,14 +99,14 @@ class ScoreAgreementTest {
     }
 
     @Test
-    @DisplayName("real servers from the catalogue — the solution, one mistake, a needs chain (14/50), a compile error — score the same everywhere")
+    @DisplayName("real servers from the catalogue — the solution, one mistake, a needs chain (14/50), a compile error, a broken architecture rule (40/50) — score the same everywhere")
     void catalogueServersAgree() throws Exception {
         Path submissions = WORK.resolve("score-agreement/submissions");
         Catalogue.deleteRecursively(submissions);
         Path solution = KIT.resolve("lesson-solution/src/main/java");
         Catalogue.copyTree(solution, submissions.resolve("reference-solution/src/main/java"));
         for (Catalogue.Broken broken : Catalogue.ALL) {
-            if (List.of("no-newline", "no-limit", "does-not-compile").contains(broken.name())) {
+            if (List.of("no-newline", "no-limit", "does-not-compile", "refuses-on-a-thread").contains(broken.name())) {
                 Catalogue.materialise(broken, solution, submissions.resolve(broken.name()));
             }
         }
@@ -117,7 +117,7 @@ class ScoreAgreementTest {
             ScoreAgreement.check(g.row().submission(), g.verdict(), WORK.resolve("score-agreement/runners/" + g.row().submission()), wrong);
         }
         assertThat(graded).extracting(g -> g.row().submission() + " " + g.verdict().score())
-                .contains("reference-solution 50", "no-limit 14", "does-not-compile 0");
+                .contains("reference-solution 50", "no-limit 14", "does-not-compile 0", "refuses-on-a-thread 40");
         assertThat(wrong).isEmpty();
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.Console;
+import dev.echokit.grader.report.ClassroomRunnerResult;
+import dev.echokit.grader.report.GradescopeResults;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Verdict;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ class ScoreTest {
     }
 
     @Test
-    @DisplayName("every task passed but a rule broken (twice): 40/50 in the summary and the JSON, and the summary says which rule")
+    @DisplayName("every task passed but a rule broken (twice): 40/50 in the summary, the JSON, Gradescope and Classroom, and the summary says which rule")
     void brokenRuleCostsTenOnce() throws Exception {
         List<CheckResult> checks = allTasksPass();
         checks.add(new CheckResult("the server starts no threads", Part.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
@@ -64,11 +66,35 @@ class ScoreTest {
 
         String summary = Console.summary(verdict, Optional.empty(), Optional.empty());
         assertThat(summary.lines().filter(l -> l.strip().startsWith("total")).findFirst().orElseThrow())
-                .contains("40/50").contains("10 XP off the tasks' 50").contains("breaks an architecture rule")
+                .contains("40/50").contains("task 5's 10 XP are charged").contains("breaks an architecture rule")
                 .contains("\"the server starts no threads\"").contains("\"the server never sleeps\"");
         assertThat(summary.lines().filter(l -> l.strip().startsWith("Architecture rules")).findFirst().orElseThrow())
                 .contains("1/3 passed").endsWith("-10");
         assertThat(summary).doesNotContain("50/50");
+
+        // Every surface that scores check by check adds up to the same 40: the charged task's checks earn nothing there.
+        assertThat(verdict.chargedTask()).contains(Part.TASK_5);
+        GradescopeResults gradescope = GradescopeResults.of(verdict, "", 0);
+        assertThat(gradescope.tests().stream().mapToInt(GradescopeResults.Test::score).sum()).isEqualTo(40);
+        assertThat(gradescope.tests()).filteredOn(t -> t.name().startsWith("Task 5: ")).isNotEmpty()
+                .allSatisfy(t -> assertThat(t.status()).isEqualTo("failed"))
+                .allSatisfy(t -> assertThat(t.output()).startsWith("Passed, but earns nothing: task 5 pays for a broken architecture rule"));
+        assertThat(ClassroomRunnerResult.runners(verdict).values().stream()
+                .mapToInt(r -> r.tests().stream().mapToInt(ClassroomRunnerResult.Test::score).sum()).sum()).isEqualTo(40);
+    }
+
+    @Test
+    @DisplayName("the task that pays is the one that earned the most, so the penalty is a whole task's XP")
+    void theRichestTaskPays() {
+        List<CheckResult> checks = new ArrayList<>();
+        checks.add(new CheckResult("option", Part.TASK_1, Status.PASSED, null, "", 1, null));
+        checks.add(new CheckResult("admit", Part.TASK_2, Status.PASSED, null, "", 1, null));
+        checks.add(new CheckResult("admit more", Part.TASK_2, Status.FAILED, null, "no", 2, null));
+        checks.add(new CheckResult("threads", Part.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
+        Verdict verdict = new Verdict("x", "header", checks);
+        assertThat(verdict.chargedTask()).contains(Part.TASK_1);
+        assertThat(verdict.architecturePenalty()).isEqualTo(10);
+        assertThat(verdict.score()).isEqualTo(verdict.tasksXp() - 10);
     }
 
     @Test

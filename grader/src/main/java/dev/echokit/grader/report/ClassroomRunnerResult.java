@@ -57,9 +57,9 @@ public record ClassroomRunnerResult(
         boolean compiled = verdict.checks().stream().noneMatch(Grader::isSetupFailure);
         List<Test> tests = checks.stream().map(check -> new Test(
                 Shares.name(check),
-                check.is(Status.PASSED) ? "pass" : compiled ? "fail" : "error",
+                Shares.earns(verdict, check) ? "pass" : compiled ? "fail" : "error",
                 Shares.score(verdict, check),
-                Shares.message(check),
+                Shares.message(verdict, check),
                 0,
                 "")).toList();
         String status = !compiled ? "error" : tests.stream().allMatch(t -> t.status().equals("pass")) ? "pass" : "fail";

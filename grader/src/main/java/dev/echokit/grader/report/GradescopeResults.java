@@ -39,8 +39,8 @@ public record GradescopeResults(
                 Shares.number(verdict, check),
                 Shares.score(verdict, check),
                 Shares.maxScore(verdict, check),
-                check.is(Status.PASSED) || check.is(Status.NOT_APPLICABLE) ? "passed" : "failed",
-                check.is(Status.NOT_APPLICABLE) ? check.message() : Shares.message(check),
+                Shares.earns(verdict, check) || check.is(Status.NOT_APPLICABLE) ? "passed" : "failed",
+                check.is(Status.NOT_APPLICABLE) ? check.message() : Shares.message(verdict, check),
                 List.of(check.part().tag()),
                 "visible")).toList();
         return new GradescopeResults(verdict.score(), seconds, output, "text", "visible", "visible", tests);

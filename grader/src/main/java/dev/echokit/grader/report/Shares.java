@@ -30,8 +30,13 @@ final class Shares {
         return index < 0 ? 0 : check.part().shares(counted.size())[index];
     }
 
+    /** A passed check earns its share, unless its task pays for a broken architecture rule. */
     static int score(Verdict verdict, CheckResult check) {
-        return check.is(Status.PASSED) ? maxScore(verdict, check) : 0;
+        return earns(verdict, check) ? maxScore(verdict, check) : 0;
+    }
+
+    static boolean earns(Verdict verdict, CheckResult check) {
+        return check.is(Status.PASSED) && verdict.chargedTask().filter(check.part()::equals).isEmpty();
     }
 
     /** A check that did not judge its own task says so in its name: "… (not judged: needs task 1)". */
@@ -47,7 +52,12 @@ final class Shares {
     }
 
     /** What a platform shows for a check that did not pass: the grader's whole feedback, or why it did not run. */
-    static String message(CheckResult check) {
+    static String message(Verdict verdict, CheckResult check) {
+        if (check.is(Status.PASSED) && !earns(verdict, check)) {
+            return "Passed, but earns nothing: " + check.part().shortName() + " pays for a broken architecture rule ("
+                    + verdict.in(Part.ARCHITECTURE).stream().filter(c -> c.is(Status.FAILED)).map(CheckResult::name)
+                    .collect(java.util.stream.Collectors.joining("; ")) + "). Fix that rule and these XP come back.";
+        }
         if (check.is(Status.NEEDS_TASK)) {
             return "Not judged: this check cannot tell whether your " + check.part().shortName() + " works until "
                     + check.needs().shortName() + " does, so it earns nothing yet and is not counted as a mistake.\n"

@@ -78,11 +78,25 @@ public record Verdict(
         return parts().stream().mapToInt(PartResult::xp).sum();
     }
 
-    /** XP taken off because an architecture rule failed (never more than the tasks earned); 0 when none did. */
+    /**
+     * The task that pays for a broken architecture rule: the one that earned the most XP (the later
+     * one on a tie), so the penalty is a whole task's XP — up to {@link #ARCHITECTURE_PENALTY} — and
+     * every platform that scores check by check shows it the same way: that task's checks earn nothing.
+     */
+    public Optional<Part> chargedTask() {
+        boolean broken = in(Part.ARCHITECTURE).stream().anyMatch(c -> c.is(Status.FAILED));
+        if (!broken) {
+            return Optional.empty();
+        }
+        return parts().stream().filter(r -> r.part().isTask() && r.xp() > 0)
+                .max(Comparator.comparingInt(PartResult::xp).thenComparing(PartResult::part))
+                .map(PartResult::part);
+    }
+
+    /** XP taken off because an architecture rule failed: the charged task's XP, at most 10; 0 when none failed. */
     @JsonProperty("architecturePenalty")
     public int architecturePenalty() {
-        boolean broken = in(Part.ARCHITECTURE).stream().anyMatch(c -> c.is(Status.FAILED));
-        return broken ? Math.min(ARCHITECTURE_PENALTY, tasksXp()) : 0;
+        return chargedTask().flatMap(this::part).map(r -> Math.min(ARCHITECTURE_PENALTY, r.xp())).orElse(0);
     }
 
     /** The tasks' XP less the architecture penalty: the one score the console, the JSON and every table show. */
