@@ -192,9 +192,13 @@ public final class Classroom {
             }
         }
         rows.sort((a, b) -> a.submission().compareTo(b.submission()));
+        ClassInsights insights = ClassInsights.of(outDir, rows);
+        Map<String, String> names = new LinkedHashMap<>();
+        learners.values().forEach(l -> names.put(l.folder(), l.name()));
         JsonReport.writeText(outDir.resolve("results.csv"), csv(rows, learners));
         JsonReport.writeText(outDir.resolve("results.md"), "EchoKit classroom results — " + platform.describeContainment() + ".\n\n"
-                + markdown(rows, learners));
+                + markdown(rows, learners) + insights.markdown());
+        JsonReport.writeText(outDir.resolve("results.html"), insights.html(rows, names, "Servers: " + platform.describeContainment()));
         return rows;
     }
 

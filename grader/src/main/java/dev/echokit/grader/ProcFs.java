@@ -44,6 +44,40 @@ public final class ProcFs {
         return OptionalLong.empty();
     }
 
+    /** The inode of the socket listening on the TCP port, from /proc/net/tcp and tcp6; empty when none listens. */
+    public static OptionalLong listeningSocket(int port) {
+        String hexPort = String.format(Locale.ROOT, ":%04X", port);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                for (String row : Files.readAllLines(Path.of(table))) {
+                    String[] f = row.trim().split("\\s+");
+                    if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
+                        return OptionalLong.of(Long.parseLong(f[9]));
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // No such table here; try the other.
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /** Whether the process holds the socket with this inode among its open descriptors. */
+    public static boolean holdsSocket(long pid, long inode) {
+        String wanted = "socket:[" + inode + "]";
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.anyMatch(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().equals(wanted);
+                } catch (IOException | RuntimeException gone) {
+                    return false;
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Whether anything on this machine listens on the TCP port, from /proc/net/tcp and tcp6. */
     public static boolean isListening(int port) {
         String hexPort = String.format(Locale.ROOT, ":%04X", port);

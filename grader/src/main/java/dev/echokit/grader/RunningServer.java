@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A graded server running as a child process: started, watched until it listens, and killed with
@@ -109,10 +110,12 @@ public final class RunningServer implements AutoCloseable {
     private final ServerLog log = new ServerLog();
     private final Thread reader;
     private volatile int port;
+    private final boolean javaTarget;
     private volatile String stoppedAtLimit;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private RunningServer(Process process, int port, Platform platform, Optional<ServerUser> user, Path scratch) {
+    private RunningServer(Process process, int port, Platform platform, Optional<ServerUser> user, Path scratch, boolean javaTarget) {
+        this.javaTarget = javaTarget;
         this.process = process;
         this.platform = platform;
         this.user = user;
@@ -167,7 +170,7 @@ public final class RunningServer implements AutoCloseable {
             Tree.delete(scratch);
             throw e;
         }
-        RunningServer server = new RunningServer(process, port, platform, user, scratch);
+        RunningServer server = new RunningServer(process, port, platform, user, scratch, target.isJava());
         if (exiting) {
             server.close();
             throw new IOException("the grader is exiting; not starting another server");
@@ -263,7 +266,21 @@ public final class RunningServer implements AutoCloseable {
         if (port == 0) {
             return false;
         }
-        return platform.procFs() ? ProcFs.isListening(port) : acceptsConnections(port);
+        if (platform.procFs()) {
+            // The port must be listened on by this server, not by whatever took the same port meanwhile
+            // (the grader picks a free port, then the server binds it: another server can come between).
+            java.util.OptionalLong inode = ProcFs.listeningSocket(port);
+            return inode.isPresent() && holdsSocket(inode.getAsLong());
+        }
+        // Without /proc only a connection can tell, and it cannot tell whose listener answered: a Java
+        // server says where it listens, so only a command that prints nothing is probed.
+        return !javaTarget && acceptsConnections(port);
+    }
+
+    /** Whether this server's process, or one it started, holds the socket with this inode. */
+    private boolean holdsSocket(long inode) {
+        return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
+                .anyMatch(p -> ProcFs.holdsSocket(p.pid(), inode));
     }
 
     /**

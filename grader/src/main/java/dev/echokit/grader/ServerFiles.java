@@ -24,6 +24,9 @@ public final class ServerFiles implements AutoCloseable {
 
     private static Path stagedPicocli;
 
+    /** Every folder this JVM made for its servers: the self-test checks that none outlives its grading. */
+    static final java.util.Set<Path> MADE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Path root;
     private final AtomicInteger starts = new AtomicInteger();
     private final AtomicInteger commandFolders = new AtomicInteger();
@@ -36,6 +39,7 @@ public final class ServerFiles implements AutoCloseable {
     public static ServerFiles create() throws IOException {
         Path root = Files.createTempDirectory("echokit-run-");
         Tree.setMode(root, "rwx--x--x");
+        MADE.add(root);
         return new ServerFiles(root);
     }
 

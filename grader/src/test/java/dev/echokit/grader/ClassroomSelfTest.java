@@ -164,13 +164,14 @@ class ClassroomSelfTest {
         assertThat(lines.lines().filter(l -> l.matches("  \\[\\d+/7\\] .*"))).as(lines).hasSize(7);
         names.forEach(name -> assertThat(lines).contains("] " + name + " "));
         assertThat(echokitFolders(tmp)).as("folders left in " + tmp).isSubsetOf(tmpBefore);
+        assertThat(ServerFiles.MADE).as("the gradings' server folders, each removed when its grading ended").noneMatch(Files::exists);
     }
 
-    /** The grader's own temp folders (a grading's server files, compare's unpacked copy), not other programs' on a shared machine. */
+    /** The grader's own temp folders (compare's unpacked copy; a grading's server folders are checked by ServerFiles.MADE), not other programs' on a shared machine. */
     private static Set<String> echokitFolders(Path tmp) throws IOException {
         try (var list = Files.list(tmp)) {
             return list.map(p -> p.getFileName().toString())
-                    .filter(n -> n.startsWith("echokit-run-") || n.startsWith("echokit-compare-")).collect(Collectors.toSet());
+                    .filter(n -> n.startsWith("echokit-compare-")).collect(Collectors.toSet());
         }
     }
 
