@@ -127,7 +127,7 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
                 .append("</style>\n</head>\n<body>\n<h1>EchoKit — class results</h1>\n<p class=\"muted\">")
                 .append(esc(containment)).append(".</p>\n<h2>Who passed each part</h2>\n");
         int barHeight = 22;
-        int width = 640;
+        int width = 720;
         int labelWidth = 280;
         h.append("<svg id=\"rates\" role=\"img\" aria-label=\"learners who passed each part\" width=\"").append(width)
                 .append("\" height=\"").append(rates.size() * (barHeight + 8) + 10).append("\" xmlns=\"http://www.w3.org/2000/svg\">\n");

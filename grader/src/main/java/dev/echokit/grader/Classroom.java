@@ -153,6 +153,10 @@ public final class Classroom {
         }
     }
 
+    private static String capitalised(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
     /** Grades one submission; a failure of the grader itself becomes its row and its feedback, never a stack trace. */
     static Graded gradeSafely(Path entry, Path kitRoot, Path resultDir, Platform platform) {
         String name = nameOf(entry);
@@ -198,7 +202,7 @@ public final class Classroom {
         JsonReport.writeText(outDir.resolve("results.csv"), csv(rows, learners));
         JsonReport.writeText(outDir.resolve("results.md"), "EchoKit classroom results — " + platform.describeContainment() + ".\n\n"
                 + markdown(rows, learners) + insights.markdown());
-        JsonReport.writeText(outDir.resolve("results.html"), insights.html(rows, names, "Servers: " + platform.describeContainment()));
+        JsonReport.writeText(outDir.resolve("results.html"), insights.html(rows, names, capitalised(platform.describeContainment())));
         return rows;
     }
 
