@@ -60,7 +60,7 @@ public final class RunningServer implements AutoCloseable {
         // while this runs sees `exiting` and kills itself (see start).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             exiting = true;
-            LIVE.forEach(RunningServer::close);
+            LIVE.parallelStream().forEach(RunningServer::stop); // no waiting on log readers: the JVM is going
         }, "grader-cleanup"));
         WATCHDOG.scheduleWithFixedDelay(RunningServer::watch, 200, 200, TimeUnit.MILLISECONDS);
     }
@@ -325,20 +325,25 @@ public final class RunningServer implements AutoCloseable {
         process.toHandle().destroy();
     }
 
-    /** Kills the server and all it started, frees its user id and removes its scratch folder. */
+    /** Stops the server (see {@link #stop}) and waits, briefly, for the last of its log. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return; // once: its user id may already serve another server
-        }
-        killTree(process);
-        user.ifPresent(ServerUser::close);
-        LIVE.remove(this);
+        stop();
         try {
             reader.join(2000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Kills the server and everything it started, frees its user id and removes its scratch folder: once. */
+    private void stop() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // its user id may already serve another server
+        }
+        killTree(process);
+        user.ifPresent(ServerUser::close);
+        LIVE.remove(this);
         Tree.delete(scratch);
     }
 
