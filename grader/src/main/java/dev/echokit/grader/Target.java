@@ -64,7 +64,10 @@ public final class Target {
         Compilation compilation = found.graded() ? Compilation.compile(sources, classes) : Compilation.nothingToGrade(found.notGraded(), classes);
         // The servers run the classes and picocli from the grading's own folder, never from the kit.
         Path staged = compilation.succeeded() ? files.stageClasses(classes) : classes;
-        Path picocli = ServerFiles.picocli();
+        // picocli comes first on the class path, archive or not: the archive holds it (see ClassShare), and a
+        // server's classes resolve the same way whether this machine could build the archive or not.
+        Optional<ClassShare.Archive> archive = ClassShare.forServers(platform);
+        Path picocli = archive.isPresent() ? archive.get().jar() : ServerFiles.picocli();
         List<String> launch = new ArrayList<>();
         launch.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         launch.add("-Xmx" + Limits.JAVA_HEAP_MIB + "m");
@@ -72,9 +75,11 @@ public final class Target {
         launch.add("-XX:-UsePerfData");            // no hsperfdata files in a shared /tmp
         launch.add("-XX:+UseSerialGC");
         launch.add("-XX:TieredStopAtLevel=1");
+        archive.ifPresent(a -> launch.addAll(a.flags()));
         launch.add("-cp");
-        launch.add(staged + java.io.File.pathSeparator + picocli);
+        launch.add(picocli + java.io.File.pathSeparator + staged);
         launch.add(compilation.mainClass().orElse("<no main class>"));
+        // The archive's folder is shown read-only in the sandbox at its own path: the archive names its jar by that path.
         List<Path> readable = List.of(Path.of(System.getProperty("java.home")), staged, picocli.getParent());
         return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform, files,
                 readable);
@@ -139,7 +144,7 @@ public final class Target {
         return files;
     }
 
-    /** Paths a contained server must be able to read: the JDK and its staged classes and picocli, or a command's folders. */
+    /** Paths a contained server must be able to read: the JDK, its staged classes, picocli (with the class-data archive), or a command's folders. */
     List<Path> readablePaths() {
         return readable;
     }
