@@ -36,6 +36,9 @@ final class GradescopeCommand implements Callable<Integer> {
         Classroom.closeToServers(results.getParent());
         // For the instructor (Gradescope shows this output to staff only): how the servers were held.
         System.out.println("EchoKit grader — " + Platform.detect().describeContainment());
+        ClassShare.forServers(Platform.detect());
+        System.out.println("EchoKit grader — " + (ClassShare.note().isEmpty() ? "servers start with a class-data archive of the JDK and picocli"
+                : ClassShare.note()));
         Intake.Found found = Files.isDirectory(submission) ? Intake.find(submission, workDir.resolve("intake"))
                 : new Intake.Found(null, "not graded: there is no submission folder");
         if (!found.graded()) {

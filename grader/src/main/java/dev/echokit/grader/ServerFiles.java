@@ -81,6 +81,11 @@ public final class ServerFiles implements AutoCloseable {
         return scratch;
     }
 
+    /** Servers started in this grading so far (one scratch folder each). */
+    public int starts() {
+        return starts.get();
+    }
+
     @Override
     public void close() {
         Tree.delete(root);
