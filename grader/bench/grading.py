@@ -77,7 +77,11 @@ def accounted(path, root, named):
 
 def one(java, jar, flags, target, kit):
     out = tempfile.mkdtemp(prefix="echokit-bench-")
-    command = [java] + flags + ["-Dechokit.stats=true", "-jar", jar, "--kit", kit, "--target", target, "--out", out]
+    if target.startswith("classroom:"):  # a class: every folder in DIR is one learner's submission
+        grading = ["classroom", target[len("classroom:"):], "--kit", kit, "--out", os.path.join(out, "results")]
+    else:
+        grading = ["--kit", kit, "--target", target, "--out", out]
+    command = [java] + flags + ["-Dechokit.stats=true", "-jar", jar] + grading
     before_load = load()
     busy0 = machine_busy()
     wall0 = time.monotonic()
@@ -93,14 +97,14 @@ def one(java, jar, flags, target, kit):
         time.sleep(0.5)  # let killed servers' last processes exit and be written
     finally:
         libc.acct(None)
-    named = [int(p) for p in re.findall(r"\d+", (re.search(r"echokit: server processes([ \d]*)", stderr) or re.search("()", "")).group(1))]
+    named = [int(p) for line in re.findall(r"echokit: server processes([ \d]*)", stderr) for p in line.split()]
     cpu, by = accounted(acct_file, process.pid, named)
     subprocess.run(["rm", "-rf", out])
-    starts = re.search(r"echokit: (\d+) server starts", stderr)
+    starts = [int(n) for n in re.findall(r"echokit: (\d+) server starts", stderr)]
     total = re.search(r"total\s+(\d+)/50", stdout)
     return {"wall": round(wall, 2), "cpu": round(cpu, 2), "busy": round(busy, 2), "load": before_load,
-            "starts": int(starts.group(1)) if starts else None, "by": by,
-            "xp": int(total.group(1)) if total else None}
+            "starts": sum(starts) if starts else None, "gradings": len(starts), "by": by,
+            "xp": int(total.group(1)) if total else None, "exit": process.returncode}
 
 
 def main():
@@ -111,6 +115,7 @@ def main():
     parser.add_argument("--kit", default=os.getcwd())
     parser.add_argument("--jar", default="grader/target/grader.jar")
     parser.add_argument("--java", default="java")
+    parser.add_argument("--markdown", action="store_true", help="print a table of the medians instead of JSON")
     args = parser.parse_args()
     setups = [(s.split("=", 1)[0], s.split("=", 1)[1].split()) for s in args.setup]
     runs = {f"{t} | {name}": [] for t in args.target for name, _ in setups}
@@ -123,8 +128,19 @@ def main():
     medians = {}
     for key, rs in runs.items():
         medians[key] = {k: statistics.median([r[k] for r in rs if r[k] is not None] or [0])
-                        for k in ("wall", "cpu", "busy", "load", "starts", "xp")}
-    print(json.dumps({"runs": runs, "medians": medians}, indent=1))
+                        for k in ("wall", "cpu", "busy", "load", "starts", "gradings", "xp")}
+    if args.markdown:
+        print("| graded | setup | wall s | CPU s, grader + servers | CPU s, whole machine | server starts | XP | load at start |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for key, m in medians.items():
+            target, name = key.split(" | ")
+            rs = runs[key]
+            spread = f" ({min(r['cpu'] for r in rs)}–{max(r['cpu'] for r in rs)})" if len(rs) > 1 else ""
+            shown = "a class of " + str(int(m["gradings"])) if target.startswith("classroom:") else target
+            xp = "" if target.startswith("classroom:") else int(m["xp"])
+            print(f"| {shown} | {name} | {m['wall']:.1f} | {m['cpu']:.2f}{spread} | {m['busy']:.1f} | {int(m['starts'])} | {xp} | {m['load']:.1f} |")
+    else:
+        print(json.dumps({"runs": runs, "medians": medians}, indent=1))
 
 
 if __name__ == "__main__":
