@@ -79,8 +79,10 @@ public final class Target {
         launch.add("-cp");
         launch.add(picocli + java.io.File.pathSeparator + staged);
         launch.add(compilation.mainClass().orElse("<no main class>"));
-        // The archive's folder is shown read-only in the sandbox at its own path: the archive names its jar by that path.
-        List<Path> readable = List.of(Path.of(System.getProperty("java.home")), staged, picocli.getParent());
+        // The archive and its jar are shown read-only in the sandbox at their own paths (the archive names its jar by
+        // that path), and nothing else of the cache.
+        List<Path> readable = new ArrayList<>(List.of(Path.of(System.getProperty("java.home")), staged));
+        archive.ifPresentOrElse(a -> readable.addAll(List.of(a.jar(), a.jsa())), () -> readable.add(picocli.getParent()));
         return new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform, files,
                 readable);
     }
