@@ -215,7 +215,7 @@ if [ "$class_size" -gt 0 ]; then
       1) from=lesson-starter ;;
       2) from=lesson-solution ;;
     esac
-    mkdir -p "$class_dir/learner-$i" && cp -r "$from/src" "$class_dir/learner-$i/"
+    mkdir -p "$class_dir/learner-$i/src/main" && cp -r "$from/src/main/java" "$class_dir/learner-$i/src/main/"
     if [ $((i % 3)) = 2 ]; then
       sed -i 's/if (clients >= maxClients) {/if (false) {/' "$class_dir/learner-$i/src/main/java/dev/echokit/server/EchoServer.java"
     fi
