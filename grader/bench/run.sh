@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# EchoKit benchmark: the reference solution, the starter (no limit) and Redis (--maxclients), measured
-# side by side in one run on this machine, with grader/target/flood.jar. Writes grader/bench/RESULTS.md.
+# EchoKit benchmark: the reference solution, the starter (no limit), Redis (--maxclients) and the
+# refusal path's floor (Floor.java: accept, write, close, nothing else), measured side by side in
+# one run on this machine, with grader/target/flood.jar; then what a grading costs (wall, CPU,
+# server starts), with and without the servers' class-data archive, and a class of 30.
+# Writes grader/bench/RESULTS.md.
 #
-#   grader/bench/run.sh            (from anywhere; needs a JDK 17+, Linux, and redis-server or root to install it)
+#   grader/bench/run.sh            (from anywhere; needs a JDK 17+, Linux, python3, and redis-server or
+#                                   root to install it; root also for the CPU accounting of gradings)
+#
+# STORM_ROUNDS (3) storms per server, interleaved; GRADING_RUNS (5) gradings per setup; CLASS_SIZE
+# (30; 0 skips the class).
 #
 # Figures are measurements for people to read; nothing here passes or fails on them.
 set -euo pipefail
@@ -17,6 +24,9 @@ fi
 storm="${STORM:-5s}"
 warmup="${WARMUP:-2s}"
 idle_many="${IDLE_MANY:-10000}"
+storm_rounds="${STORM_ROUNDS:-3}"
+grading_runs="${GRADING_RUNS:-5}"
+class_size="${CLASS_SIZE:-30}"
 cd "$kit"
 
 # 10,000 idle clients need 10,000 descriptors in the server and as many in flood (the limit is per process).
@@ -69,6 +79,7 @@ start_server() {
   case "$1" in
     solution) java "${jvm_opts[@]}" -jar lesson-solution/target/echo-server.jar --port "$port" --max-clients "$2" 2>"$log" & ;;
     starter) java "${jvm_opts[@]}" -jar lesson-starter/target/echo-server-starter.jar --port "$port" 2>"$log" & ;;
+    floor) java "${jvm_opts[@]}" "$kit/grader/bench/Floor.java" "$port" >"$log" 2>&1 & ;;
     redis) redis-server --port "$port" --bind 127.0.0.1 --maxclients "$2" --save "" --appendonly no \
              --protected-mode no --loglevel warning >"$log" 2>&1 & ;;
   esac
@@ -114,19 +125,36 @@ protocol_for() { # kind -> sets the array $protocol
   fi
 }
 
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+load_before_storms="$(cut -d' ' -f1-3 /proc/loadavg)"
 declare -A R
-for kind in solution redis; do
-  echo "bench: $kind — refusal storm ($storm, 2 loops) at a limit of 1" >&2
-  start_server "$kind" 1
-  protocol_for "$kind"
-  # The warm-up's refusals are dropped: both sides (and flood) have finished compiling their hot paths.
-  json="$("${flood[@]}" --port "$port" --storm "$storm" --warmup "$warmup" --fill 1 --parallel 2 --json "${protocol[@]}")"
-  R[$kind.rate]="$(field "$json" refusalsPerSecond)"
-  R[$kind.p50]="$(field "$json" p50Ms)"
-  R[$kind.p99]="$(field "$json" p99Ms)"
-  R[$kind.max]="$(field "$json" maxMs)"
-  R[$kind.wrong]="$(field "$json" notTheMessage)"
-  stop_server "$pid"
+declare -A S
+# Rounds interleave the three servers, so that each sees the machine as the others do; the medians are published.
+for round in $(seq 1 "$storm_rounds"); do
+  for kind in solution floor redis; do
+    echo "bench: $kind — refusal storm ($storm, 2 loops) at a limit of 1, round $round of $storm_rounds" >&2
+    start_server "$kind" 1
+    protocol_for "$kind"
+    fill=1
+    [ "$kind" = floor ] && fill=0 # the floor has no limit: it refuses everyone, so nobody is held
+    # The warm-up's refusals are dropped: both sides (and flood) have finished compiling their hot paths.
+    json="$("${flood[@]}" --port "$port" --storm "$storm" --warmup "$warmup" --fill "$fill" --parallel 2 --json "${protocol[@]}")"
+    for f in refusalsPerSecond p50Ms p99Ms maxMs notTheMessage; do S[$kind.$f]+=" $(field "$json" "$f")"; done
+    stop_server "$pid"
+  done
+done
+for kind in solution floor redis; do
+  R[$kind.rates]="$(echo ${S[$kind.refusalsPerSecond]} | tr ' ' '/')"
+  # shellcheck disable=SC2086
+  R[$kind.rate]="$(median ${S[$kind.refusalsPerSecond]})"
+  # shellcheck disable=SC2086
+  R[$kind.p50]="$(median ${S[$kind.p50Ms]})"
+  # shellcheck disable=SC2086
+  R[$kind.p99]="$(median ${S[$kind.p99Ms]})"
+  # shellcheck disable=SC2086
+  R[$kind.max]="$(median ${S[$kind.maxMs]})"
+  R[$kind.wrong]="$(echo ${S[$kind.notTheMessage]} | awk '{ s = 0; for (i = 1; i <= NF; i++) s += $i; print s }')"
 done
 
 for kind in solution starter redis; do
@@ -165,6 +193,38 @@ for kind in solution starter redis; do
   stop_server "$pid"
 done
 
+# What a grading costs: the solution and the starter, with the servers' class-data archive and without,
+# round-robin, median of $grading_runs; then a class. CPU is the grader's and every server's (process
+# accounting), and the whole machine's (/proc/stat).
+grader_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+echo "bench: building the servers' class-data archive (java -jar grader.jar cds)" >&2
+java -jar grader/target/grader.jar cds >&2 || true
+load_before_gradings="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: gradings, $grading_runs of each" >&2
+grading_table="$(python3 "$kit/grader/bench/grading.py" --markdown --runs "$grading_runs" --kit "$kit" \
+  --target lesson-solution --target lesson-starter \
+  --setup "archive=$grader_flags" --setup "no archive=$grader_flags -Dechokit.cds=off")"
+class_table=""
+if [ "$class_size" -gt 0 ]; then
+  class_dir="$kit/grader/target/bench-class"
+  rm -rf "$class_dir" && mkdir -p "$class_dir"
+  # A third each: the solution, the starter, and the solution without its limit (every check runs on each).
+  for i in $(seq 1 "$class_size"); do
+    case $((i % 3)) in
+      0) from=lesson-solution ;;
+      1) from=lesson-starter ;;
+      2) from=lesson-solution ;;
+    esac
+    mkdir -p "$class_dir/learner-$i/src/main" && cp -r "$from/src/main/java" "$class_dir/learner-$i/src/main/"
+    if [ $((i % 3)) = 2 ]; then
+      sed -i 's/if (clients >= maxClients) {/if (false) {/' "$class_dir/learner-$i/src/main/java/dev/echokit/server/EchoServer.java"
+    fi
+  done
+  echo "bench: a class of $class_size, with the archive and without" >&2
+  class_table="$(python3 "$kit/grader/bench/grading.py" --markdown --runs 1 --kit "$kit" --target "classroom:$class_dir" \
+    --setup "archive=$grader_flags" --setup "no archive=$grader_flags -Dechokit.cds=off")"
+fi
+
 per_conn() { # kind -> bytes per idle connection, on average from 10 clients up
   awk -v a="${R[$1.rss10]}" -v b="${R[$1.rssmany]}" -v n="${R[$1.admitted]}" \
     'BEGIN { if (n > 10) printf "%.0f", (b - a) * 1024 / (n - 10); else print "-" }'
@@ -185,12 +245,40 @@ redis_version="$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo
   echo "Server full (limit 1, one client held), then 2 loops connect, read to end of stream and close for $storm,"
   echo "after a $warmup warm-up whose refusals are not counted (the JIT compilers of both Java sides are done by then)."
+  echo "The *floor* is \`grader/bench/Floor.java\`: the solution's selector, backlog and accept loop, but"
+  echo "each accepted client only gets the line and a close — no log, no count, no shutdown or drain (it"
+  echo "refuses everyone, so nobody is held). $storm_rounds rounds, the three servers interleaved in each;"
+  echo "medians, and every round's rate. Load average before the storms: $load_before_storms."
   echo
-  echo "| server | refusals/s | p50 ms | p99 ms | max ms | refused without the exact message |"
-  echo "| --- | --- | --- | --- | --- | --- |"
-  echo "| solution | ${R[solution.rate]} | ${R[solution.p50]} | ${R[solution.p99]} | ${R[solution.max]} | ${R[solution.wrong]} |"
-  echo "| starter | n/a (no limit) | | | | |"
-  echo "| redis | ${R[redis.rate]} | ${R[redis.p50]} | ${R[redis.p99]} | ${R[redis.max]} | ${R[redis.wrong]} |"
+  echo "| server | refusals/s (median) | each round | p50 ms | p99 ms | max ms | refused without the exact message |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| solution | ${R[solution.rate]} | ${R[solution.rates]} | ${R[solution.p50]} | ${R[solution.p99]} | ${R[solution.max]} | ${R[solution.wrong]} |"
+  echo "| floor (JDK NIO, nothing else) | ${R[floor.rate]} | ${R[floor.rates]} | ${R[floor.p50]} | ${R[floor.p99]} | ${R[floor.max]} | ${R[floor.wrong]} |"
+  echo "| starter | n/a (no limit) | | | | | |"
+  echo "| redis | ${R[redis.rate]} | ${R[redis.rates]} | ${R[redis.p50]} | ${R[redis.p99]} | ${R[redis.max]} | ${R[redis.wrong]} |"
+  echo
+  echo "Solution / floor: $(ratio "${R[solution.rate]}" "${R[floor.rate]}") (what the lesson's own code costs: the log line,"
+  echo "the count, the non-blocking switch, shutdown and drain). Floor / Redis: $(ratio "${R[floor.rate]}" "${R[redis.rate]}")"
+  echo "(what the JDK costs over C: its accept's extra system calls and objects)."
+  echo
+  echo "## What a grading costs"
+  echo
+  echo "\`java $grader_flags -jar grader/target/grader.jar --target T\`, $grading_runs runs per row, the rows"
+  echo "round-robin; medians (CPU: the runs' range in brackets). *CPU, grader + servers* is the user and"
+  echo "system time of the grader and of every process it started, sandboxed servers included, from the"
+  echo "kernel's process accounting; *whole machine* is /proc/stat's busy time over the run, which also"
+  echo "counts anything else running. *archive*: servers start with the class-data archive of the JDK and"
+  echo "picocli (built beforehand with \`grader.jar cds\`); *no archive*: \`-Dechokit.cds=off\`. Load"
+  echo "average before the gradings: $load_before_gradings."
+  echo
+  echo "$grading_table"
+  if [ -n "$class_table" ]; then
+    echo
+    echo "A class: \`grader.jar classroom\` on $class_size submissions (a third each: the solution, the starter, the"
+    echo "solution without its limit), two at a time, once with the archive and once without."
+    echo
+    echo "$class_table"
+  fi
   echo
   echo "## Memory per idle connection"
   echo
@@ -221,6 +309,8 @@ redis_version="$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo "| figure | ratio | target |"
   echo "| --- | --- | --- |"
   echo "| refusals per second | $(ratio "${R[solution.rate]}" "${R[redis.rate]}") | at least 1.0 |"
+  echo "| refusals per second, solution / floor | $(ratio "${R[solution.rate]}" "${R[floor.rate]}") | at least 0.95 |"
+  echo "| refusals per second, floor / Redis | $(ratio "${R[floor.rate]}" "${R[redis.rate]}") | (the JDK's cost) |"
   echo "| p99 refusal latency | $(ratio "${R[solution.p99]}" "${R[redis.p99]}") | at most 1.2 |"
   echo "| bytes per idle connection | $(ratio "$(per_conn solution)" "$(per_conn redis)") | at most 2048 bytes absolute ($(per_conn solution)) |"
   echo "| echo round trips per second | $(ratio "${R[solution.rtt]}" "${R[redis.rtt]}") | (reported) |"
@@ -231,4 +321,5 @@ mv "$out.new" "$out"
 
 cat "$out"
 echo >&2
+echo "bench: solution / floor — refusals/s $(ratio "${R[solution.rate]}" "${R[floor.rate]}"); floor / Redis $(ratio "${R[floor.rate]}" "${R[redis.rate]}")" >&2
 echo "bench: ours / Redis — refusals/s $(ratio "${R[solution.rate]}" "${R[redis.rate]}"), p99 $(ratio "${R[solution.p99]}" "${R[redis.p99]}"), per idle connection $(per_conn solution) vs $(per_conn redis) bytes" >&2

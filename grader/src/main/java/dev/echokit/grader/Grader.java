@@ -109,6 +109,11 @@ public final class Grader {
             Grading.unregister(id);
             grading.close();
             RunningServer.killSurvivors(files.root(), target);
+            if (RunningServer.STATS) { // for the bench: what a grading cost, beside its verdict
+                System.err.println("echokit: " + files.starts() + " server starts");
+                System.err.println("echokit: server processes " + RunningServer.seen().stream().sorted().map(String::valueOf)
+                        .collect(java.util.stream.Collectors.joining(" ")));
+            }
             files.close();
         }
     }

@@ -51,6 +51,9 @@ final class GradescopeCommand implements Callable<Integer> {
         Path workDir = root.resolve("grader-work").toAbsolutePath();
         // For the instructor (Gradescope shows this output to staff only): how the servers were held.
         System.out.println("EchoKit grader — " + Platform.detect().describeContainment());
+        ClassShare.forServers(Platform.detect());
+        System.out.println("EchoKit grader — " + (ClassShare.note().isEmpty() ? "servers start with a class-data archive of the JDK and picocli"
+                : ClassShare.note()));
         Intake.Found found = Files.isDirectory(submission) ? Intake.find(submission, workDir.resolve("intake"))
                 : Intake.Found.not("not graded: there is no submission folder");
         if (!found.graded()) {

@@ -46,6 +46,15 @@ public final class RunningServer implements AutoCloseable {
     });
     private static volatile boolean exiting;
 
+    /** -Dechokit.stats: remember every process a server ran as, for the bench (see {@link #seen()}). */
+    static final boolean STATS = Boolean.getBoolean("echokit.stats");
+    private static final Set<Long> SEEN = ConcurrentHashMap.newKeySet();
+
+    /** The process ids of the servers closed so far (with -Dechokit.stats; empty otherwise). */
+    static Set<Long> seen() {
+        return Set.copyOf(SEEN);
+    }
+
     /** Counts each live server's processes every 200 ms, and stops one that has more than its limit allows. */
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
@@ -340,6 +349,10 @@ public final class RunningServer implements AutoCloseable {
     private void stop() {
         if (!closed.compareAndSet(false, true)) {
             return; // its user id may already serve another server
+        }
+        if (STATS) { // the bench counts these processes' CPU time, sandboxed ones too, from the kernel's accounting
+            process.toHandle().descendants().forEach(h -> SEEN.add(h.pid()));
+            SEEN.add(process.pid());
         }
         killTree(process);
         user.ifPresent(ServerUser::close);

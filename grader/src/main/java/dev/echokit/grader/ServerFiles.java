@@ -1,17 +1,10 @@
 package dev.echokit.grader;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import picocli.CommandLine;
 
 /**
  * The files one grading's servers may see, in a folder of their own under the system's temporary
@@ -85,13 +78,19 @@ public final class ServerFiles implements AutoCloseable {
         return scratch;
     }
 
+    /** Servers started in this grading so far (one scratch folder each). */
+    public int starts() {
+        return starts.get();
+    }
+
     @Override
     public void close() {
         Tree.delete(root);
     }
 
     /**
-     * picocli's classes alone, as a jar readable by everyone, made once per grader JVM. The grader
+     * picocli's classes alone, as a jar readable by everyone, made once per grader JVM, for servers that
+     * start without the class-data archive (which has a jar of its own, see ClassShare). The grader
      * itself may be one shaded jar that holds picocli: servers get picocli, never the grader.
      */
     static synchronized Path picocli() throws IOException {
@@ -101,42 +100,10 @@ public final class ServerFiles implements AutoCloseable {
             Path jar = dir.resolve("picocli.jar");
             dir.toFile().deleteOnExit();
             jar.toFile().deleteOnExit(); // removed before its folder: the hook runs in reverse order
-            Path source = codeSource();
-            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-                if (Files.isDirectory(source)) {
-                    try (Stream<Path> walk = Files.walk(source.resolve("picocli"))) {
-                        for (Path file : walk.filter(Files::isRegularFile).sorted().toList()) {
-                            add(out, source.relativize(file).toString().replace('\\', '/'), Files.newInputStream(file));
-                        }
-                    }
-                } else {
-                    try (JarFile in = new JarFile(source.toFile())) {
-                        for (JarEntry entry : in.stream().filter(e -> e.getName().startsWith("picocli/") && !e.isDirectory()).toList()) {
-                            add(out, entry.getName(), in.getInputStream(entry));
-                        }
-                    }
-                }
-            }
+            ClassShare.writePicocli(jar);
             Tree.setMode(jar, "rw-r--r--");
             stagedPicocli = jar;
         }
         return stagedPicocli;
     }
-
-    private static void add(JarOutputStream out, String name, InputStream content) throws IOException {
-        try (InputStream in = content) {
-            out.putNextEntry(new JarEntry(name));
-            in.transferTo(out);
-            out.closeEntry();
-        }
-    }
-
-    private static Path codeSource() {
-        try {
-            return Path.of(CommandLine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
 }

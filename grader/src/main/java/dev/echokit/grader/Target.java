@@ -71,7 +71,10 @@ public final class Target {
         notes.addAll(compilation.notes());
         // The servers run the classes and picocli from the grading's own folder, never from the kit.
         Path staged = compilation.succeeded() ? files.stageClasses(classes) : classes;
-        Path picocli = ServerFiles.picocli();
+        // picocli comes first on the class path, archive or not: the archive holds it (see ClassShare), and a
+        // server's classes resolve the same way whether this machine could build the archive or not.
+        Optional<ClassShare.Archive> archive = ClassShare.forServers(platform);
+        Path picocli = archive.isPresent() ? archive.get().jar() : ServerFiles.picocli();
         List<String> launch = new ArrayList<>();
         launch.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         launch.add("-Xmx" + Limits.JAVA_HEAP_MIB + "m");
@@ -79,10 +82,14 @@ public final class Target {
         launch.add("-XX:-UsePerfData");            // no hsperfdata files in a shared /tmp
         launch.add("-XX:+UseSerialGC");
         launch.add("-XX:TieredStopAtLevel=1");
+        archive.ifPresent(a -> launch.addAll(a.flags()));
         launch.add("-cp");
-        launch.add(staged + java.io.File.pathSeparator + picocli);
+        launch.add(picocli + java.io.File.pathSeparator + staged);
         launch.add(compilation.mainClass().orElse("<no main class>"));
-        List<Path> readable = List.of(Path.of(System.getProperty("java.home")), staged, picocli.getParent());
+        // The archive and its jar are shown read-only in the sandbox at their own paths (the archive names its jar by
+        // that path), and nothing else of the cache.
+        List<Path> readable = new ArrayList<>(List.of(Path.of(System.getProperty("java.home")), staged));
+        archive.ifPresentOrElse(a -> readable.addAll(List.of(a.jar(), a.jsa())), () -> readable.add(picocli.getParent()));
         Target resolved = new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform,
                 files, readable);
         resolved.notes.addAll(notes);
@@ -152,7 +159,7 @@ public final class Target {
         return files;
     }
 
-    /** Paths a contained server must be able to read: the JDK and its staged classes and picocli, or a command's folders. */
+    /** Paths a contained server must be able to read: the JDK, its staged classes, picocli (with the class-data archive), or a command's folders. */
     List<Path> readablePaths() {
         return readable;
     }
