@@ -91,7 +91,7 @@ public final class Intake {
             return Found.not("not graded: archives inside archives, " + MAX_NESTING + " deep; hand in one .zip of your sources");
         }
         Path into = scratch.resolve(nesting == 0 ? "unpacked" : "unpacked-" + nesting);
-        deleteRecursively(into);
+        Tree.delete(into);
         String problem = Archives.unpack(archive, into);
         if (problem != null) {
             return Found.not("not graded: " + name + ": " + problem);
@@ -257,14 +257,4 @@ public final class Intake {
         return root.relativize(p).toString().isEmpty() ? "." : root.relativize(p).toString().replace('\\', '/');
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }
