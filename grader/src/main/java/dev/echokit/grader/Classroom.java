@@ -212,7 +212,7 @@ public final class Classroom {
         Intake.Found found = Intake.find(entry, work);
         if (!found.graded()) {
             Row row = notGraded(name, found.notGraded());
-            storeNotGraded(row, resultDir, found.notGraded().replaceFirst("^not graded: ", "Not graded: ") + ".");
+            storeNotGraded(row, resultDir, "Not graded: " + found.reason() + ".");
             return new Graded(row, null);
         }
         Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), kitRoot, work).on(platform))
@@ -223,9 +223,9 @@ public final class Classroom {
             cells.put(part.tag(), cellOf(verdict, part));
             reasonOf(verdict, part).ifPresent(reason -> reasons.put(part.tag(), reason));
         }
-        Optional<CheckResult> setup = verdict.checks().stream().filter(Grader::isSetupFailure).findFirst();
+        Optional<CheckResult> setup = verdict.checks().stream().filter(CheckResult::isSetupFailure).findFirst();
         Row row = new Row(name, found.sources().toString(), verdict.score(),
-                setup.filter(c -> c.name().equals("the server's sources")).map(CheckResult::message).orElse(""),
+                setup.filter(c -> c.setup() == CheckResult.Setup.NO_SOURCES).map(CheckResult::message).orElse(""),
                 cells, reasons, codeHash(found.sources(), found.files()));
         store(row, resultDir);
         JsonReport.write(resultDir.resolve("grader-report.json"), verdict);

@@ -53,7 +53,7 @@ final class CompareCommand implements Callable<Integer> {
             System.out.println("nothing to compare: " + GraderError.describe(e));
             return 1;
         } finally {
-            deleteQuietly(scratch); // the unpacked copy of an archive lives here
+            Tree.delete(scratch); // the unpacked copy of an archive lives here
         }
     }
 
@@ -103,13 +103,6 @@ final class CompareCommand implements Callable<Integer> {
         return root.relativize(file).toString().replace('\\', '/');
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // nothing more can be done: the system's temp folder is cleaned in time
-        }
-    }
 
     /**
      * The differing lines of two files, from the longest common subsequence of their lines: "-"
@@ -117,24 +110,14 @@ final class CompareCommand implements Callable<Integer> {
      * Each line starts with the learner's and the solution's line numbers, and wraps at the width.
      */
     static List<String> diff(List<String> a, List<String> b, int width) {
-        int[][] lcs = new int[a.size() + 1][b.size() + 1];
-        for (int i = a.size() - 1; i >= 0; i--) {
-            for (int j = b.size() - 1; j >= 0; j--) {
-                lcs[i][j] = a.get(i).strip().equals(b.get(j).strip()) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-            }
-        }
         List<String[]> ops = new ArrayList<>(); // {kind, learner line number, solution line number, text}
-        int i = 0;
-        int j = 0;
-        while (i < a.size() || j < b.size()) {
-            if (i < a.size() && j < b.size() && a.get(i).strip().equals(b.get(j).strip())) {
-                ops.add(new String[] {" ", Integer.toString(i + 1), Integer.toString(j + 1), a.get(i)});
-                i++;
-                j++;
-            } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
-                ops.add(new String[] {"-", Integer.toString(i + 1), "", a.get(i++)});
-            } else {
-                ops.add(new String[] {"+", "", Integer.toString(j + 1), b.get(j++)});
+        for (Step step : align(a, b, (x, y) -> x.strip().equals(y.strip()))) {
+            String mine = Integer.toString(step.mine() + 1);
+            String theirs = Integer.toString(step.theirs() + 1);
+            switch (step.side()) {
+                case BOTH -> ops.add(new String[] {" ", mine, theirs, a.get(step.mine())});
+                case MINE -> ops.add(new String[] {"-", mine, "", a.get(step.mine())});
+                case THEIRS -> ops.add(new String[] {"+", "", theirs, b.get(step.theirs())});
             }
         }
         pairChangedLines(ops);
@@ -187,25 +170,47 @@ final class CompareCommand implements Callable<Integer> {
         String indent = mine.substring(0, mine.length() - mine.stripLeading().length());
         String[] a = mine.strip().split("\\s+");
         String[] b = theirs.strip().split("\\s+");
-        int[][] lcs = new int[a.length + 1][b.length + 1];
-        for (int i = a.length - 1; i >= 0; i--) {
-            for (int j = b.length - 1; j >= 0; j--) {
-                lcs[i][j] = a[i].equals(b[j]) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-            }
-        }
         List<String> out = new ArrayList<>();
-        int i = 0;
-        int j = 0;
-        while (i < a.length || j < b.length) {
-            if (i < a.length && j < b.length && a[i].equals(b[j])) {
-                out.add(a[i++]);
-                j++;
-            } else if (i < a.length && (j == b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
-                out.add("[-" + a[i++] + "-]");
-            } else {
-                out.add("{+" + b[j++] + "+}");
+        for (Step step : align(List.of(a), List.of(b), String::equals)) {
+            switch (step.side()) {
+                case BOTH -> out.add(a[step.mine()]);
+                case MINE -> out.add("[-" + a[step.mine()] + "-]");
+                case THEIRS -> out.add("{+" + b[step.theirs()] + "+}");
             }
         }
         return indent + String.join(" ", out).replace("-] [-", " ").replace("+} {+", " ");
+    }
+
+    /** Where a step of a diff comes from: both sides, only the learner's, or only the solution's. */
+    enum Side { BOTH, MINE, THEIRS }
+
+    /** One step: its side, and its index in the learner's and the solution's sequence (the one it has). */
+    record Step(Side side, int mine, int theirs) {
+    }
+
+    /**
+     * The two sequences walked along their longest common subsequence: every element once, in order,
+     * the learner's before the solution's where they differ. Lines and words are diffed by this one walk.
+     */
+    static <T> List<Step> align(List<T> a, List<T> b, java.util.function.BiPredicate<T, T> same) {
+        int[][] lcs = new int[a.size() + 1][b.size() + 1];
+        for (int i = a.size() - 1; i >= 0; i--) {
+            for (int j = b.size() - 1; j >= 0; j--) {
+                lcs[i][j] = same.test(a.get(i), b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            if (i < a.size() && j < b.size() && same.test(a.get(i), b.get(j))) {
+                steps.add(new Step(Side.BOTH, i++, j++));
+            } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                steps.add(new Step(Side.MINE, i++, j));
+            } else {
+                steps.add(new Step(Side.THEIRS, i, j++));
+            }
+        }
+        return steps;
     }
 }

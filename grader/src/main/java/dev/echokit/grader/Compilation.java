@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
@@ -62,7 +60,7 @@ public final class Compilation {
      * server; the learner is told which files were not UTF-8.
      */
     static Compilation compile(Path sources, List<Path> files, Path classes) throws IOException {
-        deleteRecursively(classes);
+        Tree.delete(classes);
         Files.createDirectories(classes);
         if (files.isEmpty()) {
             return new Compilation(classes, 0, List.of("no .java files under " + sources), Optional.empty(), List.of());
@@ -142,16 +140,6 @@ public final class Compilation {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 
     /** Whether there were sources at all (false: the intake found nothing to grade). */
     public boolean hadSources() {

@@ -161,16 +161,11 @@ public final class Grader {
         return collector.results();
     }
 
-    /** The failure that stands for a server that could not be built at all: no sources, or a compile error. */
-    public static boolean isSetupFailure(CheckResult check) {
-        return check.is(Status.FAILED) && (check.name().equals("the server compiles") || check.name().equals("the server's sources"));
-    }
-
     /** A compile error is its own failure, the only one: nothing else can run. */
     private static CheckResult compileFailure(Compilation compilation) {
         StringBuilder m = new StringBuilder();
         if (!compilation.hadSources()) {
-            return new CheckResult("the server's sources", Part.ECHO, Status.FAILED, null, compilation.errors().get(0), 0, null);
+            return CheckResult.setupFailure("the server's sources", CheckResult.Setup.NO_SOURCES, compilation.errors().get(0));
         }
         if (compilation.errors().isEmpty()) {
             m.append("the server compiles, but no class has a 'public static void main(String[] args)' to start it");
@@ -182,6 +177,6 @@ public final class Grader {
                 m.append("  ... and ").append(compilation.errors().size() - 10).append(" more\n");
             }
         }
-        return new CheckResult("the server compiles", Part.ECHO, Status.FAILED, null, m.toString().stripTrailing(), 0, null);
+        return CheckResult.setupFailure("the server compiles", CheckResult.Setup.DOES_NOT_BUILD, m.toString().stripTrailing());
     }
 }

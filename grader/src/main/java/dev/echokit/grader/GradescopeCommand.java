@@ -55,9 +55,9 @@ final class GradescopeCommand implements Callable<Integer> {
         System.out.println("EchoKit grader — " + (ClassShare.note().isEmpty() ? "servers start with a class-data archive of the JDK and picocli"
                 : ClassShare.note()));
         Intake.Found found = Files.isDirectory(submission) ? Intake.find(submission, workDir.resolve("intake"))
-                : Intake.Found.not("not graded: there is no submission folder");
+                : Intake.Found.not("there is no submission folder");
         if (!found.graded()) {
-            String why = found.notGraded().replaceFirst("^not graded: ", "");
+            String why = found.reason();
             System.out.println("not graded: " + why);
             return GradescopeResults.notGraded("Total: 0/" + Part.maxXp() + "\n\nNot graded: " + why + ".\n\nWhat to upload: your copy"
                     + " of the kit, its lesson-starter folder, or its src/main/java folder; as files, or as one .zip.", seconds(start));

@@ -42,13 +42,19 @@ public final class Intake {
      * What a submission holds: the sources to grade, or why there are none to grade.
      *
      * @param sources   the folder the server's sources are under (null: nothing to grade)
+     * @param reason    why there is nothing to grade, in words after "not graded: " (null when graded)
      * @param files     the server's own .java files under it, tests left out
      * @param notes     what the learner should know about how the sources were read: which set was
      *                  graded when there were others, test files left out
      */
-    public record Found(Path sources, String notGraded, List<Path> files, List<String> notes) {
+    public record Found(Path sources, String reason, List<Path> files, List<String> notes) {
         public boolean graded() {
             return sources != null;
+        }
+
+        /** The row's words for a submission that is not graded: "not graded: " and the reason. */
+        public String notGraded() {
+            return reason == null ? null : "not graded: " + reason;
         }
 
         static Found sources(Path sources, List<Path> files, List<String> notes) {
@@ -62,7 +68,7 @@ public final class Intake {
         Found withNotes(List<String> earlier) {
             List<String> all = new ArrayList<>(earlier);
             notes.stream().filter(n -> !all.contains(n)).forEach(all::add);
-            return new Found(sources, notGraded, files, all);
+            return new Found(sources, reason, files, all);
         }
     }
 
@@ -72,7 +78,7 @@ public final class Intake {
             return findInArchive(submission, scratch, 0, List.of());
         }
         if (!Files.isDirectory(submission)) {
-            return Found.not("not graded: " + submission.getFileName() + " is neither a folder nor an archive");
+            return Found.not("" + submission.getFileName() + " is neither a folder nor an archive");
         }
         return findIn(submission, scratch, 0);
     }
@@ -81,20 +87,20 @@ public final class Intake {
         String name = archive.getFileName().toString();
         Optional<String> unreadable = Archives.unreadable(archive);
         if (unreadable.isPresent()) {
-            return Found.not("not graded: " + name + " is " + unreadable.get() + ", which the grader cannot open;"
+            return Found.not("" + name + " is " + unreadable.get() + ", which the grader cannot open;"
                     + " hand in a .zip instead (a .tar.gz works too)");
         }
         if (Archives.format(archive).isEmpty()) {
-            return Found.not("not graded: " + name + " is neither a folder nor an archive (.zip, .tar, .tar.gz, .tgz)");
+            return Found.not("" + name + " is neither a folder nor an archive (.zip, .tar, .tar.gz, .tgz)");
         }
         if (nesting >= MAX_NESTING) {
-            return Found.not("not graded: archives inside archives, " + MAX_NESTING + " deep; hand in one .zip of your sources");
+            return Found.not("archives inside archives, " + MAX_NESTING + " deep; hand in one .zip of your sources");
         }
         Path into = scratch.resolve(nesting == 0 ? "unpacked" : "unpacked-" + nesting);
-        deleteRecursively(into);
+        Tree.delete(into);
         String problem = Archives.unpack(archive, into);
         if (problem != null) {
-            return Found.not("not graded: " + name + ": " + problem);
+            return Found.not("" + name + ": " + problem);
         }
         return findIn(into, scratch, nesting + 1).withNotes(notes);
     }
@@ -120,13 +126,13 @@ public final class Intake {
                 return findInArchive(walk.archives.get(0), scratch, nesting, List.of());
             }
             if (walk.archives.size() > 1) {
-                return Found.not("not graded: no sources, but " + walk.archives.size() + " archives ("
+                return Found.not("no sources, but " + walk.archives.size() + " archives ("
                         + String.join(", ", walk.archives.stream().map(p -> shown(root, p)).toList()) + "); leave one");
             }
-            return Found.not("not graded: no server sources (no .java files, no src/main/java, no copy of the kit)");
+            return Found.not("no server sources (no .java files, no src/main/java, no copy of the kit)");
         }
         if (candidates.size() > 1) {
-            return Found.not("not graded: " + candidates.size() + " candidate source sets: "
+            return Found.not("" + candidates.size() + " candidate source sets: "
                     + String.join(", ", candidates.stream().map(p -> shown(root, p)).toList()) + "; leave one");
         }
         Path sources = candidates.get(0);
@@ -146,7 +152,7 @@ public final class Intake {
                     + String.join(", ", tests) + ")") + ": the grader compiles only the server");
         }
         if (files.isEmpty()) {
-            return Found.not("not graded: only tests, no server sources (" + String.join(", ", tests) + ")");
+            return Found.not("only tests, no server sources (" + String.join(", ", tests) + ")");
         }
         return Found.sources(sources, files, notes);
     }
@@ -257,14 +263,4 @@ public final class Intake {
         return root.relativize(p).toString().isEmpty() ? "." : root.relativize(p).toString().replace('\\', '/');
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

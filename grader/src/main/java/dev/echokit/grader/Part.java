@@ -60,8 +60,15 @@ public enum Part {
         return isTask() ? "task " + task() : tag;
     }
 
-    public static Part task(int number) {
-        return tasks().get(number - 1);
+    /**
+     * The part a check counts for, from its tags: a task's tag first (a task check may live among
+     * the architecture rules), then the architecture rules, then stretch; echo otherwise.
+     */
+    public static Part ofTags(java.util.Collection<String> tags) {
+        List<Part> parts = tags.stream().map(Part::ofTag).flatMap(Optional::stream).sorted().toList();
+        return parts.stream().filter(Part::isTask).findFirst()
+                .or(() -> parts.stream().filter(p -> p == ARCHITECTURE || p == STRETCH).findFirst())
+                .orElse(ECHO);
     }
 
     public static List<Part> tasks() {

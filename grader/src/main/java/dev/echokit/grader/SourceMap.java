@@ -109,8 +109,4 @@ final class SourceMap {
         Path absolute = file.toAbsolutePath().normalize();
         return absolute.startsWith(shownFrom) ? shownFrom.relativize(absolute).toString() : absolute.toString();
     }
-
-    Path sources() {
-        return sources;
-    }
 }

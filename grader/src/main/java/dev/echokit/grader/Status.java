@@ -23,9 +23,4 @@ public enum Status {
     public String word() {
         return word;
     }
-
-    /** Passed or failed: the check judged its own task. */
-    public boolean judged() {
-        return this == PASSED || this == FAILED;
-    }
 }

@@ -41,7 +41,7 @@ class GradescopeIT {
                 Files.copy(zip, source.resolve(entry.getName()));
             }
         }
-        assertThat(names).as("the bundle's root").containsExactlyInAnyOrder("setup.sh", "run_autograder", "grader.jar");
+        assertThat(names).as("the bundle's root").containsExactlyInAnyOrder("setup.sh", "run_autograder", "grader.jar", "jvm.config");
         assertThat(Files.readString(source.resolve("setup.sh"))).contains("apt-get install").contains("openjdk-17-jdk")
                 .contains("bubblewrap").contains("util-linux");
         source.resolve("run_autograder").toFile().setExecutable(true);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
@@ -90,7 +89,7 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
             return thrown;
         }
         Grading grading = Grading.of(context);
-        Part part = partOf(context.getTags());
+        Part part = Part.ofTags(context.getTags());
         RunningServer server = serverOf(context);
         Feedback feedback = grading.feedback(part, server)
                 .did("ran the check \"" + context.getDisplayName() + "\"")
@@ -98,13 +97,6 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
                 .got(describe(thrown, server))
                 .hint(hint(thrown, server));
         return part.task() > 1 ? grading.blame(part, feedback, Part.ECHO, Part.TASK_1) : grading.blame(part, feedback, Part.ECHO);
-    }
-
-    static Part partOf(Set<String> tags) {
-        return tags.stream().map(Part::ofTag).flatMap(Optional::stream).filter(Part::isTask).findFirst()
-                .or(() -> tags.contains("stretch") ? Optional.of(Part.STRETCH) : Optional.empty())
-                .or(() -> tags.contains("architecture") ? Optional.of(Part.ARCHITECTURE) : Optional.empty())
-                .orElse(Part.ECHO);
     }
 
     private static String describe(Throwable thrown, RunningServer server) {

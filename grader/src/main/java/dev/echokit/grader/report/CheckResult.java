@@ -14,6 +14,7 @@ import dev.echokit.grader.Status;
  * @param needs the part whose missing behaviour kept this check from judging its own, or null
  * @param feedback the failure's parts, for the console; null unless the check failed with grader feedback
  * @param order    the check's place in the run's plan: results sort by part, then by this, whatever order they finished in
+ * @param setup    why nothing could be checked at all, for the one result that stands for that; null for a check
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CheckResult(
@@ -24,10 +25,27 @@ public record CheckResult(
         String message,
         @JsonProperty("durationMillis") long millis,
         @JsonIgnore Feedback feedback,
-        @JsonIgnore int order) {
+        @JsonIgnore int order,
+        @JsonIgnore Setup setup) {
+
+    /** Why a server could not be checked at all: the grader found no sources, or they did not build into a server. */
+    public enum Setup { NO_SOURCES, DOES_NOT_BUILD }
+
+    public CheckResult(String name, Part part, Status status, Part needs, String message, long millis, Feedback feedback, int order) {
+        this(name, part, status, needs, message, millis, feedback, order, null);
+    }
 
     public CheckResult(String name, Part part, Status status, Part needs, String message, long millis, Feedback feedback) {
-        this(name, part, status, needs, message, millis, feedback, 0);
+        this(name, part, status, needs, message, millis, feedback, 0, null);
+    }
+
+    /** The one failure that stands for a server that could not be checked at all (it is echo's: nothing else ran). */
+    public static CheckResult setupFailure(String name, Setup why, String message) {
+        return new CheckResult(name, Part.ECHO, Status.FAILED, null, message, 0, null, 0, why);
+    }
+
+    public boolean isSetupFailure() {
+        return setup != null;
     }
 
     public boolean is(Status wanted) {

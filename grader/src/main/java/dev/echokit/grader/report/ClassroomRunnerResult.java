@@ -54,7 +54,7 @@ public record ClassroomRunnerResult(
     }
 
     private static ClassroomRunnerResult of(Verdict verdict, List<CheckResult> checks, int maxScore) {
-        boolean compiled = verdict.checks().stream().noneMatch(Grader::isSetupFailure);
+        boolean compiled = verdict.checks().stream().noneMatch(CheckResult::isSetupFailure);
         List<Test> tests = checks.stream().map(check -> new Test(
                 Shares.name(check),
                 Shares.earns(verdict, check) ? "pass" : compiled ? "fail" : "error",

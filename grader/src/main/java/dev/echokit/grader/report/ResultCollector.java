@@ -105,7 +105,7 @@ public final class ResultCollector implements TestExecutionListener {
     }
 
     private void add(TestIdentifier id, Status status, Part needs, String message, long millis, Feedback feedback) {
-        results.add(new CheckResult(nameOf(id), partOf(id), status, needs, message, millis, feedback,
+        results.add(new CheckResult(nameOf(id), Part.ofTags(id.getTags().stream().map(TestTag::getName).toList()), status, needs, message, millis, feedback,
                 planOrder.getOrDefault(id.getUniqueId(), Integer.MAX_VALUE)));
     }
 
@@ -115,15 +115,5 @@ public final class ResultCollector implements TestExecutionListener {
                 .filter(p -> p.getSource().filter(MethodSource.class::isInstance).isPresent())
                 .map(p -> p.getDisplayName() + " ").orElse("");
         return parent + id.getDisplayName();
-    }
-
-    /** A task tag wins over the class's part: a task check may live among the architecture rules. */
-    private static Part partOf(TestIdentifier id) {
-        List<Part> parts = id.getTags().stream().map(TestTag::getName).map(Part::ofTag)
-                .flatMap(Optional::stream).sorted().toList();
-        return parts.stream().filter(Part::isTask).findFirst()
-                .or(() -> parts.stream().filter(p -> p == Part.ARCHITECTURE || p == Part.STRETCH).findFirst())
-                .or(() -> parts.stream().findFirst())
-                .orElse(Part.ECHO);
     }
 }

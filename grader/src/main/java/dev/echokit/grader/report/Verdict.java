@@ -57,13 +57,13 @@ public record Verdict(
 
     /** "passed" only when no check failed or waits for another task. */
     @JsonProperty("status")
-    public String status() {
+    public Status status() {
         return checks.stream().allMatch(c -> c.status() != Status.FAILED && c.status() != Status.NEEDS_TASK)
-                ? "passed" : "failed";
+                ? Status.PASSED : Status.FAILED;
     }
 
     public boolean passed() {
-        return status().equals("passed");
+        return status() == Status.PASSED;
     }
 
     /**
