@@ -80,19 +80,6 @@ public final class ProcFs {
 
     /** Whether anything on this machine listens on the TCP port, from /proc/net/tcp and tcp6. */
     public static boolean isListening(int port) {
-        String hexPort = String.format(Locale.ROOT, ":%04X", port);
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            try {
-                for (String row : Files.readAllLines(Path.of(table))) {
-                    String[] f = row.trim().split("\\s+");
-                    if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
-                        return true;
-                    }
-                }
-            } catch (IOException e) {
-                // No such table here; try the other.
-            }
-        }
-        return false;
+        return listeningSocket(port).isPresent();
     }
 }
