@@ -123,7 +123,7 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
                 .append("<title>EchoKit — class results</title>\n<style>\n")
                 .append("body{font-family:system-ui,sans-serif;margin:2rem;color:#222}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}")
                 .append("table{border-collapse:collapse;font-size:.9rem}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}")
-                .append("th{background:#f3f3f3;cursor:pointer}td.num{text-align:right}.muted{color:#666}svg text{font-size:12px}\n")
+                .append("th{background:#f3f3f3;cursor:pointer}td.num{text-align:right}.why{display:block;text-align:left;color:#8a1c1c;font-size:.8rem}.muted{color:#666}svg text{font-size:12px}\n")
                 .append("</style>\n</head>\n<body>\n<h1>EchoKit — class results</h1>\n<p class=\"muted\">")
                 .append(esc(containment)).append(".</p>\n<h2>Who passed each part</h2>\n");
         int barHeight = 22;
@@ -165,10 +165,10 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
             for (Part part : Classroom.PARTS) {
                 String cell = row.cell(part);
                 String reason = row.reasons().getOrDefault(part.tag(), "");
-                h.append("<td class=\"num\" data-value=\"").append(leadingNumber(cell)).append("\"")
-                        .append(reason.isEmpty() ? "" : " title=\"" + esc(reason) + "\"").append(">").append(esc(cell)).append("</td>");
+                h.append("<td class=\"num\" data-value=\"").append(leadingNumber(cell)).append("\">").append(esc(cell))
+                        .append(reason.isEmpty() ? "" : " ✗ <span class=\"why\">" + esc(reason) + "</span>").append("</td>");
             }
-            h.append("<td>").append(esc(row.graded() ? "" : row.problem())).append("</td></tr>\n");
+            h.append("<td>").append(esc(Classroom.notes(row, rows))).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n<script>\n").append(SORT).append("</script>\n</body>\n</html>\n");
         return h.toString();

@@ -216,7 +216,7 @@ public final class Classroom {
             return new Graded(row, null);
         }
         Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), kitRoot, work).on(platform))
-                .withNotesBefore(found.notes());
+                .withNotesBefore(found.notes()).named(name);
         Map<String, String> cells = new LinkedHashMap<>();
         Map<String, String> reasons = new LinkedHashMap<>();
         for (Part part : PARTS) {
@@ -461,17 +461,22 @@ public final class Classroom {
                 String reason = row.reasons().get(part.tag());
                 out.append(" | ").append(md(row.cell(part) + (reason == null ? "" : " ✗ " + reason)));
             }
-            List<String> notes = new ArrayList<>();
-            if (!row.graded()) {
-                notes.add(row.problem());
-            }
-            List<String> same = sameCodeAs(row, rows);
-            if (!same.isEmpty()) {
-                notes.add("same code as " + String.join(", ", same) + " (comments and spacing aside): worth a look");
-            }
-            out.append(" | ").append(md(String.join("; ", notes))).append(" |\n");
+            out.append(" | ").append(md(notes(row, rows))).append(" |\n");
         }
         return out.toString();
+    }
+
+    /** The row's notes, the same in every table: why it is not graded, and code it shares with others. */
+    static String notes(Row row, List<Row> rows) {
+        List<String> notes = new ArrayList<>();
+        if (!row.graded()) {
+            notes.add(row.problem());
+        }
+        List<String> same = sameCodeAs(row, rows);
+        if (!same.isEmpty()) {
+            notes.add("same code as " + String.join(", ", same) + " (comments and spacing aside): worth a look");
+        }
+        return String.join("; ", notes);
     }
 
     private static String md(String text) {

@@ -140,7 +140,8 @@ public final class GraderCommand implements Callable<Integer> {
                 if (!names.contains(name)) {
                     List<String> nearest = Classroom.nearest(name, names);
                     throw new ParameterException(spec.commandLine(), "Invalid value '" + name + "' for option '--only': no submission in "
-                            + classDir + " is called that" + (nearest.isEmpty() ? "." : "; the nearest: " + String.join(", ", nearest) + "."));
+                            + classDir + " is called that" + (!nearest.isEmpty() ? "; the nearest: " + String.join(", ", nearest) + "."
+                            : names.size() <= 20 ? "; the submissions: " + String.join(", ", names) + "." : "."));
                 }
             }
             Platform where = kit.platform();
@@ -204,7 +205,7 @@ public final class GraderCommand implements Callable<Integer> {
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine bad = ex.getCommandLine();
             bad.getErr().println("grader: " + ex.getMessage());
-            bad.getErr().println("Try 'grader --help' for the options.");
+            bad.getErr().println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for the options.");
             return bad.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cli;

@@ -107,6 +107,15 @@ final class SourceMap {
 
     private String shown(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
-        return absolute.startsWith(shownFrom) ? shownFrom.relativize(absolute).toString() : absolute.toString();
+        if (absolute.startsWith(shownFrom)) {
+            return shownFrom.relativize(absolute).toString();
+        }
+        // Outside the kit (a class folder, an unpacked zip): as the learner knows their own files, from the
+        // folder that holds src/main/java, or from the sources' own folder.
+        Path root = sources.toAbsolutePath().normalize();
+        if (root.endsWith(Path.of("src", "main", "java")) && root.getNameCount() > 3) {
+            root = root.getParent().getParent().getParent();
+        }
+        return absolute.startsWith(root) ? root.relativize(absolute).toString() : absolute.toString();
     }
 }

@@ -37,6 +37,11 @@ public record Verdict(
         this(target, header, checks, List.of());
     }
 
+    /** The same verdict under another name: a class's row names the learner, not the folder the grader read. */
+    public Verdict named(String name) {
+        return new Verdict(name, header, checks, notes);
+    }
+
     /** The same verdict with earlier notes first (the intake's, when a class or Gradescope looked first). */
     public Verdict withNotesBefore(List<String> earlier) {
         List<String> all = new java.util.ArrayList<>(earlier);
