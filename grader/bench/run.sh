@@ -196,7 +196,7 @@ done
 # What a grading costs: the solution and the starter, with the servers' class-data archive and without,
 # round-robin, median of $grading_runs; then a class. CPU is the grader's and every server's (process
 # accounting), and the whole machine's (/proc/stat).
-grader_flags="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+grader_flags="$(cat "$kit/.mvn/jvm.config")" # the kit's one list of the grader JVM's flags
 echo "bench: building the servers' class-data archive (java -jar grader.jar cds)" >&2
 java -jar grader/target/grader.jar cds >&2 || true
 load_before_gradings="$(cut -d' ' -f1-3 /proc/loadavg)"
