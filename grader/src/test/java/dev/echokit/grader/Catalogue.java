@@ -45,8 +45,12 @@ final class Catalogue {
     static final List<Broken> ALL = List.of(
             broken("no-limit", "admits everybody", SERVER,
                     "if (clients >= maxClients) {", "if (false) {", Part.TASK_2).needs(Part.TASK_1, Part.TASK_3, Part.TASK_4, Part.TASK_5),
+            // A limit that is wrong but enforced costs task 2 alone: the later tasks are judged at the
+            // limit the server really keeps (it once cost every task from 2 to 5).
             broken("off-by-one", "admits MAX+1 (> instead of >=)", SERVER,
-                    "if (clients >= maxClients) {", "if (clients > maxClients) {", Part.TASK_2).needs(Part.TASK_3, Part.TASK_4, Part.TASK_5),
+                    "if (clients >= maxClients) {", "if (clients > maxClients) {", Part.TASK_2),
+            broken("hard-coded-100", "compares the count with 100, whatever --max-clients says", SERVER,
+                    "if (clients >= maxClients) {", "if (clients >= 100) {", Part.TASK_2),
             broken("stops-accepting", "stops calling accept() when full, so clients wait in the backlog", SERVER,
                     "            SocketChannel channel;\n            try {\n",
                     "            if (clients >= maxClients) {\n                return;\n            }\n            SocketChannel channel;\n            try {\n",

@@ -127,6 +127,11 @@ class GraderSelfTest {
                         + broken.needs() + ", but failed " + failed + " and needed in " + needs + "; failures: "
                         + verdict.with(Status.FAILED).stream().map(c -> c.part().shortName() + ": " + c.name()).toList());
             }
+            // One mistake, one task: where nothing else waits, every other task earns all its XP.
+            if (broken.needs().isEmpty()) {
+                verdict.parts().stream().filter(p -> p.part().isTask() && !broken.fails().contains(p.part()) && p.xp() != p.xpMax())
+                        .forEach(p -> wrong.add(broken.name() + ": costs " + p.part().shortName() + " XP too (" + p.xp() + "/" + p.xpMax() + ")"));
+            }
             if (failed.contains(Part.ARCHITECTURE) && verdict.score() >= verdict.maxScore()) {
                 wrong.add(broken.name() + ": breaks an architecture rule, yet totals " + verdict.score() + "/" + verdict.maxScore());
             }

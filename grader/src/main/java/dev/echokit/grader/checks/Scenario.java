@@ -32,28 +32,98 @@ final class Scenario implements AutoCloseable {
     final Grading grading;
     final RunningServer server;
     final Part part;
+    /** The value given with --max-clients. */
     final int max;
+    /**
+     * How many clients this scenario fills: {@code max}, or, for a check of a later task on a
+     * server whose own limit differs (task 2's mistake, charged there), the limit it enforces.
+     */
+    final int limit;
     final List<Probe> admitted = new ArrayList<>();
     private final EnumSet<Part> needs;
     private int departures; // clients that left, to wait for as many "closed connection" lines
 
-    private Scenario(Grading grading, RunningServer server, Part part, int max, EnumSet<Part> needs) {
+    private Scenario(Grading grading, RunningServer server, Part part, int max, int limit, EnumSet<Part> needs) {
         this.grading = grading;
         this.server = server;
         this.part = part;
         this.max = max;
+        this.limit = limit;
         this.needs = needs;
     }
 
     /** Starts the server with {@code --max-clients max} for a check of {@code part} that relies on {@code needs}. */
     static Scenario start(Grading grading, Part part, int max, Part... needs) throws IOException, InterruptedException {
+        return start(grading, part, max, max, needs);
+    }
+
+    private static Scenario start(Grading grading, Part part, int max, int limit, Part... needs) throws IOException, InterruptedException {
         EnumSet<Part> relied = EnumSet.of(Part.ECHO, Part.TASK_1);
         relied.addAll(List.of(needs));
         relied.remove(part);
-        return new Scenario(grading, grading.serve(part, "--max-clients", Integer.toString(max)), part, max, relied);
+        return new Scenario(grading, grading.serve(part, "--max-clients", Integer.toString(max)), part, max, limit, relied);
+    }
+
+    /** What a check does with its scenario. */
+    interface Body {
+        void run(Scenario scenario) throws Exception;
+    }
+
+    /**
+     * Runs a check of {@code part} on a server started with {@code --max-clients max}. A check of a
+     * task past task 2 that finds the server's own limit differs from {@code max} (one too many, a
+     * number of its own) runs again on a new server, filled to that limit: the wrong limit is task
+     * 2's failure alone, and this task is judged on its own work.
+     */
+    static void judge(Grading grading, Part part, int max, Part[] needs, Body body) throws Exception {
+        int limit;
+        try (Scenario scenario = start(grading, part, max, needs)) {
+            body.run(scenario);
+            return;
+        } catch (AtLimit own) {
+            limit = own.limit;
+        }
+        try (Scenario scenario = start(grading, part, max, limit, needs)) {
+            body.run(scenario);
+        }
+    }
+
+    static void judge(Grading grading, Part part, int max, Body body) throws Exception {
+        judge(grading, part, max, new Part[0], body);
+    }
+
+    /** Asks {@link #judge} to run the check again at the server's own limit. */
+    private static final class AtLimit extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int limit;
+
+        AtLimit(int limit) {
+            super("the server's own limit is " + limit, null, false, false);
+            this.limit = limit;
+        }
+    }
+
+    /**
+     * Called where the server admitted or refused other than {@code limit} says. For a check of a
+     * task past task 2, not yet at the server's own limit: when that limit differs from the value
+     * given, run again there. Otherwise the caller goes on to its own verdict.
+     */
+    private void atTheServersOwnLimit() throws InterruptedException {
+        boolean later = part == Part.TASK_3 || part == Part.TASK_4 || part == Part.TASK_5 || part == Part.STRETCH;
+        if (!later || limit != max) {
+            return;
+        }
+        Preconditions.Limit own = grading.preconditions().enforcedLimit(max);
+        if (own.differs() && own.admitted() > 0) {
+            throw new AtLimit(own.admitted());
+        }
     }
 
     String setup() {
+        if (limit != max) {
+            return "started the server with --max-clients " + max + " (" + grading.preconditions().knownLimit(max)
+                    + ": task 2 is charged for that; this check was judged at that limit, the refusal at client " + (limit + 1) + ")";
+        }
         return "started the server with --max-clients " + max;
     }
 
@@ -70,14 +140,15 @@ final class Scenario implements AutoCloseable {
     }
 
     /** Connects a client that must be admitted: its line must come back. */
-    Probe admit(String why) throws IOException {
+    Probe admit(String why) throws IOException, InterruptedException {
         Probe client = Probe.connect(server.port());
         Probe.Received back = client.echo("hello from client " + (admitted.size() + 1), ECHO_WAIT);
         if (!back.text().startsWith("hello from client")) {
             client.close();
+            atTheServersOwnLimit();
             throw fail(feedback()
                     .did(setup() + ", " + why)
-                    .expected("that client to be admitted (" + admitted.size() + " of " + max + " slots taken): its line echoed within "
+                    .expected("that client to be admitted (" + admitted.size() + " of " + limit + " slots taken): its line echoed within "
                             + ECHO_WAIT.toSeconds() + " s")
                     .got(back.describe())
                     .hint(back.text().startsWith("server at capacity")
@@ -89,9 +160,9 @@ final class Scenario implements AutoCloseable {
     }
 
     /** Fills every slot. */
-    void fill() throws IOException {
-        for (int i = admitted.size(); i < max; i++) {
-            admit("then connected client " + (i + 1) + " of " + max);
+    void fill() throws IOException, InterruptedException {
+        for (int i = admitted.size(); i < limit; i++) {
+            admit("then connected client " + (i + 1) + " of " + limit);
         }
     }
 
@@ -108,6 +179,7 @@ final class Scenario implements AutoCloseable {
                     .got(got.describe())
                     .hint(refusalHint(got));
             if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0 && wasAdmitted(client)) {
+                atTheServersOwnLimit();
                 throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
                         .hint("the server admitted this client: the limit is not enforced, so there was nothing to refuse"),
                         Part.TASK_2, Part.TASK_5);
@@ -125,33 +197,52 @@ final class Scenario implements AutoCloseable {
 
     /** As {@link #expectEnded}, on a client the caller connected and keeps. */
     void expectEndedOn(Probe client, String why) throws IOException, InterruptedException {
-        Probe.Received got = client.readToEnd(PROMPT);
-        if (got.ending() != Probe.Ending.TIMEOUT) {
+        if (endsOrWaits(client, why)) {
             return;
         }
-        Feedback feedback = feedback()
+        throw fail(feedback()
                 .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
                 .expected("the server to turn that client away: its connection ended at once")
-                .got(got.describe());
-        if (wasAdmitted(client)) {
-            throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
-                    .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
-        }
-        throw fail(feedback.got(got.describe() + "; a line it sent then did not come back either")
+                .got("nothing arrived, and the connection stayed open; a line it sent then did not come back either")
                 .hint("the client is left waiting: keep calling accept() at the limit, then write the line and close"), Part.TASK_3);
     }
 
+    /**
+     * A client past the limit, connected by the caller: true when the server ended its connection
+     * promptly, false when it is left waiting unserved. Admitted, it fails the check (or runs it
+     * again at the server's own limit).
+     */
+    boolean endsOrWaits(Probe client, String why) throws IOException, InterruptedException {
+        Probe.Received got = client.readToEnd(PROMPT);
+        if (got.ending() != Probe.Ending.TIMEOUT) {
+            return true;
+        }
+        if (wasAdmitted(client)) {
+            atTheServersOwnLimit();
+            throw fail(feedback()
+                    .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
+                    .expected("the server to turn that client away: its connection ended at once")
+                    .got(got.describe() + "; then it sent a line, and the line came back")
+                    .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
+        }
+        return false;
+    }
+
     /** One more client is not served: a line it sends never comes back. */
-    void expectNotAdmitted(String why, Part... alsoRelied) throws IOException {
+    void expectNotAdmitted(String why, Part... alsoRelied) throws IOException, InterruptedException {
         try (Probe client = Probe.connect(server.port())) {
             Probe.Received back = client.echo("knock knock", NOT_ECHOED_WAIT);
             if (back.text().contains("knock knock")) {
-                throw fail(feedback()
+                atTheServersOwnLimit();
+                Feedback feedback = feedback()
                         .did(setup() + ", " + why + ", and had it send a line")
                         .expected("that client not to be served, since " + connected() + " clients are connected")
                         .got("its line came back: the server admitted " + (connected() + 1) + " clients at once")
-                        .hint(countHint(server).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse")),
-                        alsoRelied);
+                        .hint(countHint(server).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse"));
+                if (part == Part.TASK_2 && countHint(server).isEmpty()) {
+                    limitHint(feedback);
+                }
+                throw fail(feedback, alsoRelied);
             }
         }
     }
@@ -230,6 +321,27 @@ final class Scenario implements AutoCloseable {
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * Task 2's failure, in the words of the limit the server really enforces (found on a fresh
+     * server): one too many, a number of its own, or none at all. The later tasks are judged at
+     * that limit, and the feedback says so.
+     */
+    private void limitHint(Feedback feedback) throws InterruptedException {
+        Preconditions.Limit own = grading.preconditions().enforcedLimit(max);
+        if (own.problem() != null || !own.refuses()) {
+            return; // never refuses: the general hint stands, and the later tasks wait for this one
+        }
+        String judged = "; tasks 3 to 5 were judged at the limit it enforces, so this mistake costs task 2 alone";
+        if (own.admitted() == max + 1) {
+            feedback.got("its line came back: " + own.describe() + ", one more than the limit" + judged)
+                    .hint("one client too many: refuse when the count has reached the limit (clients >= maxClients), not only past it (>)");
+        } else if (own.admitted() > max) {
+            feedback.got("its line came back: " + own.describe() + " and turns away only client " + (own.admitted() + 1) + judged)
+                    .hint("the server keeps a limit of its own: compare the count with the limit it was given (maxClients),"
+                            + " not with a number written in the code");
+        }
     }
 
     static String hintFor(Probe.Received got) {

@@ -24,7 +24,7 @@ class StretchChecks {
     @Test
     @DisplayName("a refused client that sent data first still reads the whole line and a clean end of stream")
     void earlySenderReadsTheLine(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.STRETCH, 1, Part.TASK_2, Part.TASK_3, Part.TASK_5)) {
+        Scenario.judge(grading, Part.STRETCH, 1, new Part[] {Part.TASK_2, Part.TASK_3, Part.TASK_5}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 100; i++) {
                 try (Probe early = Probe.connect(scenario.server.port())) {
@@ -41,13 +41,13 @@ class StretchChecks {
                     }
                 }
             }
-        }
+        });
     }
 
     @Test
     @DisplayName("2,000 refusals in a row: every one gets the line and no file descriptor leaks")
     void noDescriptorLeak(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.STRETCH, 1, Part.TASK_2, Part.TASK_3, Part.TASK_5)) {
+        Scenario.judge(grading, Part.STRETCH, 1, new Part[] {Part.TASK_2, Part.TASK_3, Part.TASK_5}, scenario -> {
             scenario.fill();
             OptionalInt counted = scenario.server.openDescriptors();
             if (counted.isEmpty()) {
@@ -67,7 +67,7 @@ class StretchChecks {
                         .hint("every refused channel must be closed, also when writing to it fails")
                         .error();
             }
-        }
+        });
     }
 
     @Test
@@ -126,7 +126,7 @@ class StretchChecks {
     @Test
     @DisplayName("a client that writes and never reads cannot make the server buffer without bound")
     void slowReaderIsBounded(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.STRETCH, 3, Part.TASK_2, Part.TASK_3, Part.TASK_5)) {
+        Scenario.judge(grading, Part.STRETCH, 3, new Part[] {Part.TASK_2, Part.TASK_3, Part.TASK_5}, scenario -> {
             scenario.fill();
             Probe greedy = scenario.admitted.get(0);
             // Stalled once a whole second passes without progress.
@@ -151,6 +151,6 @@ class StretchChecks {
                         .got(back.describe())
                         .error();
             }
-        }
+        });
     }
 }

@@ -25,21 +25,21 @@ class Task3Checks {
     @Test
     @DisplayName("a client past the limit promptly reads \"server at capacity\\n\" and then end of stream")
     void refusedClientReadsTheLine(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_3, 2, Part.TASK_2)) {
+        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
-                scenario.expectRefused("connected 2 clients, then extra client " + i);
+                scenario.expectRefused("connected " + scenario.limit + " clients, then extra client " + i);
             }
-        }
+        });
     }
 
     @Test
     @DisplayName("admitted clients keep echoing while others are turned away")
     void admittedClientsKeepEchoing(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_3, 2, Part.TASK_2)) {
+        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 5; i++) {
-                scenario.expectEnded("connected 2 clients, then extra client " + i);
+                scenario.expectEnded("connected " + scenario.limit + " clients, then extra client " + i);
                 for (Probe client : scenario.admitted) {
                     Probe.Received back = client.echo("still here " + i, Scenario.ECHO_WAIT);
                     if (!back.text().equals("still here " + i + "\n")) {
@@ -51,7 +51,7 @@ class Task3Checks {
                     }
                 }
             }
-        }
+        });
     }
 
     /**
@@ -63,14 +63,14 @@ class Task3Checks {
     @DisplayName("refused clients that stay connected hold nothing of the server's: it has closed them, and keeps serving")
     void refusedConnectionsAreClosed(Grading grading) throws Exception {
         int held = 20;
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_3, 1, Part.TASK_2)) {
+        Scenario.judge(grading, Part.TASK_3, 1, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
             List<Probe> refused = new ArrayList<>();
             try {
                 for (int i = 1; i <= held; i++) {
                     Probe client = Probe.connect(scenario.server.port());
                     refused.add(client);
-                    scenario.expectEndedOn(client, "connected 1 client, then extra client " + i + " (kept open)");
+                    scenario.expectEndedOn(client, "connected " + scenario.limit + " client" + (scenario.limit == 1 ? "" : "s") + ", then extra client " + i + " (kept open)");
                 }
                 Probe.Received back = scenario.admitted.get(0).echo("still served?", Scenario.ECHO_WAIT);
                 if (!back.text().equals("still served?\n")) {
@@ -95,23 +95,23 @@ class Task3Checks {
                     client.close();
                 }
             }
-        }
+        });
     }
 
     /** Refusals must leave the count alone: after some, one admitted client leaving frees its slot as usual. */
     @Test
     @DisplayName("refused connections are never counted: after refusals, a client that leaves still frees its slot")
     void refusalsAreNotCounted(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_3, 2, Part.TASK_2, Part.TASK_5)) {
+        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2, Part.TASK_5}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
-                scenario.expectNotAdmitted("connected 2 clients, then extra client " + i);
+                scenario.expectNotAdmitted("connected " + scenario.limit + " clients, then extra client " + i);
             }
             scenario.admitted.remove(0).close();
             scenario.admitAfterDeparture("filled it, had 3 clients turned away, then closed one admitted client",
                     "after 3 refusals, the freed slot was never offered again: the refused connections were counted",
                     "a refused connection is never counted: count a client only in the admit path");
-        }
+        });
     }
 
     /** Writes a byte now and then until the connection fails; true when it does within the wait. */
