@@ -30,6 +30,12 @@ public final class RunningServer implements AutoCloseable {
      */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
+    /** {@link #START_TIMEOUT}, stretched with the machine's load (see {@link Patience}), at most three times as long. */
+    public static Duration startTimeout() {
+        Duration stretched = Patience.of(START_TIMEOUT);
+        return stretched.compareTo(START_TIMEOUT.multipliedBy(3)) > 0 ? START_TIMEOUT.multipliedBy(3) : stretched;
+    }
+
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
     private static final Set<RunningServer> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -190,7 +196,7 @@ public final class RunningServer implements AutoCloseable {
     public static Started startAndAwait(Target target, List<String> args, Integer fileLimit)
             throws IOException, InterruptedException {
         RunningServer server = start(target, args, fileLimit);
-        return new Started(server, server.awaitListening(START_TIMEOUT));
+        return new Started(server, server.awaitListening(startTimeout()));
     }
 
     /** A server start: the server, and what went wrong if it is not listening. */

@@ -127,6 +127,11 @@ class GraderSelfTest {
                         + broken.needs() + ", but failed " + failed + " and needed in " + needs + "; failures: "
                         + verdict.with(Status.FAILED).stream().map(c -> c.part().shortName() + ": " + c.name()).toList());
             }
+            if (broken.hint() != null && verdict.with(Status.FAILED).stream()
+                    .noneMatch(c -> c.feedback() != null && c.feedback().hint().contains(broken.hint()))) {
+                wrong.add(broken.name() + ": no failure hints at its cause (\"" + broken.hint() + "\"); hints: "
+                        + verdict.with(Status.FAILED).stream().map(c -> c.feedback() == null ? c.message() : c.feedback().hint()).toList());
+            }
             // One mistake, one task: where nothing else waits, every other task earns all its XP.
             if (broken.needs().isEmpty()) {
                 verdict.parts().stream().filter(p -> p.part().isTask() && !broken.fails().contains(p.part()) && p.xp() != p.xpMax())

@@ -57,10 +57,10 @@ class EchoChecks {
     void echoesLines(Grading grading) throws Exception {
         try (Probe client = Probe.connect(server.port())) {
             for (String line : List.of("hello", "héllo wörld", "   spaces   ", "x".repeat(3000))) {
-                Probe.Received back = client.echo(line, WAIT);
+                Probe.Received back = client.echo(line, dev.echokit.grader.Patience.of(WAIT));
                 if (!back.text().equals(line + "\n")) {
                     throw grading.feedback(Part.ECHO, server)
-                            .did("sent " + Probe.quote(line + "\n") + " and waited " + WAIT.toSeconds() + " s")
+                            .did("sent " + Probe.quote(line + "\n") + " and waited " + dev.echokit.grader.Patience.of(WAIT).toSeconds() + " s")
                             .expected("the same bytes back")
                             .got(back.describe())
                             .error();
@@ -110,7 +110,7 @@ class EchoChecks {
             for (int round = 0; round < 10; round++) {
                 for (int i = clients.size() - 1; i >= 0; i--) {
                     String line = "client " + i + " round " + round;
-                    Probe.Received back = clients.get(i).echo(line, WAIT);
+                    Probe.Received back = clients.get(i).echo(line, dev.echokit.grader.Patience.of(WAIT));
                     if (!back.text().equals(line + "\n")) {
                         throw grading.feedback(Part.ECHO, server)
                                 .did("connected 5 clients and had each send its own lines in turn")

@@ -210,7 +210,7 @@ final class Preconditions {
                 return Optional.empty(); // not this task's to say; the earlier ones are asked first
             }
             try (Probe extra = Probe.connect(fresh.server.port())) {
-                if (extra.readToEnd(Scenario.PROMPT).ending() == Probe.Ending.TIMEOUT) {
+                if (extra.readToEnd(Scenario.prompt()).ending() == Probe.Ending.TIMEOUT) {
                     return Optional.of("a client past the limit is never disconnected: it waits with no answer");
                 }
             }
@@ -223,11 +223,11 @@ final class Preconditions {
                 return Optional.empty();
             }
             try (Probe extra = Probe.connect(fresh.server.port())) {
-                extra.readToEnd(Scenario.PROMPT);
+                extra.readToEnd(Scenario.prompt());
             }
             fresh.clients.remove(0).close();
             Scenario.awaitDepartures(fresh.server, 1);
-            return fresh.admitWithin(Scenario.ROOM_WAIT) ? Optional.empty()
+            return fresh.admitWithin(Scenario.roomWait()) ? Optional.empty()
                     : Optional.of("after one refusal, a client that leaves no longer frees a slot: refused connections are counted");
         }
     }
@@ -253,7 +253,7 @@ final class Preconditions {
             }
             fresh.clients.remove(0).close();
             Scenario.awaitDepartures(fresh.server, 1);
-            return fresh.admitWithin(Scenario.ROOM_WAIT) ? Optional.empty()
+            return fresh.admitWithin(Scenario.roomWait()) ? Optional.empty()
                     : Optional.of("a client that leaves does not free its slot yet");
         }
     }
@@ -276,12 +276,12 @@ final class Preconditions {
 
         /** Connects a client that should get in; true when its line comes back (it is kept open). */
         boolean admit(String line) throws IOException {
-            return tryClient(line, Scenario.ECHO_WAIT);
+            return tryClient(line, Scenario.echoWait());
         }
 
         /** Connects a client that should not get in; true when its line comes back all the same. */
         boolean probe(String line) throws IOException {
-            return tryClient(line, Scenario.NOT_ECHOED_WAIT);
+            return tryClient(line, Scenario.notEchoedWait());
         }
 
         private boolean tryClient(String line, java.time.Duration wait) throws IOException {

@@ -2,6 +2,7 @@ package dev.echokit.grader.checks;
 
 import dev.echokit.grader.Feedback;
 import dev.echokit.grader.Part;
+import dev.echokit.grader.Patience;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.io.IOException;
@@ -28,6 +29,23 @@ final class Scenario implements AutoCloseable {
     static final Duration NOT_ECHOED_WAIT = Duration.ofMillis(1500);
     /** How long a freed slot may take to be offered to a new client. */
     static final Duration ROOM_WAIT = Duration.ofSeconds(3);
+
+    // The deadlines above are an idle machine's; every wait uses them stretched with the load (Patience).
+    static Duration echoWait() {
+        return Patience.of(ECHO_WAIT);
+    }
+
+    static Duration prompt() {
+        return Patience.of(PROMPT);
+    }
+
+    static Duration notEchoedWait() {
+        return Patience.of(NOT_ECHOED_WAIT);
+    }
+
+    static Duration roomWait() {
+        return Patience.of(ROOM_WAIT);
+    }
 
     final Grading grading;
     final RunningServer server;
@@ -142,14 +160,14 @@ final class Scenario implements AutoCloseable {
     /** Connects a client that must be admitted: its line must come back. */
     Probe admit(String why) throws IOException, InterruptedException {
         Probe client = Probe.connect(server.port());
-        Probe.Received back = client.echo("hello from client " + (admitted.size() + 1), ECHO_WAIT);
+        Probe.Received back = client.echo("hello from client " + (admitted.size() + 1), echoWait());
         if (!back.text().startsWith("hello from client")) {
             client.close();
             atTheServersOwnLimit();
             throw fail(feedback()
                     .did(setup() + ", " + why)
                     .expected("that client to be admitted (" + admitted.size() + " of " + limit + " slots taken): its line echoed within "
-                            + ECHO_WAIT.toSeconds() + " s")
+                            + echoWait().toSeconds() + " s")
                     .got(back.describe())
                     .hint(back.text().startsWith("server at capacity")
                             ? "the server refused a client while it had a free slot: is the count too high, or the comparison off by one?"
@@ -169,12 +187,12 @@ final class Scenario implements AutoCloseable {
     /** Task 3's contract, exactly: one more client reads {@code server at capacity\n}, then a clean end of stream, promptly. */
     void expectRefused(String why) throws IOException, InterruptedException {
         try (Probe client = Probe.connect(server.port())) {
-            Probe.Received got = client.readToEnd(PROMPT);
+            Probe.Received got = client.readToEnd(prompt());
             if (got.text().equals(AT_CAPACITY) && got.ending() == Probe.Ending.END_OF_STREAM) {
                 return;
             }
             Feedback feedback = feedback()
-                    .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
+                    .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
                     .expected("exactly " + Probe.quote(AT_CAPACITY) + " followed by end of stream")
                     .got(got.describe())
                     .hint(refusalHint(got));
@@ -201,7 +219,7 @@ final class Scenario implements AutoCloseable {
             return;
         }
         throw fail(feedback()
-                .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
+                .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
                 .expected("the server to turn that client away: its connection ended at once")
                 .got("nothing arrived, and the connection stayed open; a line it sent then did not come back either")
                 .hint("the client is left waiting: keep calling accept() at the limit, then write the line and close"), Part.TASK_3);
@@ -213,14 +231,14 @@ final class Scenario implements AutoCloseable {
      * again at the server's own limit).
      */
     boolean endsOrWaits(Probe client, String why) throws IOException, InterruptedException {
-        Probe.Received got = client.readToEnd(PROMPT);
+        Probe.Received got = client.readToEnd(prompt());
         if (got.ending() != Probe.Ending.TIMEOUT) {
             return true;
         }
         if (wasAdmitted(client)) {
             atTheServersOwnLimit();
             throw fail(feedback()
-                    .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
+                    .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
                     .expected("the server to turn that client away: its connection ended at once")
                     .got(got.describe() + "; then it sent a line, and the line came back")
                     .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
@@ -231,7 +249,7 @@ final class Scenario implements AutoCloseable {
     /** One more client is not served: a line it sends never comes back. */
     void expectNotAdmitted(String why, Part... alsoRelied) throws IOException, InterruptedException {
         try (Probe client = Probe.connect(server.port())) {
-            Probe.Received back = client.echo("knock knock", NOT_ECHOED_WAIT);
+            Probe.Received back = client.echo("knock knock", notEchoedWait());
             if (back.text().contains("knock knock")) {
                 atTheServersOwnLimit();
                 Feedback feedback = feedback()
@@ -257,11 +275,11 @@ final class Scenario implements AutoCloseable {
     Probe admitAfterDeparture(String departure, String meaning, String hint) throws IOException, InterruptedException {
         departures++;
         awaitDepartures(server, departures);
-        long deadline = System.nanoTime() + ROOM_WAIT.toNanos();
+        long deadline = System.nanoTime() + roomWait().toNanos();
         Probe.Received last = null;
         while (System.nanoTime() < deadline) {
             Probe client = Probe.connect(server.port());
-            Probe.Received back = client.echo("is there room now?", ECHO_WAIT);
+            Probe.Received back = client.echo("is there room now?", echoWait());
             if (back.text().equals("is there room now?\n")) {
                 admitted.add(client);
                 return client;
@@ -271,7 +289,7 @@ final class Scenario implements AutoCloseable {
             Thread.sleep(50); // back-off between tries; the loop is bounded by the deadline
         }
         throw fail(feedback()
-                .did(setup() + ", " + departure + ", then tried new clients for " + ROOM_WAIT.toSeconds() + " s")
+                .did(setup() + ", " + departure + ", then tried new clients for " + roomWait().toSeconds() + " s")
                 .expected("a new client to take the freed slot")
                 .got("every new client was turned away; the last one " + (last == null ? "got nothing" : last.describe())
                         + (meaning == null ? "" : ": " + meaning))
@@ -285,7 +303,7 @@ final class Scenario implements AutoCloseable {
      * line costs the bounded wait, then is tried all the same.
      */
     static void awaitDepartures(RunningServer server, int count) throws InterruptedException {
-        server.log().await(line -> line.contains("closed connection"), count, Duration.ofSeconds(2));
+        server.log().await(line -> line.contains("closed connection"), count, Patience.of(Duration.ofSeconds(2)));
     }
 
     int connected() {
@@ -294,7 +312,7 @@ final class Scenario implements AutoCloseable {
 
     /** After a read that timed out: does a line sent now come back? Tells an admission from a wait in the backlog. */
     private static boolean wasAdmitted(Probe client) {
-        return client.isEchoed("are you there?", Duration.ofSeconds(1));
+        return client.isEchoed("are you there?", Patience.of(Duration.ofSeconds(1)));
     }
 
     private static final java.util.regex.Pattern CLOSED = java.util.regex.Pattern.compile("closed connection from (\\S+) \\((-?\\d+)/(\\d+)\\)");
@@ -342,6 +360,54 @@ final class Scenario implements AutoCloseable {
                     .hint("the server keeps a limit of its own: compare the count with the limit it was given (maxClients),"
                             + " not with a number written in the code");
         }
+    }
+
+    private static final java.util.regex.Pattern REJECTED_COUNT = java.util.regex.Pattern.compile("rejected connection: at capacity \\((-?\\d+)/(\\d+)\\)");
+
+    /**
+     * What the refusal lines say about the count, when they show a refused client counted in: the
+     * count rising with each refusal. Empty otherwise.
+     */
+    static java.util.Optional<String> refusalsCountedHint(RunningServer server) {
+        List<Integer> counts = new ArrayList<>();
+        for (String line : server.log().matching(l -> l.contains("rejected connection"))) {
+            java.util.regex.Matcher m = REJECTED_COUNT.matcher(line);
+            if (m.find()) {
+                counts.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        for (int i = 1; i < counts.size(); i++) {
+            if (counts.get(i) <= counts.get(i - 1)) {
+                return java.util.Optional.empty();
+            }
+        }
+        if (counts.size() < 2) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the refusal lines show the count rising with each refusal (" + counts.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ")) + "): each refused client was counted in, and its slot is"
+                + " never given back. Count a client only where it is admitted, never in refuse");
+    }
+
+    /**
+     * What the log says when a refusal gave back a slot: a refusal, then a new client admitted with
+     * no client leaving in between. Empty otherwise.
+     */
+    static java.util.Optional<String> refusalFreedHint(RunningServer server) {
+        boolean refused = false;
+        for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("accepted connection")
+                || l.contains("closed connection"))) {
+            if (line.contains("rejected connection")) {
+                refused = true;
+            } else if (line.contains("closed connection")) {
+                refused = false;
+            } else if (refused) {
+                return java.util.Optional.of("the log shows a refusal, then a new client admitted with no client leaving in between:"
+                        + " the refusal counted a client down that was never counted in. Close a refused channel directly, and count"
+                        + " down only when an admitted client leaves (connectionClosed)");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     static String hintFor(Probe.Received got) {

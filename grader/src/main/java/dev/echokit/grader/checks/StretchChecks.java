@@ -29,7 +29,7 @@ class StretchChecks {
             for (int i = 1; i <= 100; i++) {
                 try (Probe early = Probe.connect(scenario.server.port())) {
                     early.send("I talk before I listen\n".repeat(40));
-                    Probe.Received got = early.readToEnd(Scenario.PROMPT);
+                    Probe.Received got = early.readToEnd(Scenario.prompt());
                     if (!got.text().equals(Scenario.AT_CAPACITY) || got.ending() != Probe.Ending.END_OF_STREAM) {
                         throw scenario.feedback()
                                 .did(scenario.setup() + ", filled it, then (try " + i + " of 100) connected a client that sent 920 bytes before reading")
@@ -57,7 +57,7 @@ class StretchChecks {
             for (int i = 1; i <= 2000; i++) {
                 scenario.expectRefused("filled it, then refusal " + i + " of 2000");
             }
-            scenario.admitted.get(0).echo("sync", Scenario.ECHO_WAIT);
+            scenario.admitted.get(0).echo("sync", Scenario.echoWait());
             int after = scenario.server.openDescriptors().orElse(before);
             if (after - before > 20) {
                 throw scenario.feedback()
@@ -85,7 +85,7 @@ class StretchChecks {
                     clients.add(client);
                 }
                 // Let the server work through the connections: the first ones must be served.
-                Probe.Received first = clients.get(0).read(3, Scenario.ECHO_WAIT);
+                Probe.Received first = clients.get(0).read(3, Scenario.echoWait());
                 Duration cpu = server.cpuTime().orElse(Duration.ZERO);
                 Thread.sleep(1000); // a measurement window, not a synchronisation
                 long used = server.cpuTime().orElse(cpu).minus(cpu).toMillis() / 10;
@@ -143,7 +143,7 @@ class StretchChecks {
                         .hint("while a client has unwritten output, stop reading from it: drop OP_READ until OP_WRITE drains it")
                         .error();
             }
-            Probe.Received back = scenario.admitted.get(1).echo("others are served", Scenario.ECHO_WAIT);
+            Probe.Received back = scenario.admitted.get(1).echo("others are served", Scenario.echoWait());
             if (!back.text().equals("others are served\n")) {
                 throw scenario.feedback()
                         .did("stalled one greedy client, then echoed on another")

@@ -73,7 +73,8 @@ class Task1Checks {
     private static void rejects(String value, RunningServer server, Grading grading) throws IOException, InterruptedException {
         // Wait for whichever comes first: the exit we want, or the server listening (the bad value taken).
         Optional<Integer> exit = Optional.empty();
-        long deadline = System.nanoTime() + RunningServer.START_TIMEOUT.toNanos();
+        java.time.Duration waited = RunningServer.startTimeout();
+        long deadline = System.nanoTime() + waited.toNanos();
         while (exit.isEmpty() && System.nanoTime() < deadline && !server.isReady()) {
             exit = server.awaitExit(Duration.ofMillis(50));
         }
@@ -81,7 +82,7 @@ class Task1Checks {
         List<String> output = server.log().lines();
         var feedback = grading.feedback(Part.TASK_1, server).did(did);
         if (exit.isEmpty()) {
-            throw feedback.did(did + " and waited " + RunningServer.START_TIMEOUT.toSeconds() + " s for it to exit")
+            throw feedback.did(did + " and waited " + waited.toSeconds() + " s for it to exit")
                     .expected("a non-zero exit and a message that names --max-clients")
                     .got(server.isReady() ? "it started listening: the bad value " + value + " was accepted" : "it was still running")
                     .hint(value.length() > 9
@@ -156,7 +157,7 @@ class Task1Checks {
             for (int i = 1; i <= COUNT_UP_TO; i++) {
                 Probe client = Probe.connect(server.port());
                 clients.add(client);
-                if (!client.isEchoed("client " + i, i <= 100 ? Scenario.ECHO_WAIT : Scenario.NOT_ECHOED_WAIT)) {
+                if (!client.isEchoed("client " + i, i <= 100 ? Scenario.echoWait() : Scenario.notEchoedWait())) {
                     return i - 1;
                 }
             }

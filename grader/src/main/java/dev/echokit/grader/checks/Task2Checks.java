@@ -42,7 +42,7 @@ class Task2Checks {
         try (Scenario scenario = Scenario.start(grading, Part.TASK_2, 3)) {
             for (int n = 1; n <= 3; n++) {
                 scenario.admit("then connected client " + n + " of 3");
-                scenario.server.log().await(line -> line.contains("accepted connection"), n, Duration.ofSeconds(2));
+                scenario.server.log().await(line -> line.contains("accepted connection"), n, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
                 List<String> accepted = scenario.server.log().matching(line -> line.contains("accepted connection"));
                 String expected = "(" + n + "/3)";
                 if (accepted.size() < n) {

@@ -41,7 +41,7 @@ class Task3Checks {
             for (int i = 1; i <= 5; i++) {
                 scenario.expectEnded("connected " + scenario.limit + " clients, then extra client " + i);
                 for (Probe client : scenario.admitted) {
-                    Probe.Received back = client.echo("still here " + i, Scenario.ECHO_WAIT);
+                    Probe.Received back = client.echo("still here " + i, Scenario.echoWait());
                     if (!back.text().equals("still here " + i + "\n")) {
                         throw scenario.fail(scenario.feedback()
                                 .did(scenario.setup() + ", filled it, turned away " + i + " more clients, then echoed on an admitted client")
@@ -72,7 +72,7 @@ class Task3Checks {
                     refused.add(client);
                     scenario.expectEndedOn(client, "connected " + scenario.limit + " client" + (scenario.limit == 1 ? "" : "s") + ", then extra client " + i + " (kept open)");
                 }
-                Probe.Received back = scenario.admitted.get(0).echo("still served?", Scenario.ECHO_WAIT);
+                Probe.Received back = scenario.admitted.get(0).echo("still served?", Scenario.echoWait());
                 if (!back.text().equals("still served?\n")) {
                     throw scenario.fail(scenario.feedback()
                             .did(scenario.setup() + ", filled it, then kept " + held + " turned-away clients connected without reading")
@@ -84,7 +84,7 @@ class Task3Checks {
                     if (!isClosedByServer(refused.get(i))) {
                         throw scenario.fail(scenario.feedback()
                                 .did(scenario.setup() + ", filled it, kept " + held + " turned-away clients connected, then had each send a byte")
-                                .expected("each byte to meet a reset within " + Scenario.ROOM_WAIT.toSeconds()
+                                .expected("each byte to meet a reset within " + Scenario.roomWait().toSeconds()
                                         + " s: the server has closed its side of every refused connection")
                                 .got("refused client " + (i + 1) + " could keep writing: the server still holds that connection open")
                                 .hint("close the refused channel after writing the line (shutdownOutput() alone keeps the descriptor)"));
@@ -110,13 +110,13 @@ class Task3Checks {
             scenario.admitted.remove(0).close();
             scenario.admitAfterDeparture("filled it, had 3 clients turned away, then closed one admitted client",
                     "after 3 refusals, the freed slot was never offered again: the refused connections were counted",
-                    "a refused connection is never counted: count a client only in the admit path");
+                    Scenario.refusalsCountedHint(scenario.server).orElse("a refused connection is never counted: count a client only in the admit path"));
         });
     }
 
     /** Writes a byte now and then until the connection fails; true when it does within the wait. */
     private static boolean isClosedByServer(Probe client) throws InterruptedException {
-        long deadline = System.nanoTime() + Scenario.ROOM_WAIT.toNanos();
+        long deadline = System.nanoTime() + Scenario.roomWait().toNanos();
         try {
             OutputStream out = client.socket().getOutputStream();
             while (System.nanoTime() < deadline) {

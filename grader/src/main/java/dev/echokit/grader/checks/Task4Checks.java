@@ -47,9 +47,9 @@ class Task4Checks {
                 var log = scenario.server.log();
                 // Each refused client's line is in the log by the time it is turned away; one that is left
                 // waiting gives no event to wait for, so the wait is bounded and then the log is read.
-                log.await(line -> line.contains("rejected connection"), 3, Scenario.ECHO_WAIT);
+                log.await(line -> line.contains("rejected connection"), 3, Scenario.echoWait());
                 // One more admitted round trip: anything the server still had to log about the refusals is out by now.
-                scenario.admitted.get(0).echo("sync", Scenario.ECHO_WAIT);
+                scenario.admitted.get(0).echo("sync", Scenario.echoWait());
                 List<String> rejected = log.matching(line -> line.contains("rejected connection"));
                 List<String> wellFormed = rejected.stream().filter(line -> REJECTED.matcher(line).find()).toList();
                 String did = scenario.setup() + ", filled it, then had 3 more clients turned away";

@@ -35,7 +35,7 @@ class Task5Checks {
             scenario.admitAfterDeparture("closed one client cleanly");
             scenario.expectNotAdmitted("filled it, closed one, let a new one in, then connected another");
             // The whole lesson in one log: admitted up to the limit, one leaves, one more in, one refused.
-            scenario.server.log().await(line -> line.contains("rejected connection"), 1, Duration.ofSeconds(1));
+            scenario.server.log().await(line -> line.contains("rejected connection"), 1, dev.echokit.grader.Patience.of(Duration.ofSeconds(1)));
             scenario.server.log().save(Proof.candidate(grading.workDir()));
         });
     }
@@ -81,7 +81,7 @@ class Task5Checks {
                 scenario.admitted.remove(0).reset();
                 Probe halfClosed = scenario.admitted.remove(0);
                 halfClosed.socket().shutdownOutput();
-                halfClosed.readToEnd(Scenario.ECHO_WAIT);
+                halfClosed.readToEnd(Scenario.echoWait());
                 halfClosed.close();
                 for (int departed = 1; departed <= 3; departed++) {
                     scenario.admitAfterDeparture("in round " + round + " let all 3 clients leave (close, reset, half-close)");
@@ -105,7 +105,7 @@ class Task5Checks {
                 } else {
                     leaving.close();
                 }
-                scenario.server.log().await(line -> line.contains("closed connection"), left, Duration.ofSeconds(2));
+                scenario.server.log().await(line -> line.contains("closed connection"), left, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
                 List<String> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
                 String expected = "(" + (l - left) + "/" + m + ")";
                 String did = scenario.setup() + ", connected " + l + " clients, then let " + left + " of them leave, one at a time";
@@ -147,7 +147,7 @@ class Task5Checks {
         for (int more = left + 1; more <= leaving; more++) {
             scenario.admitted.remove(0).close();
         }
-        scenario.server.log().await(line -> line.contains("closed connection"), leaving, Duration.ofSeconds(2));
+        scenario.server.log().await(line -> line.contains("closed connection"), leaving, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
         List<String> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
         String full = "(" + scenario.limit + "/" + scenario.max + ")";
         return closed.size() >= 2 && closed.stream().allMatch(line -> line.endsWith(full));
@@ -167,7 +167,8 @@ class Task5Checks {
                             .did(scenario.setup() + ", connected " + scenario.limit + " clients, had " + (i - 1) + " more turned away, then connected another")
                             .expected("that client to be turned away too: a refused connection was never counted")
                             .got("its line came back: refusing a client freed a slot")
-                            .hint("a refused connection must not be counted down either: only an admitted client's close gives a slot back"));
+                            .hint(Scenario.refusalFreedHint(scenario.server).orElse(
+                                    "a refused connection must not be counted down either: only an admitted client's close gives a slot back")));
                 }
             }
         });
