@@ -49,7 +49,7 @@ final class Catalogue {
 
     static final List<Broken> ALL = List.of(
             broken("no-limit", "admits everybody", SERVER,
-                    "if (clients >= maxClients) {", "if (false) {", Part.TASK_2).needs(Part.TASK_1, Part.TASK_3, Part.TASK_4, Part.TASK_5),
+                    "if (clients >= maxClients) {", "if (false) {", Part.TASK_2).needs(Part.TASK_3, Part.TASK_4, Part.TASK_5),
             // A limit that is wrong but enforced costs task 2 alone: the later tasks are judged at the
             // limit the server really keeps (it once cost every task from 2 to 5).
             broken("off-by-one", "admits MAX+1 (> instead of >=)", SERVER,
@@ -171,7 +171,7 @@ final class Catalogue {
             // Refuses on a thread of its own (which writes its log line): right in every task, wrong in
             // architecture, and judged the same every run because a line from another thread is not held.
             broken("refuses-on-a-thread", "refuses each client on a new Thread", SERVER,
-                    "    private void refuse(SocketChannel channel) {\n        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n"
+                    "    private void refuse(SocketChannel channel) {\n        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n\n"
                             + "        try {\n            channel.configureBlocking(false);\n"
                             + "            channel.write(ByteBuffer.wrap(AT_CAPACITY)); // 19 bytes always fit a new socket's send buffer\n"
                             + "            channel.shutdownOutput();\n            drainBriefly(channel);\n",
