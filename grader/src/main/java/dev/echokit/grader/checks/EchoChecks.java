@@ -37,6 +37,8 @@ class EchoChecks {
      * sits low because a spinning server shares the cores with everything a class grading runs.
      */
     private static final int IDLE_CPU_PERCENT = 10;
+
+
     private RunningServer server;
 
     @BeforeAll
@@ -155,6 +157,25 @@ class EchoChecks {
     @Tag("architecture")
     @DisplayName("an idle server waits in select() and uses almost no CPU")
     void idleServerUsesNoCpu(Grading grading) throws Exception {
+        // Where the machine tells how long each thread wanted a core, that is judged: it is the same on
+        // a busy machine as on an idle one. Elsewhere, CPU time, which a busy machine makes smaller.
+        Optional<List<RunningServer.ThreadUse>> threads = server.threadUse(Duration.ofSeconds(1));
+        if (threads.isPresent()) {
+            Optional<RunningServer.ThreadUse> polling = threads.get().stream().filter(t -> t.polls(IDLE_CPU_PERCENT)).findFirst();
+            if (polling.isPresent()) {
+                RunningServer.ThreadUse t = polling.get();
+                throw grading.blame(Part.ARCHITECTURE, grading.feedback(Part.ARCHITECTURE, server)
+                        .did("left the server idle for 1 s, with no client sending anything, and watched each of its threads")
+                        .expected("every thread asleep, as an idle loop is in select() until something happens: under "
+                                + IDLE_CPU_PERCENT + " % of a core, and never wanting one for half the second without sleeping")
+                        .got("one thread ran " + Math.round(t.running() * 100) + " % of the second, wanted a core "
+                                + Math.round(t.wanting() * 100) + " % of it, and went to sleep " + t.sleeps()
+                                + " times: its loop polls instead of waiting")
+                        .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins"),
+                        Part.ECHO);
+            }
+            return;
+        }
         Optional<Duration> before = server.cpuTime();
         if (before.isEmpty()) {
             Assumptions.abort("not applicable: this platform does not report a process's CPU time");

@@ -246,6 +246,44 @@ final class Scenario implements AutoCloseable {
         return false;
     }
 
+    /**
+     * As {@link #endsOrWaits}, for clients past the limit connected together, over one wait: true when
+     * the server ended every one of them.
+     */
+    boolean endOrWait(List<Probe> clients, String why) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + prompt().toNanos();
+        List<Probe> waiting = new ArrayList<>();
+        Probe.Received last = null;
+        for (Probe client : clients) {
+            Probe.Received got = client.readToEnd(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 50_000_000L)));
+            if (got.ending() == Probe.Ending.TIMEOUT) {
+                waiting.add(client);
+                last = got;
+            }
+        }
+        for (Probe client : new ArrayList<>(waiting)) {
+            try {
+                client.send("are you there?\n");
+            } catch (IOException e) {
+                waiting.remove(client); // the server has ended it after all
+            }
+        }
+        long echoDeadline = System.nanoTime() + Patience.of(Duration.ofSeconds(1)).toNanos();
+        for (Probe client : waiting) {
+            Probe.Received back = client.read("are you there?\n".length(),
+                    Duration.ofNanos(Math.max(echoDeadline - System.nanoTime(), 50_000_000L)));
+            if (back.text().contains("are you there?")) {
+                atTheServersOwnLimit();
+                throw fail(feedback()
+                        .did(setup() + ", " + why + ", then read from them for up to " + prompt().toSeconds() + " s")
+                        .expected("the server to turn each of them away: its connection ended at once")
+                        .got(last.describe() + "; then one sent a line, and the line came back")
+                        .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
+            }
+        }
+        return waiting.isEmpty();
+    }
+
     /** One more client is not served: a line it sends never comes back. */
     void expectNotAdmitted(String why, Part... alsoRelied) throws IOException, InterruptedException {
         try (Probe client = Probe.connect(server.port())) {
@@ -254,7 +292,7 @@ final class Scenario implements AutoCloseable {
                 atTheServersOwnLimit();
                 Feedback feedback = feedback()
                         .did(setup() + ", " + why + ", and had it send a line")
-                        .expected("that client not to be served, since " + connected() + " clients are connected")
+                        .expected("that client not to be served, since " + clients(connected()) + (connected() == 1 ? " is" : " are") + " connected")
                         .got("its line came back: the server admitted " + (connected() + 1) + " clients at once")
                         .hint(countHint(server).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse"));
                 if (part == Part.TASK_2 && countHint(server).isEmpty()) {
@@ -308,6 +346,11 @@ final class Scenario implements AutoCloseable {
 
     int connected() {
         return admitted.size();
+    }
+
+    /** "1 client", "3 clients". */
+    static String clients(int n) {
+        return n + (n == 1 ? " client" : " clients");
     }
 
     /** After a read that timed out: does a line sent now come back? Tells an admission from a wait in the backlog. */

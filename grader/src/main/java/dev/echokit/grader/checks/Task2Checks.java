@@ -30,9 +30,9 @@ class Task2Checks {
     void admitsExactlyMax(int max, Grading grading) throws Exception {
         try (Scenario scenario = Scenario.start(grading, Part.TASK_2, max)) {
             scenario.fill();
-            scenario.expectNotAdmitted("connected " + max + " clients, then one more");
+            scenario.expectNotAdmitted("connected " + Scenario.clients(max) + ", then one more");
             // A second one: a refusal must not free a slot (task 5 says so); if it did, that is where to look.
-            scenario.expectNotAdmitted("connected " + max + " clients, had one more turned away, then another", Part.TASK_5);
+            scenario.expectNotAdmitted("connected " + Scenario.clients(max) + ", had one more turned away, then another", Part.TASK_5);
         }
     }
 

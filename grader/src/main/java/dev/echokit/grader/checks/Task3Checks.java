@@ -28,7 +28,7 @@ class Task3Checks {
         Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
-                scenario.expectRefused("connected " + scenario.limit + " clients, then extra client " + i);
+                scenario.expectRefused("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
             }
         });
     }
@@ -39,7 +39,7 @@ class Task3Checks {
         Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 5; i++) {
-                scenario.expectEnded("connected " + scenario.limit + " clients, then extra client " + i);
+                scenario.expectEnded("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
                 for (Probe client : scenario.admitted) {
                     Probe.Received back = client.echo("still here " + i, Scenario.echoWait());
                     if (!back.text().equals("still here " + i + "\n")) {
@@ -70,7 +70,7 @@ class Task3Checks {
                 for (int i = 1; i <= held; i++) {
                     Probe client = Probe.connect(scenario.server.port());
                     refused.add(client);
-                    scenario.expectEndedOn(client, "connected " + scenario.limit + " client" + (scenario.limit == 1 ? "" : "s") + ", then extra client " + i + " (kept open)");
+                    scenario.expectEndedOn(client, "connected " + Scenario.clients(scenario.limit) + ", then extra client " + i + " (kept open)");
                 }
                 Probe.Received back = scenario.admitted.get(0).echo("still served?", Scenario.echoWait());
                 if (!back.text().equals("still served?\n")) {
@@ -105,7 +105,7 @@ class Task3Checks {
         Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2, Part.TASK_5}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
-                scenario.expectNotAdmitted("connected " + scenario.limit + " clients, then extra client " + i);
+                scenario.expectNotAdmitted("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
             }
             scenario.admitted.remove(0).close();
             scenario.admitAfterDeparture("filled it, had 3 clients turned away, then closed one admitted client",

@@ -158,10 +158,10 @@ class Task5Checks {
     void refusalFreesNoSlot(Grading grading) throws Exception {
         Scenario.judge(grading, Part.TASK_5, 2, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
-            scenario.expectNotAdmitted("connected " + scenario.limit + " clients, then one more");
+            scenario.expectNotAdmitted("connected " + Scenario.clients(scenario.limit) + ", then one more");
             for (int i = 2; i <= 3; i++) {
                 try {
-                    scenario.expectNotAdmitted("connected " + scenario.limit + " clients, had " + (i - 1) + " more turned away, then another");
+                    scenario.expectNotAdmitted("connected " + Scenario.clients(scenario.limit) + ", had " + (i - 1) + " more turned away, then another");
                 } catch (AssertionError admitted) {
                     throw scenario.fail(scenario.feedback()
                             .did(scenario.setup() + ", connected " + scenario.limit + " clients, had " + (i - 1) + " more turned away, then connected another")
