@@ -311,6 +311,15 @@ final class Scenario implements AutoCloseable {
 
     /** As above, with the words for what it means here when no client gets in. */
     Probe admitAfterDeparture(String departure, String meaning, String hint) throws IOException, InterruptedException {
+        return admitAfterDeparture(departure, meaning, () -> hint);
+    }
+
+    /**
+     * As above, with the hint worked out only when no client gets in: by then the server's log holds
+     * every line about what came before (its lines may reach the grader after the clients' bytes).
+     */
+    Probe admitAfterDeparture(String departure, String meaning, java.util.function.Supplier<String> hint)
+            throws IOException, InterruptedException {
         departures++;
         awaitDepartures(server, departures);
         long deadline = System.nanoTime() + roomWait().toNanos();
@@ -331,7 +340,7 @@ final class Scenario implements AutoCloseable {
                 .expected("a new client to take the freed slot")
                 .got("every new client was turned away; the last one " + (last == null ? "got nothing" : last.describe())
                         + (meaning == null ? "" : ": " + meaning))
-                .hint(hint), Part.TASK_5);
+                .hint(hint.get()), Part.TASK_5);
     }
 
     /**

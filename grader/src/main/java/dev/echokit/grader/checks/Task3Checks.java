@@ -110,7 +110,8 @@ class Task3Checks {
             scenario.admitted.remove(0).close();
             scenario.admitAfterDeparture("filled it, had 3 clients turned away, then closed one admitted client",
                     "after 3 refusals, the freed slot was never offered again: the refused connections were counted",
-                    Scenario.refusalsCountedHint(scenario.server).orElse("a refused connection is never counted: count a client only in the admit path"));
+                    () -> Scenario.refusalsCountedHint(scenario.server)
+                            .orElse("a refused connection is never counted: count a client only in the admit path"));
         });
     }
 
