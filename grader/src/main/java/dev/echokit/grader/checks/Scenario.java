@@ -422,7 +422,11 @@ final class Scenario implements AutoCloseable {
      */
     static java.util.Optional<String> refusalsCountedHint(RunningServer server) {
         List<Integer> counts = new ArrayList<>();
-        for (String line : server.log().matching(l -> l.contains("rejected connection"))) {
+        // The refusals before anybody left: a departure counts down, and the next refusal starts lower.
+        for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("closed connection"))) {
+            if (line.contains("closed connection")) {
+                break;
+            }
             java.util.regex.Matcher m = REJECTED_COUNT.matcher(line);
             if (m.find()) {
                 counts.add(Integer.parseInt(m.group(1)));
