@@ -134,8 +134,9 @@ public final class Grader {
                 .selectors(selectors)
                 .configurationParameters(Map.of(
                         Grading.RUN_ID, id,
-                        // Every check bounds its own waits; this is the last resort for one that does not.
-                        "junit.jupiter.execution.timeout.default", "60 s",
+                        // Every check bounds its own waits; this is the last resort for one that does not. The
+                        // waits stretch with the machine's load (Patience), and so does this.
+                        "junit.jupiter.execution.timeout.default", Math.round(60 * Patience.MAX_FACTOR) + " s",
                         "junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD",
                         "junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation",
                         // Each check has its own server and port, so check classes run side by side, and the

@@ -82,4 +82,50 @@ public final class ProcFs {
     public static boolean isListening(int port) {
         return listeningSocket(port).isPresent();
     }
+
+    /**
+     * A Java virtual machine's own threads, by the name the kernel shows: the compilers, the
+     * garbage collector and the VM's housekeeping. They work in bursts after traffic, which a busy
+     * machine stretches out, and none of them is the server's loop.
+     */
+    private static final java.util.regex.Pattern VM_THREAD = java.util.regex.Pattern.compile(
+            "^(C[12] CompilerThre|VM Thread|VM Periodic Tas|VM Operation|GC Thread|G1 |ParGC Thread|Sweeper thread|CodeCacheSweep"
+                    + "|Service Thread|Monitor Deflati|Signal Dispatch|Reference Handl|Finalizer|Common-Cleaner|Notification Th"
+                    + "|Attach Listener|JFR ).*");
+
+    /** One thread's counters: nanoseconds on a core, nanoseconds waiting for one, and times it went to sleep of its own accord. */
+    record ThreadCounters(long running, long waiting, long sleeps) {
+    }
+
+    /**
+     * The counters of each thread of a process, from /proc/PID/task/TID/schedstat and status,
+     * leaving out a JVM's own threads; empty when unreadable.
+     */
+    static java.util.Optional<java.util.Map<String, ThreadCounters>> threadCounters(long pid) {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(pid), "task");
+        if (!java.nio.file.Files.isDirectory(tasks)) {
+            return java.util.Optional.empty();
+        }
+        java.util.Map<String, ThreadCounters> counters = new java.util.HashMap<>();
+        try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
+            for (java.nio.file.Path thread : threads.toList()) {
+                try {
+                    if (VM_THREAD.matcher(java.nio.file.Files.readString(thread.resolve("comm")).strip()).matches()) {
+                        continue;
+                    }
+                    String[] fields = java.nio.file.Files.readString(thread.resolve("schedstat")).trim().split("\\s+");
+                    long sleeps = java.nio.file.Files.readAllLines(thread.resolve("status")).stream()
+                            .filter(line -> line.startsWith("voluntary_ctxt_switches:"))
+                            .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).strip())).findFirst().orElse(0);
+                    counters.put(thread.getFileName().toString(),
+                            new ThreadCounters(Long.parseLong(fields[0]), Long.parseLong(fields[1]), sleeps));
+                } catch (java.io.IOException | RuntimeException e) {
+                    // a thread that ended while being read
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        return counters.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(counters);
+    }
 }

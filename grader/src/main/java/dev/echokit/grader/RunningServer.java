@@ -31,6 +31,12 @@ public final class RunningServer implements AutoCloseable {
      */
     public static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
+    /** {@link #START_TIMEOUT}, stretched with the machine's load (see {@link Patience}), at most three times as long. */
+    public static Duration startTimeout() {
+        Duration stretched = Patience.of(START_TIMEOUT);
+        return stretched.compareTo(START_TIMEOUT.multipliedBy(3)) > 0 ? START_TIMEOUT.multipliedBy(3) : stretched;
+    }
+
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
     private static final Set<RunningServer> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -202,7 +208,7 @@ public final class RunningServer implements AutoCloseable {
     public static Started startAndAwait(Target target, List<String> args, Integer fileLimit)
             throws IOException, InterruptedException {
         RunningServer server = start(target, args, fileLimit);
-        return new Started(server, server.awaitListening(START_TIMEOUT));
+        return new Started(server, server.awaitListening(startTimeout()));
     }
 
     /** A server start: the server, and what went wrong if it is not listening. */
@@ -383,5 +389,45 @@ public final class RunningServer implements AutoCloseable {
     /** CPU time the server has used so far, where the platform reports it (Linux, macOS, Windows). */
     public Optional<Duration> cpuTime() {
         return ProcessHandle.of(serverPid()).flatMap(handle -> handle.info().totalCpuDuration());
+    }
+
+    /** What one of the server's threads did over a measurement window: shares of the window on a core, and wanting one; its sleeps. */
+    public record ThreadUse(double running, double wanting, long sleeps) {
+        /**
+         * Whether this thread polls: it ran for more than {@code cpuPercent} of the window (seen on an
+         * idle machine), or it wanted a core for at least half of it without once going to sleep of
+         * its own accord (seen on a busy machine too, where it gets little CPU but never stops asking).
+         * A loop that sleeps in select(), even for a millisecond at a time, goes to sleep each turn.
+         */
+        public boolean polls(int cpuPercent) {
+            return running * 100 > cpuPercent || wanting >= 0.5 && sleeps < 10;
+        }
+    }
+
+    /**
+     * Over {@code window} (a measurement window, not a synchronisation), what each of the server's
+     * threads did, a JVM's own threads (compilers, garbage collector) left out: they work in bursts
+     * that a busy machine stretches, and none of them is the server's loop (Linux's /proc, read
+     * whatever the platform mode: it measures the machine, not a feature of the platform). Empty
+     * where there is no /proc.
+     */
+    public Optional<List<ThreadUse>> threadUse(Duration window) throws InterruptedException {
+        Optional<java.util.Map<String, ProcFs.ThreadCounters>> before = ProcFs.threadCounters(serverPid());
+        long start = System.nanoTime();
+        Thread.sleep(window.toMillis());
+        long wall = System.nanoTime() - start;
+        Optional<java.util.Map<String, ProcFs.ThreadCounters>> after = ProcFs.threadCounters(serverPid());
+        if (before.isEmpty() || after.isEmpty()) {
+            return Optional.empty();
+        }
+        List<ThreadUse> uses = new ArrayList<>();
+        ProcFs.ThreadCounters none = new ProcFs.ThreadCounters(0, 0, 0);
+        for (java.util.Map.Entry<String, ProcFs.ThreadCounters> thread : after.get().entrySet()) {
+            ProcFs.ThreadCounters was = before.get().getOrDefault(thread.getKey(), none);
+            ProcFs.ThreadCounters now = thread.getValue();
+            uses.add(new ThreadUse((now.running() - was.running()) / (double) wall,
+                    (now.running() - was.running() + now.waiting() - was.waiting()) / (double) wall, now.sleeps() - was.sleeps()));
+        }
+        return Optional.of(uses);
     }
 }

@@ -25,6 +25,13 @@ public final class ServerLog {
     private final List<String> lines = new ArrayList<>();
     private long dropped;
     private boolean ended;
+    /**
+     * The first "listening on" line, when it came past the cap: kept all the same, so that a server
+     * that floods before it says it is ready is found ready (by every reader of this log) the same
+     * whether the grader was fast or slow to read the flood.
+     */
+    private String lateListening;
+    private boolean listeningKept;
 
     /** Longest line kept; the rest of a longer one is skipped, never held in memory. */
     static final int MAX_LINE = 500;
@@ -90,17 +97,32 @@ public final class ServerLog {
     }
 
     private synchronized void add(String line) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         if (lines.size() >= MAX_LINES) {
             dropped++;
+            if (lateListening == null && !listeningKept && line.contains("listening on")) {
+                lateListening = "[+" + millis + " ms] " + line;
+                notifyAll();
+            }
             return;
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
         lines.add("[+" + millis + " ms] " + line);
+        listeningKept |= line.contains("listening on");
         notifyAll();
     }
 
+    /** The kept lines, and the listening line if it came past the cap. */
+    private List<String> all() {
+        if (lateListening == null) {
+            return lines;
+        }
+        List<String> all = new ArrayList<>(lines);
+        all.add(lateListening);
+        return all;
+    }
+
     public synchronized List<String> lines() {
-        return List.copyOf(lines);
+        return List.copyOf(all());
     }
 
     public synchronized int size() {
@@ -113,20 +135,20 @@ public final class ServerLog {
     }
 
     public synchronized Optional<String> find(Predicate<String> match) {
-        return lines.stream().filter(match).findFirst();
+        return all().stream().filter(match).findFirst();
     }
 
     public synchronized List<String> matching(Predicate<String> match) {
-        return lines.stream().filter(match).toList();
+        return all().stream().filter(match).toList();
     }
 
     /** Waits until at least {@code wanted} lines match; false when the timeout passes or the output ends first. */
     public synchronized boolean await(Predicate<String> match, long wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (lines.stream().filter(match).count() < wanted) {
+        while (all().stream().filter(match).count() < wanted) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || ended) {
-                return lines.stream().filter(match).count() >= wanted;
+                return all().stream().filter(match).count() >= wanted;
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }

@@ -26,27 +26,36 @@ final class Catalogue {
      * another task — plus the stretch check that must catch it, if it is one that only abuse shows.
      */
     record Broken(String name, String what, String file, String find, String replace,
-                  Set<Part> fails, Set<Part> needs, String stretchCheck) {
+                  Set<Part> fails, Set<Part> needs, String stretchCheck, String hint) {
 
         Broken needs(Part... parts) {
-            return new Broken(name, what, file, find, replace, fails, Set.of(parts), stretchCheck);
+            return new Broken(name, what, file, find, replace, fails, Set.of(parts), stretchCheck, hint);
         }
 
         Broken stretch(String check) {
-            return new Broken(name, what, file, find, replace, fails, needs, check);
+            return new Broken(name, what, file, find, replace, fails, needs, check, hint);
+        }
+
+        /** Words the hint of one of its failures must hold: the hint for this cause, not a general one. */
+        Broken hint(String words) {
+            return new Broken(name, what, file, find, replace, fails, needs, stretchCheck, words);
         }
     }
 
     /** A broken server whose mistake is in {@code fails} (none: only a stretch check sees it). */
     private static Broken broken(String name, String what, String file, String find, String replace, Part... fails) {
-        return new Broken(name, what, file, find, replace, Set.of(fails), Set.of(), null);
+        return new Broken(name, what, file, find, replace, Set.of(fails), Set.of(), null, null);
     }
 
     static final List<Broken> ALL = List.of(
             broken("no-limit", "admits everybody", SERVER,
-                    "if (clients >= maxClients) {", "if (false) {", Part.TASK_2).needs(Part.TASK_1, Part.TASK_3, Part.TASK_4, Part.TASK_5),
+                    "if (clients >= maxClients) {", "if (false) {", Part.TASK_2).needs(Part.TASK_3, Part.TASK_4, Part.TASK_5),
+            // A limit that is wrong but enforced costs task 2 alone: the later tasks are judged at the
+            // limit the server really keeps (it once cost every task from 2 to 5).
             broken("off-by-one", "admits MAX+1 (> instead of >=)", SERVER,
-                    "if (clients >= maxClients) {", "if (clients > maxClients) {", Part.TASK_2).needs(Part.TASK_3, Part.TASK_4, Part.TASK_5),
+                    "if (clients >= maxClients) {", "if (clients > maxClients) {", Part.TASK_2).hint("one client too many"),
+            broken("hard-coded-100", "compares the count with 100, whatever --max-clients says", SERVER,
+                    "if (clients >= maxClients) {", "if (clients >= 100) {", Part.TASK_2).hint("a limit of its own"),
             broken("stops-accepting", "stops calling accept() when full, so clients wait in the backlog", SERVER,
                     "            SocketChannel channel;\n            try {\n",
                     "            if (clients >= maxClients) {\n                return;\n            }\n            SocketChannel channel;\n            try {\n",
@@ -60,13 +69,13 @@ final class Catalogue {
                     "\"server at capacity\\n\"", "\"Server full, try later\\n\"", Part.TASK_3),
             broken("counts-refused", "counts the refused connection, leaking a slot per refusal", SERVER,
                     "    private void refuse(SocketChannel channel) {\n", "    private void refuse(SocketChannel channel) {\n        clients++;\n",
-                    Part.TASK_3).needs(Part.TASK_4),
+                    Part.TASK_3).needs(Part.TASK_4).hint("the count rising with each refusal"),
             broken("frees-on-close-only", "frees the slot on a clean close but not on a reset", CONNECTION,
                     "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            close();",
                     "            closed = true;\n            try {\n                channel.close();\n            } catch (IOException ignored) {\n                // the slot is never given back\n            }",
                     Part.TASK_5),
             broken("never-frees", "never gives a slot back", SERVER,
-                    "        clients--;\n", "", Part.TASK_5).needs(Part.TASK_3),
+                    "        clients--;\n", "", Part.TASK_5).needs(Part.TASK_3).hint("the count never goes down"),
             broken("no-reject-log", "does not log refusals", SERVER,
                     "        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n", "",
                     Part.TASK_4),
@@ -123,19 +132,19 @@ final class Catalogue {
             broken("accepted-count-before-increment", "logs the accepted line before counting the client", SERVER,
                     "        clients++;\n        Log.info(\"accepted connection from \" + peer + \" (\" + clients + \"/\" + maxClients + \")\");\n",
                     "        Log.info(\"accepted connection from \" + peer + \" (\" + clients + \"/\" + maxClients + \")\");\n        clients++;\n",
-                    Part.TASK_2),
+                    Part.TASK_2).hint("count it first, then log"),
             broken("closed-count-before-decrement", "logs the closed line before counting the client out", SERVER,
                     "        clients--;\n        Log.info(\"closed connection from \" + connection.peer() + \" (\" + clients + \"/\" + maxClients + \")\");\n",
                     "        Log.info(\"closed connection from \" + connection.peer() + \" (\" + clients + \"/\" + maxClients + \")\");\n        clients--;\n",
-                    Part.TASK_5),
+                    Part.TASK_5).hint("count down first, then log"),
             broken("counts-down-refused", "counts a refused connection down when it is closed, freeing a slot it never had", SERVER,
                     "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly",
                     "        } finally {\n            closeQuietly(channel);\n            clients--;\n        }\n    }\n\n    private void drainBriefly",
-                    Part.TASK_5).needs(Part.TASK_2, Part.TASK_3, Part.TASK_4),
+                    Part.TASK_5).needs(Part.TASK_2, Part.TASK_3, Part.TASK_4).hint("a refusal, then a new client admitted with no client leaving"),
             broken("frees-twice-on-reset", "gives the slot back twice when a client resets", CONNECTION,
                     "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            close();",
                     "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            onClose.accept(this);\n            close();",
-                    Part.TASK_5),
+                    Part.TASK_5).hint("closed twice"),
             broken("failed-write-keeps-slot", "keeps the slot of a client whose write failed", CONNECTION,
                     "    private void writePending(SelectionKey key) throws IOException {\n        channel.write(pending);\n",
                     "    private void writePending(SelectionKey key) throws IOException {\n        try {\n            channel.write(pending);\n"
@@ -162,7 +171,7 @@ final class Catalogue {
             // Refuses on a thread of its own (which writes its log line): right in every task, wrong in
             // architecture, and judged the same every run because a line from another thread is not held.
             broken("refuses-on-a-thread", "refuses each client on a new Thread", SERVER,
-                    "    private void refuse(SocketChannel channel) {\n        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n"
+                    "    private void refuse(SocketChannel channel) {\n        Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n\n"
                             + "        try {\n            channel.configureBlocking(false);\n"
                             + "            channel.write(ByteBuffer.wrap(AT_CAPACITY)); // 19 bytes always fit a new socket's send buffer\n"
                             + "            channel.shutdownOutput();\n            drainBriefly(channel);\n",

@@ -119,30 +119,10 @@ class GraderSelfTest {
 
         List<String> wrong = new ArrayList<>();
         for (Catalogue.Broken broken : Catalogue.ALL) {
-            Verdict verdict = byName.get(broken.name()).verdict();
-            Set<Part> failed = partsWith(verdict, Status.FAILED);
-            Set<Part> needs = partsWith(verdict, Status.NEEDS_TASK);
-            if (!failed.equals(broken.fails()) || !needs.equals(broken.needs())) {
-                wrong.add(broken.name() + " (" + broken.what() + "): expected to fail " + broken.fails() + " and need in "
-                        + broken.needs() + ", but failed " + failed + " and needed in " + needs + "; failures: "
-                        + verdict.with(Status.FAILED).stream().map(c -> c.part().shortName() + ": " + c.name()).toList());
-            }
-            if (failed.contains(Part.ARCHITECTURE) && verdict.score() >= verdict.maxScore()) {
-                wrong.add(broken.name() + ": breaks an architecture rule, yet totals " + verdict.score() + "/" + verdict.maxScore());
-            }
-            verdict.with(Status.FAILED).stream()
-                    .filter(c -> c.feedback() == null && !c.name().equals("the server compiles"))
-                    .forEach(c -> wrong.add(broken.name() + ": a failure without the grader's feedback: " + c.message()));
-            if (broken.stretchCheck() != null) {
-                Verdict stretch = Grader.grade(Grader.Request.of(submissions.resolve(broken.name()).toString(), KIT,
-                        WORK.resolve("catalogue/stretch/" + broken.name())).only(List.of("StretchChecks#" + broken.stretchCheck())));
-                if (stretch.with(Status.FAILED).isEmpty()) {
-                    wrong.add(broken.name() + " was not caught by the stretch check " + broken.stretchCheck());
-                }
-            }
-            assertPlacesExist(verdict, submissions.resolve(broken.name()));
+            wrong.addAll(judge(broken, byName.get(broken.name()).verdict(), submissions, "catalogue/stretch/"));
+            assertPlacesExist(byName.get(broken.name()).verdict(), submissions.resolve(broken.name()));
             if (ScoreAgreement.nodeAvailable()) { // one score everywhere: Gradescope's tests, Classroom's reporter, the grader
-                ScoreAgreement.check(broken.name(), verdict, WORK.resolve("catalogue/runners/" + broken.name()), wrong);
+                ScoreAgreement.check(broken.name(), byName.get(broken.name()).verdict(), WORK.resolve("catalogue/runners/" + broken.name()), wrong);
             }
         }
         assertThat(wrong).as("verdicts that are not exactly the catalogue's: fix the grader, not the catalogue").isEmpty();
@@ -169,6 +149,162 @@ class GraderSelfTest {
                 .as("processes still running catalogue servers").isEmpty();
         Files.writeString(WORK.resolve("catalogue/classroom/README.txt"),
                 "Sample classroom table: the grader's catalogue of broken servers, graded as a class.\n");
+    }
+
+    /** Entries known to read differently on saturated cores before deadlines stretched with the load, and their kin. */
+    private static final List<String> UNDER_LOAD = List.of("counts-refused", "unbounded-buffer", "floods-output", "off-by-one",
+            "hard-coded-100", "never-frees", "closed-count-before-decrement", "stops-accepting", "frees-twice-on-reset", "no-reject-log");
+
+    /**
+     * The same verdicts with every core busy: busy threads, one more than there are cores, spin for
+     * the whole grading and are stopped in the end. A representative ten of the catalogue (and the
+     * solution), not all of it, so that the build's time stays reasonable: the ones once seen to
+     * change under load, and one of each kind of mistake near them.
+     */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    @DisplayName("on saturated cores, ten of the catalogue's broken servers and the solution get exactly the catalogue's verdicts")
+    void sameVerdictsOnSaturatedCores() throws Exception {
+        Path submissions = WORK.resolve("loaded/submissions");
+        Catalogue.deleteRecursively(submissions);
+        Path solution = KIT.resolve("lesson-solution/src/main/java");
+        Catalogue.copyTree(KIT.resolve("lesson-solution/src"), submissions.resolve("reference-solution/src"));
+        List<Catalogue.Broken> chosen = Catalogue.ALL.stream().filter(b -> UNDER_LOAD.contains(b.name())).toList();
+        assertThat(chosen).extracting(Catalogue.Broken::name).containsExactlyInAnyOrderElementsOf(UNDER_LOAD);
+        for (Catalogue.Broken broken : chosen) {
+            Catalogue.materialise(broken, solution, submissions.resolve(broken.name()));
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> burners = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        try {
+            for (int i = 0; i <= Runtime.getRuntime().availableProcessors(); i++) {
+                Thread burner = new Thread(() -> {
+                    long spin = 0;
+                    while (!stop.get()) {
+                        spin++;
+                    }
+                    if (spin == 42) {
+                        System.out.print(""); // keeps the loop from being optimised away
+                    }
+                }, "selftest-load-" + i);
+                burner.setDaemon(true);
+                burner.start();
+                burners.add(burner);
+            }
+            List<Classroom.Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("loaded/classroom"), 2, QUIET, Platform.portable());
+            Map<String, Classroom.Graded> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
+            Verdict reference = byName.get("reference-solution").verdict();
+            if (reference.score() != 50 || !reference.passed()) {
+                wrong.add("the reference solution under load: " + reference.score() + "/50, failures " + reference.with(Status.FAILED)
+                        + ", waiting " + reference.with(Status.NEEDS_TASK));
+            }
+            for (Catalogue.Broken broken : chosen) {
+                wrong.addAll(judge(broken, byName.get(broken.name()).verdict(), submissions, "loaded/stretch/"));
+            }
+        } finally {
+            stop.set(true);
+            for (Thread burner : burners) {
+                burner.join(5000);
+            }
+        }
+        assertThat(burners).noneMatch(Thread::isAlive);
+        assertThat(wrong).as("verdicts on saturated cores that are not exactly the catalogue's").isEmpty();
+    }
+
+    /**
+     * The solution without task 1's work. Its removal cannot be built from the starter's lines (every
+     * other task's code reads the limit it brings), so the option is renamed away instead: picocli
+     * no longer knows --max-clients, and the server runs with the default the option would give.
+     */
+    private static final Catalogue.Broken WITHOUT_TASK_1 = new Catalogue.Broken("without-task-1", "has no --max-clients option",
+            Catalogue.COMMAND, "@Option(names = \"--max-clients\", defaultValue", "@Option(names = \"--later-max-clients\", defaultValue",
+            Set.of(Part.TASK_1), Set.of(Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5), null, null);
+
+    /**
+     * What the other tasks need before a task's work can be seen at all: the option (task 1), and
+     * for the refusal, its log line and the freed slot, a limit that refuses someone (task 2).
+     */
+    private static Set<Integer> seenWith(int task) {
+        return task == 1 ? Set.of(1) : task == 2 ? Set.of(1, 2) : Set.of(1, 2, task);
+    }
+
+    /**
+     * The dependency graph the grader uses is the true one, proven from both sides with servers built
+     * from the real starter and solution (TaskWork): (a) the solution without one task's work fails
+     * that task alone, every other task passing or, where that task's work leaves nothing to see,
+     * waiting for it; (b) the starter with one task's work added (on top of what it cannot be seen
+     * without) passes that task, or waits only for a task whose work is still missing.
+     */
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    @DisplayName("one task's work removed from the solution fails that task alone; one task's work added to the starter passes it")
+    void dependencyGraphHoldsBothWays() throws Exception {
+        Path starter = KIT.resolve("lesson-starter/src/main/java");
+        Path solution = KIT.resolve("lesson-solution/src/main/java");
+        TaskWork work = TaskWork.read(starter, solution);
+        assertThat(work.tasks()).containsExactly(1, 2, 3, 4, 5);
+        Path submissions = WORK.resolve("graph/submissions");
+        Catalogue.deleteRecursively(submissions);
+
+        // The pieces put back together are the real files: every task's work is the solution, none is the starter.
+        Path whole = work.write(Set.of(1, 2, 3, 4, 5), WORK.resolve("graph/whole"));
+        Path none = work.write(Set.of(), WORK.resolve("graph/none"));
+        for (String file : List.of(Catalogue.SERVER, Catalogue.CONNECTION, Catalogue.COMMAND)) {
+            assertThat(whole.resolve("src/main/java/" + file)).hasSameTextualContentAs(solution.resolve(file));
+            assertThat(withoutImports(none.resolve("src/main/java/" + file))).isEqualTo(withoutImports(starter.resolve(file)));
+        }
+
+        Map<Integer, Set<Part>> removedNeeds = Map.of(
+                1, Set.of(Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5), // the option is unknown: nothing can be asked
+                2, Set.of(Part.TASK_3, Part.TASK_4, Part.TASK_5), // nothing is ever refused
+                3, Set.of(),
+                4, Set.of(),
+                5, Set.of(Part.TASK_3)); // whether refusals are counted shows only when a slot comes free
+        Catalogue.materialise(WITHOUT_TASK_1, solution, submissions.resolve("without-task-1"));
+        for (int task = 2; task <= 5; task++) {
+            Set<Integer> done = new java.util.TreeSet<>(Set.of(1, 2, 3, 4, 5));
+            done.remove(task);
+            work.write(done, submissions.resolve("without-task-" + task));
+        }
+        for (int task = 1; task <= 5; task++) {
+            work.write(seenWith(task), submissions.resolve("with-task-" + task));
+        }
+        List<Classroom.Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("graph/classroom"), 2, QUIET, Platform.portable());
+        Classroom.writeTables(WORK.resolve("graph/classroom"), Optional.empty());
+        Map<String, Verdict> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), Classroom.Graded::verdict));
+
+        List<String> wrong = new ArrayList<>();
+        for (int task = 1; task <= 5; task++) {
+            Part removed = Part.values()[Part.TASK_1.ordinal() + task - 1];
+            Verdict without = byName.get("without-task-" + task);
+            Set<Part> failed = partsWith(without, Status.FAILED);
+            Set<Part> needs = partsWith(without, Status.NEEDS_TASK);
+            if (!failed.equals(Set.of(removed)) || !needs.equals(removedNeeds.get(task))
+                    || without.with(Status.NEEDS_TASK).stream().anyMatch(c -> c.needs() != removed)) {
+                wrong.add("without task " + task + ": expected to fail " + removed + " alone and need it in " + removedNeeds.get(task)
+                        + ", but failed " + failed + " and needed " + without.with(Status.NEEDS_TASK).stream()
+                        .map(c -> c.part().shortName() + " needs " + c.needs().shortName() + ": " + c.name()).toList());
+            }
+            Verdict with = byName.get("with-task-" + task);
+            Set<Integer> done = seenWith(task);
+            String name = "with task " + task + " (the starter with tasks " + new java.util.TreeSet<>(done) + ")";
+            for (int other : done) {
+                Part added = Part.values()[Part.TASK_1.ordinal() + other - 1];
+                with.in(added).stream().filter(c -> c.is(Status.FAILED)
+                                || c.is(Status.NEEDS_TASK) && done.contains(c.needs().task()))
+                        .forEach(c -> wrong.add(name + ": " + added.shortName()
+                                + " did not pass \"" + c.name() + "\": " + c.statusText() + " " + c.message().lines().findFirst().orElse("")));
+            }
+            if (with.in(removed).stream().noneMatch(c -> c.is(Status.PASSED))) {
+                wrong.add("with task " + task + ": no check of " + removed.shortName() + " passed");
+            }
+        }
+        assertThat(wrong).as("false edges in the grader's dependency graph").isEmpty();
+    }
+
+    private static List<String> withoutImports(Path file) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> !l.startsWith("import ")).toList();
     }
 
     @Test
@@ -224,6 +360,42 @@ class GraderSelfTest {
         assertThat(silent.with(Status.FAILED)).allSatisfy(c -> assertThat(c.feedback().whereToLook())
                 .containsExactly("no source to point at: this target is a command, not Java sources"));
         assertThat(silent.in(Part.ECHO)).allMatch(c -> c.is(Status.PASSED));
+    }
+
+    /** Where a broken server's verdict differs from the catalogue's: its parts, its hint, its XP, its stretch check. */
+    private static List<String> judge(Catalogue.Broken broken, Verdict verdict, Path submissions, String stretchDir) throws IOException {
+        List<String> wrong = new ArrayList<>();
+        Set<Part> failed = partsWith(verdict, Status.FAILED);
+        Set<Part> needs = partsWith(verdict, Status.NEEDS_TASK);
+        if (!failed.equals(broken.fails()) || !needs.equals(broken.needs())) {
+            wrong.add(broken.name() + " (" + broken.what() + "): expected to fail " + broken.fails() + " and need in "
+                    + broken.needs() + ", but failed " + failed + " and needed in " + needs + "; failures: "
+                    + verdict.with(Status.FAILED).stream().map(c -> c.part().shortName() + ": " + c.name()).toList());
+        }
+        if (broken.hint() != null && verdict.with(Status.FAILED).stream()
+                .noneMatch(c -> c.feedback() != null && c.feedback().hint().contains(broken.hint()))) {
+            wrong.add(broken.name() + ": no failure hints at its cause (\"" + broken.hint() + "\"); hints: "
+                    + verdict.with(Status.FAILED).stream().map(c -> c.feedback() == null ? c.message() : c.feedback().hint()).toList());
+        }
+        // One mistake, one task: where nothing else waits, every other task earns all its XP.
+        if (broken.needs().isEmpty() && !broken.fails().contains(Part.ECHO)) {
+            verdict.parts().stream().filter(p -> p.part().isTask() && !broken.fails().contains(p.part()) && p.xp() != p.xpMax())
+                    .forEach(p -> wrong.add(broken.name() + ": costs " + p.part().shortName() + " XP too (" + p.xp() + "/" + p.xpMax() + ")"));
+        }
+        if (failed.contains(Part.ARCHITECTURE) && verdict.score() >= verdict.maxScore()) {
+            wrong.add(broken.name() + ": breaks an architecture rule, yet totals " + verdict.score() + "/" + verdict.maxScore());
+        }
+        verdict.with(Status.FAILED).stream()
+                .filter(c -> c.feedback() == null && !c.name().equals("the server compiles"))
+                .forEach(c -> wrong.add(broken.name() + ": a failure without the grader's feedback: " + c.message()));
+        if (broken.stretchCheck() != null) {
+            Verdict stretch = Grader.grade(Grader.Request.of(submissions.resolve(broken.name()).toString(), KIT,
+                    WORK.resolve(stretchDir + broken.name())).only(List.of("StretchChecks#" + broken.stretchCheck())));
+            if (stretch.with(Status.FAILED).isEmpty()) {
+                wrong.add(broken.name() + " was not caught by the stretch check " + broken.stretchCheck());
+            }
+        }
+        return wrong;
     }
 
     private static Path materialiseCatalogue(String folder) throws IOException {

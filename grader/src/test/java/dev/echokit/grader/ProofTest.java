@@ -118,7 +118,7 @@ class ProofTest {
         assertThat(Proof.file(work)).hasContent(proof.strip());
 
         Catalogue.Broken noSpace = new Catalogue.Broken("refusal-line-without-space", "writes at capacity(N/MAX)", Catalogue.SERVER,
-                "\"rejected connection: at capacity (\"", "\"rejected connection: at capacity(\"", Set.of(Part.TASK_4), Set.of(), null);
+                "\"rejected connection: at capacity (\"", "\"rejected connection: at capacity(\"", Set.of(Part.TASK_4), Set.of(), null, null);
         Path broken = Catalogue.materialise(noSpace, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("selftest/proof-broken"));
         Verdict brokenVerdict = Grader.grade(Grader.Request.of(broken.toString(), KIT, work).only(scenario));
         assertThat(brokenVerdict.xpGraded()).isTrue();

@@ -117,7 +117,7 @@ class ScoreTest {
                         + "                Thread refuser = new Thread(() -> refuse(refused));\n                refuser.start();\n"
                         + "                try {\n                    refuser.join();\n                } catch (InterruptedException e) {\n"
                         + "                    return;\n                }\n",
-                java.util.Set.of(Part.ARCHITECTURE), java.util.Set.of(), null);
+                java.util.Set.of(Part.ARCHITECTURE), java.util.Set.of(), null, null);
         Path dir = Catalogue.materialise(threaded, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("selftest/score/refuses-on-a-thread"));
         Verdict verdict = Grader.grade(Grader.Request.of(dir.toString(), KIT, WORK.resolve("selftest/score/work"))
                 .only(List.of("Task3Checks", "Task4Checks", "ArchitectureChecks")));

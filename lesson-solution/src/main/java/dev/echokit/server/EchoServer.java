@@ -171,6 +171,7 @@ final class EchoServer {
     // The channel is never registered or counted: it costs nothing once this returns.
     private void refuse(SocketChannel channel) {
         Log.info("rejected connection: at capacity (" + clients + "/" + maxClients + ")");
+
         try {
             channel.configureBlocking(false);
             channel.write(ByteBuffer.wrap(AT_CAPACITY)); // 19 bytes always fit a new socket's send buffer

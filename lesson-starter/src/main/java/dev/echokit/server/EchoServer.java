@@ -158,9 +158,13 @@ final class EchoServer {
         Log.info("accepted connection from " + peer);
     }
 
-    // TODO(task 3): Write refuse(channel): send the line "server at capacity", then close the
-    // connection so the client reads the whole line and a clean end of stream. Never count it.
-    // TODO(task 4): Log every refusal as "rejected connection: at capacity (N/MAX)".
+    // TODO(task 3): A client past the limit is refused here: it is accepted, never registered and
+    // never counted (task 2 calls this at the limit).
+    private void refuse(SocketChannel channel) {
+        // TODO(task 4): Log every refusal as "rejected connection: at capacity (N/MAX)".
+
+        // TODO(task 3): Write the line "server at capacity", then close; the lesson says how, so none of it is lost.
+    }
 
     private void connectionClosed(Connection connection) {
         // TODO(task 5): A client left, however it left: give its slot back, and end this line with " (N/MAX)".

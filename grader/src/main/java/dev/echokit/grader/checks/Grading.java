@@ -136,7 +136,7 @@ public final class Grading {
                     throw new NeedsTask(Part.ECHO, "the server does not start: " + plainProblem.get());
                 }
             }
-            started = new RunningServer.Started(server, server.awaitListening(RunningServer.START_TIMEOUT));
+            started = new RunningServer.Started(server, server.awaitListening(RunningServer.startTimeout()));
         }
         RunningServer server = started.server();
         lastServer = server;
@@ -198,8 +198,8 @@ public final class Grading {
             }
         }
         try {
-            // Bounded: the start above gives up after START_TIMEOUT; a little more for its exit.
-            return plainStart.get(RunningServer.START_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            // Bounded: the start above gives up after startTimeout(), at most 3 x START_TIMEOUT; a little more for its exit.
+            return plainStart.get(RunningServer.START_TIMEOUT.multipliedBy(3).toSeconds() + 10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -223,7 +223,7 @@ public final class Grading {
             int port = RunningServer.freePort();
             RunningServer server = RunningServer.start(target, List.of("--port", Integer.toString(port)), null);
             plainServer.set(server);
-            Optional<String> problem = server.awaitListening(RunningServer.START_TIMEOUT);
+            Optional<String> problem = server.awaitListening(RunningServer.startTimeout());
             Optional<Integer> used = server.log().find(PORT_IN_LOG.asPredicate())
                     .map(PORT_IN_LOG::matcher).filter(java.util.regex.Matcher::find).map(m -> Integer.parseInt(m.group(1)));
             if (used.isPresent() && used.get() != port) {

@@ -22,23 +22,29 @@ final class GreedyWriter {
 
     /**
      * Writes up to {@code total} bytes and returns once the writes stall — no progress for
-     * {@code stall} — or they finish, or {@code limit} passes.
+     * {@code stall}, stretched with the machine's load, twice in a row, so that a server that was
+     * merely waiting for a core is not taken for one that stopped reading — or they finish, or
+     * {@code limit} passes.
      */
     static GreedyWriter writeUntilStalled(Probe client, long total, Duration stall, Duration limit) throws InterruptedException {
         GreedyWriter writer = new GreedyWriter(client, total);
         writer.thread.start();
-        long deadline = System.nanoTime() + limit.toNanos();
-        long last = -1;
-        while (writer.written.get() != last && writer.thread.isAlive() && System.nanoTime() < deadline) {
-            last = writer.written.get();
-            writer.thread.join(stall.toMillis());
+        long deadline = System.nanoTime() + dev.echokit.grader.Patience.of(limit).toNanos();
+        int quietWindows = 0;
+        while (quietWindows < 2 && writer.thread.isAlive() && System.nanoTime() < deadline) {
+            long before = writer.written.get();
+            writer.thread.join(dev.echokit.grader.Patience.of(stall).toMillis());
+            quietWindows = writer.written.get() == before ? quietWindows + 1 : 0;
         }
+        writer.stalled = quietWindows >= 2 && writer.thread.isAlive();
         return writer;
     }
 
-    /** True while the writer is blocked: the server stopped reading from this client. */
+    private volatile boolean stalled;
+
+    /** True when the writer was blocked for two quiet windows in a row: the server stopped reading from this client. */
     boolean stalled() {
-        return thread.isAlive();
+        return stalled;
     }
 
     long mib() {

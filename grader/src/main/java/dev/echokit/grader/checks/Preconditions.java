@@ -23,8 +23,39 @@ final class Preconditions {
 
     private static final Pattern MAX_IN_LISTENING = Pattern.compile("listening on .*\\(max clients: (\\d+)\\)");
 
+    /** The default limit, and how far past a limit the grader looks for the server's own. */
+    static final int DEFAULT_MAX = 100;
+    static final int PAST_THE_LIMIT = 5;
+
     private final Grading grading;
     private final Map<Part, Optional<String>> missing = new EnumMap<>(Part.class);
+    private final Map<Integer, Limit> limits = new java.util.HashMap<>();
+
+    /**
+     * How many clients a fresh server started with {@code --max-clients given} admits before it
+     * turns one away: {@code admitted}, or -1 when it turned none away within the bound (given+5,
+     * and the default+5, so a limit of its own such as 100 is found too). {@code problem} when the
+     * server could not be asked at all.
+     */
+    record Limit(int given, int admitted, String problem) {
+        boolean refuses() {
+            return problem == null && admitted >= 0;
+        }
+
+        boolean differs() {
+            return refuses() && admitted != given;
+        }
+
+        /** "this server admits 4 clients at --max-clients 3", for feedback. */
+        String describe() {
+            return admitted < 0 ? "this server admitted every client the grader connected (" + bound(given) + ") at --max-clients " + given
+                    : "this server admits " + admitted + " client" + (admitted == 1 ? "" : "s") + " at --max-clients " + given;
+        }
+
+        static int bound(int given) {
+            return Math.max(given, DEFAULT_MAX) + PAST_THE_LIMIT;
+        }
+    }
 
     Preconditions(Grading grading) {
         this.grading = grading;
@@ -100,23 +131,86 @@ final class Preconditions {
         }
     }
 
+    /**
+     * Task 2 holds up another task only when there is nothing to judge it by: no client is ever
+     * turned away, or none is ever admitted. A limit that is merely wrong (one too many, a number
+     * of its own) is task 2's failure; the other tasks are judged at the limit the server enforces.
+     */
     private Optional<String> limit() throws IOException, InterruptedException {
-        try (Fresh fresh = Fresh.start(grading, "--max-clients", "2")) {
-            if (fresh.problem != null || !fresh.admit("one") || !fresh.admit("two")) {
-                return Optional.of("with --max-clients 2 the server does not serve 2 clients");
-            }
-            return fresh.probe("three") ? Optional.of("with --max-clients 2 the server admits a 3rd client: the limit is not enforced yet")
-                    : Optional.empty();
+        Limit limit = enforcedLimit(2);
+        if (limit.problem() != null) {
+            return Optional.of("with --max-clients 2 the server does not serve 2 clients: " + limit.problem());
         }
+        if (limit.admitted() < 0) {
+            return Optional.of(limit.describe() + ": it never turns a client away, so there is no refusal to judge yet");
+        }
+        if (limit.admitted() == 0) {
+            return Optional.of("with --max-clients 2 the server turns away even the first client, so there is no slot to judge yet");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The limit the server enforces when given {@code --max-clients given}, found on a fresh server
+     * by connecting clients one at a time until one is not served; once per value per grading run.
+     */
+    Limit enforcedLimit(int given) throws InterruptedException {
+        synchronized (limits) {
+            Limit known = limits.get(given);
+            if (known != null) {
+                return known;
+            }
+            Limit found;
+            try {
+                found = countAdmitted(given);
+            } catch (IOException e) {
+                found = new Limit(given, -1, "the grader could not try it: " + e.getMessage());
+            }
+            limits.put(given, found);
+            return found;
+        }
+    }
+
+    /** The words for the limit already found at {@code given}. */
+    String knownLimit(int given) {
+        synchronized (limits) {
+            Limit known = limits.get(given);
+            return known == null ? "its own limit differs" : known.describe();
+        }
+    }
+
+    private Limit countAdmitted(int given) throws IOException, InterruptedException {
+        try (Fresh fresh = Fresh.start(grading, "--max-clients", Integer.toString(given))) {
+            if (fresh.problem != null) {
+                return new Limit(given, -1, fresh.problem);
+            }
+            for (int i = 1; i <= Limit.bound(given); i++) {
+                if (!fresh.admit("client " + i)) {
+                    return new Limit(given, i - 1, null);
+                }
+            }
+            return new Limit(given, -1, null);
+        }
+    }
+
+    /** Admits as many clients as the server's own limit at {@code given}; false when one is not served. */
+    private boolean fill(Fresh fresh, int given) throws IOException, InterruptedException {
+        int slots = enforcedLimit(given).refuses() ? enforcedLimit(given).admitted() : given;
+        for (int i = 1; i <= slots; i++) {
+            if (!fresh.admit("client " + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Optional<String> refusal() throws IOException, InterruptedException {
         try (Fresh fresh = Fresh.start(grading, "--max-clients", "1")) {
-            if (fresh.problem != null || !fresh.admit("one")) {
+            if (fresh.problem != null || !fill(fresh, 1)) {
                 return Optional.empty(); // not this task's to say; the earlier ones are asked first
             }
             try (Probe extra = Probe.connect(fresh.server.port())) {
-                if (extra.readToEnd(Scenario.PROMPT).ending() == Probe.Ending.TIMEOUT) {
+                if (extra.readToEnd(Scenario.prompt()).ending() == Probe.Ending.TIMEOUT) {
                     return Optional.of("a client past the limit is never disconnected: it waits with no answer");
                 }
             }
@@ -125,15 +219,15 @@ final class Preconditions {
             return Optional.empty(); // cannot tell whether refusals are counted; task 5 is asked next
         }
         try (Fresh fresh = Fresh.start(grading, "--max-clients", "2")) {
-            if (fresh.problem != null || !fresh.admit("one") || !fresh.admit("two")) {
+            if (fresh.problem != null || !fill(fresh, 2) || fresh.clients.isEmpty()) {
                 return Optional.empty();
             }
             try (Probe extra = Probe.connect(fresh.server.port())) {
-                extra.readToEnd(Scenario.PROMPT);
+                extra.readToEnd(Scenario.prompt());
             }
             fresh.clients.remove(0).close();
             Scenario.awaitDepartures(fresh.server, 1);
-            return fresh.admitWithin(Scenario.ROOM_WAIT) ? Optional.empty()
+            return fresh.admitWithin(Scenario.roomWait()) ? Optional.empty()
                     : Optional.of("after one refusal, a client that leaves no longer frees a slot: refused connections are counted");
         }
     }
@@ -144,7 +238,7 @@ final class Preconditions {
             return departure;
         }
         try (Fresh fresh = Fresh.start(grading, "--max-clients", "2")) {
-            if (fresh.problem != null || !fresh.admit("one") || !fresh.admit("two") || fresh.probe("three")) {
+            if (fresh.problem != null || !fill(fresh, 2) || fresh.probe("three")) {
                 return Optional.empty(); // the limit itself is task 2's
             }
             return fresh.probe("four") ? Optional.of("after a refusal the server admits a client past the limit:"
@@ -154,12 +248,12 @@ final class Preconditions {
 
     private Optional<String> departureFreesASlot() throws IOException, InterruptedException {
         try (Fresh fresh = Fresh.start(grading, "--max-clients", "2")) {
-            if (fresh.problem != null || !fresh.admit("one") || !fresh.admit("two")) {
+            if (fresh.problem != null || !fill(fresh, 2) || fresh.clients.isEmpty()) {
                 return Optional.empty();
             }
             fresh.clients.remove(0).close();
             Scenario.awaitDepartures(fresh.server, 1);
-            return fresh.admitWithin(Scenario.ROOM_WAIT) ? Optional.empty()
+            return fresh.admitWithin(Scenario.roomWait()) ? Optional.empty()
                     : Optional.of("a client that leaves does not free its slot yet");
         }
     }
@@ -182,12 +276,12 @@ final class Preconditions {
 
         /** Connects a client that should get in; true when its line comes back (it is kept open). */
         boolean admit(String line) throws IOException {
-            return tryClient(line, Scenario.ECHO_WAIT);
+            return tryClient(line, Scenario.echoWait());
         }
 
         /** Connects a client that should not get in; true when its line comes back all the same. */
         boolean probe(String line) throws IOException {
-            return tryClient(line, Scenario.NOT_ECHOED_WAIT);
+            return tryClient(line, Scenario.notEchoedWait());
         }
 
         private boolean tryClient(String line, java.time.Duration wait) throws IOException {

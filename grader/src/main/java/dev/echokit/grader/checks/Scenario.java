@@ -2,6 +2,7 @@ package dev.echokit.grader.checks;
 
 import dev.echokit.grader.Feedback;
 import dev.echokit.grader.Part;
+import dev.echokit.grader.Patience;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.io.IOException;
@@ -29,31 +30,118 @@ final class Scenario implements AutoCloseable {
     /** How long a freed slot may take to be offered to a new client. */
     static final Duration ROOM_WAIT = Duration.ofSeconds(3);
 
+    // The deadlines above are an idle machine's; every wait uses them stretched with the load (Patience).
+    static Duration echoWait() {
+        return Patience.of(ECHO_WAIT);
+    }
+
+    static Duration prompt() {
+        return Patience.of(PROMPT);
+    }
+
+    static Duration notEchoedWait() {
+        return Patience.of(NOT_ECHOED_WAIT);
+    }
+
+    static Duration roomWait() {
+        return Patience.of(ROOM_WAIT);
+    }
+
     final Grading grading;
     final RunningServer server;
     final Part part;
+    /** The value given with --max-clients. */
     final int max;
+    /**
+     * How many clients this scenario fills: {@code max}, or, for a check of a later task on a
+     * server whose own limit differs (task 2's mistake, charged there), the limit it enforces.
+     */
+    final int limit;
     final List<Probe> admitted = new ArrayList<>();
     private final EnumSet<Part> needs;
     private int departures; // clients that left, to wait for as many "closed connection" lines
 
-    private Scenario(Grading grading, RunningServer server, Part part, int max, EnumSet<Part> needs) {
+    private Scenario(Grading grading, RunningServer server, Part part, int max, int limit, EnumSet<Part> needs) {
         this.grading = grading;
         this.server = server;
         this.part = part;
         this.max = max;
+        this.limit = limit;
         this.needs = needs;
     }
 
     /** Starts the server with {@code --max-clients max} for a check of {@code part} that relies on {@code needs}. */
     static Scenario start(Grading grading, Part part, int max, Part... needs) throws IOException, InterruptedException {
+        return start(grading, part, max, max, needs);
+    }
+
+    private static Scenario start(Grading grading, Part part, int max, int limit, Part... needs) throws IOException, InterruptedException {
         EnumSet<Part> relied = EnumSet.of(Part.ECHO, Part.TASK_1);
         relied.addAll(List.of(needs));
         relied.remove(part);
-        return new Scenario(grading, grading.serve(part, "--max-clients", Integer.toString(max)), part, max, relied);
+        return new Scenario(grading, grading.serve(part, "--max-clients", Integer.toString(max)), part, max, limit, relied);
+    }
+
+    /** What a check does with its scenario. */
+    interface Body {
+        void run(Scenario scenario) throws Exception;
+    }
+
+    /**
+     * Runs a check of {@code part} on a server started with {@code --max-clients max}. A check of a
+     * task past task 2 that finds the server's own limit differs from {@code max} (one too many, a
+     * number of its own) runs again on a new server, filled to that limit: the wrong limit is task
+     * 2's failure alone, and this task is judged on its own work.
+     */
+    static void judge(Grading grading, Part part, int max, Part[] needs, Body body) throws Exception {
+        int limit;
+        try (Scenario scenario = start(grading, part, max, needs)) {
+            body.run(scenario);
+            return;
+        } catch (AtLimit own) {
+            limit = own.limit;
+        }
+        try (Scenario scenario = start(grading, part, max, limit, needs)) {
+            body.run(scenario);
+        }
+    }
+
+    static void judge(Grading grading, Part part, int max, Body body) throws Exception {
+        judge(grading, part, max, new Part[0], body);
+    }
+
+    /** Asks {@link #judge} to run the check again at the server's own limit. */
+    private static final class AtLimit extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int limit;
+
+        AtLimit(int limit) {
+            super("the server's own limit is " + limit, null, false, false);
+            this.limit = limit;
+        }
+    }
+
+    /**
+     * Called where the server admitted or refused other than {@code limit} says. For a check of a
+     * task past task 2, not yet at the server's own limit: when that limit differs from the value
+     * given, run again there. Otherwise the caller goes on to its own verdict.
+     */
+    private void atTheServersOwnLimit() throws InterruptedException {
+        boolean later = part == Part.TASK_3 || part == Part.TASK_4 || part == Part.TASK_5 || part == Part.STRETCH;
+        if (!later || limit != max) {
+            return;
+        }
+        Preconditions.Limit own = grading.preconditions().enforcedLimit(max);
+        if (own.differs() && own.admitted() > 0) {
+            throw new AtLimit(own.admitted());
+        }
     }
 
     String setup() {
+        if (limit != max) {
+            return "started the server with --max-clients " + max + " (" + grading.preconditions().knownLimit(max)
+                    + ": task 2 is charged for that; this check was judged at that limit, the refusal at client " + (limit + 1) + ")";
+        }
         return "started the server with --max-clients " + max;
     }
 
@@ -70,15 +158,16 @@ final class Scenario implements AutoCloseable {
     }
 
     /** Connects a client that must be admitted: its line must come back. */
-    Probe admit(String why) throws IOException {
+    Probe admit(String why) throws IOException, InterruptedException {
         Probe client = Probe.connect(server.port());
-        Probe.Received back = client.echo("hello from client " + (admitted.size() + 1), ECHO_WAIT);
+        Probe.Received back = client.echo("hello from client " + (admitted.size() + 1), echoWait());
         if (!back.text().startsWith("hello from client")) {
             client.close();
+            atTheServersOwnLimit();
             throw fail(feedback()
                     .did(setup() + ", " + why)
-                    .expected("that client to be admitted (" + admitted.size() + " of " + max + " slots taken): its line echoed within "
-                            + ECHO_WAIT.toSeconds() + " s")
+                    .expected("that client to be admitted (" + admitted.size() + " of " + limit + " slots taken): its line echoed within "
+                            + echoWait().toSeconds() + " s")
                     .got(back.describe())
                     .hint(back.text().startsWith("server at capacity")
                             ? "the server refused a client while it had a free slot: is the count too high, or the comparison off by one?"
@@ -89,25 +178,26 @@ final class Scenario implements AutoCloseable {
     }
 
     /** Fills every slot. */
-    void fill() throws IOException {
-        for (int i = admitted.size(); i < max; i++) {
-            admit("then connected client " + (i + 1) + " of " + max);
+    void fill() throws IOException, InterruptedException {
+        for (int i = admitted.size(); i < limit; i++) {
+            admit("then connected client " + (i + 1) + " of " + limit);
         }
     }
 
     /** Task 3's contract, exactly: one more client reads {@code server at capacity\n}, then a clean end of stream, promptly. */
     void expectRefused(String why) throws IOException, InterruptedException {
         try (Probe client = Probe.connect(server.port())) {
-            Probe.Received got = client.readToEnd(PROMPT);
+            Probe.Received got = client.readToEnd(prompt());
             if (got.text().equals(AT_CAPACITY) && got.ending() == Probe.Ending.END_OF_STREAM) {
                 return;
             }
             Feedback feedback = feedback()
-                    .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
+                    .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
                     .expected("exactly " + Probe.quote(AT_CAPACITY) + " followed by end of stream")
                     .got(got.describe())
                     .hint(refusalHint(got));
             if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0 && wasAdmitted(client)) {
+                atTheServersOwnLimit();
                 throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
                         .hint("the server admitted this client: the limit is not enforced, so there was nothing to refuse"),
                         Part.TASK_2, Part.TASK_5);
@@ -125,33 +215,90 @@ final class Scenario implements AutoCloseable {
 
     /** As {@link #expectEnded}, on a client the caller connected and keeps. */
     void expectEndedOn(Probe client, String why) throws IOException, InterruptedException {
-        Probe.Received got = client.readToEnd(PROMPT);
-        if (got.ending() != Probe.Ending.TIMEOUT) {
+        if (endsOrWaits(client, why)) {
             return;
         }
-        Feedback feedback = feedback()
-                .did(setup() + ", " + why + ", then read from it for up to " + PROMPT.toSeconds() + " s")
+        throw fail(feedback()
+                .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
                 .expected("the server to turn that client away: its connection ended at once")
-                .got(got.describe());
-        if (wasAdmitted(client)) {
-            throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
-                    .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
-        }
-        throw fail(feedback.got(got.describe() + "; a line it sent then did not come back either")
+                .got("nothing arrived, and the connection stayed open; a line it sent then did not come back either")
                 .hint("the client is left waiting: keep calling accept() at the limit, then write the line and close"), Part.TASK_3);
     }
 
-    /** One more client is not served: a line it sends never comes back. */
-    void expectNotAdmitted(String why, Part... alsoRelied) throws IOException {
-        try (Probe client = Probe.connect(server.port())) {
-            Probe.Received back = client.echo("knock knock", NOT_ECHOED_WAIT);
-            if (back.text().contains("knock knock")) {
+    /**
+     * A client past the limit, connected by the caller: true when the server ended its connection
+     * promptly, false when it is left waiting unserved. Admitted, it fails the check (or runs it
+     * again at the server's own limit).
+     */
+    boolean endsOrWaits(Probe client, String why) throws IOException, InterruptedException {
+        Probe.Received got = client.readToEnd(prompt());
+        if (got.ending() != Probe.Ending.TIMEOUT) {
+            return true;
+        }
+        if (wasAdmitted(client)) {
+            atTheServersOwnLimit();
+            throw fail(feedback()
+                    .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
+                    .expected("the server to turn that client away: its connection ended at once")
+                    .got(got.describe() + "; then it sent a line, and the line came back")
+                    .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
+        }
+        return false;
+    }
+
+    /**
+     * As {@link #endsOrWaits}, for clients past the limit connected together, over one wait: true when
+     * the server ended every one of them.
+     */
+    boolean endOrWait(List<Probe> clients, String why) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + prompt().toNanos();
+        List<Probe> waiting = new ArrayList<>();
+        Probe.Received last = null;
+        for (Probe client : clients) {
+            Probe.Received got = client.readToEnd(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 50_000_000L)));
+            if (got.ending() == Probe.Ending.TIMEOUT) {
+                waiting.add(client);
+                last = got;
+            }
+        }
+        for (Probe client : new ArrayList<>(waiting)) {
+            try {
+                client.send("are you there?\n");
+            } catch (IOException e) {
+                waiting.remove(client); // the server has ended it after all
+            }
+        }
+        long echoDeadline = System.nanoTime() + Patience.of(Duration.ofSeconds(1)).toNanos();
+        for (Probe client : waiting) {
+            Probe.Received back = client.read("are you there?\n".length(),
+                    Duration.ofNanos(Math.max(echoDeadline - System.nanoTime(), 50_000_000L)));
+            if (back.text().contains("are you there?")) {
+                atTheServersOwnLimit();
                 throw fail(feedback()
+                        .did(setup() + ", " + why + ", then read from them for up to " + prompt().toSeconds() + " s")
+                        .expected("the server to turn each of them away: its connection ended at once")
+                        .got(last.describe() + "; then one sent a line, and the line came back")
+                        .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
+            }
+        }
+        return waiting.isEmpty();
+    }
+
+    /** One more client is not served: a line it sends never comes back. */
+    void expectNotAdmitted(String why, Part... alsoRelied) throws IOException, InterruptedException {
+        try (Probe client = Probe.connect(server.port())) {
+            Probe.Received back = client.echo("knock knock", notEchoedWait());
+            if (back.text().contains("knock knock")) {
+                atTheServersOwnLimit();
+                Feedback feedback = feedback()
                         .did(setup() + ", " + why + ", and had it send a line")
-                        .expected("that client not to be served, since " + connected() + " clients are connected")
+                        .expected("that client not to be served, since " + clients(connected()) + (connected() == 1 ? " is" : " are") + " connected")
                         .got("its line came back: the server admitted " + (connected() + 1) + " clients at once")
-                        .hint(countHint(server).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse")),
-                        alsoRelied);
+                        .hint(countHint(server).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse"));
+                if (part == Part.TASK_2 && countHint(server).isEmpty()) {
+                    limitHint(feedback);
+                }
+                throw fail(feedback, alsoRelied);
             }
         }
     }
@@ -164,13 +311,22 @@ final class Scenario implements AutoCloseable {
 
     /** As above, with the words for what it means here when no client gets in. */
     Probe admitAfterDeparture(String departure, String meaning, String hint) throws IOException, InterruptedException {
+        return admitAfterDeparture(departure, meaning, () -> hint);
+    }
+
+    /**
+     * As above, with the hint worked out only when no client gets in: by then the server's log holds
+     * every line about what came before (its lines may reach the grader after the clients' bytes).
+     */
+    Probe admitAfterDeparture(String departure, String meaning, java.util.function.Supplier<String> hint)
+            throws IOException, InterruptedException {
         departures++;
         awaitDepartures(server, departures);
-        long deadline = System.nanoTime() + ROOM_WAIT.toNanos();
+        long deadline = System.nanoTime() + roomWait().toNanos();
         Probe.Received last = null;
         while (System.nanoTime() < deadline) {
             Probe client = Probe.connect(server.port());
-            Probe.Received back = client.echo("is there room now?", ECHO_WAIT);
+            Probe.Received back = client.echo("is there room now?", echoWait());
             if (back.text().equals("is there room now?\n")) {
                 admitted.add(client);
                 return client;
@@ -180,11 +336,11 @@ final class Scenario implements AutoCloseable {
             Thread.sleep(50); // back-off between tries; the loop is bounded by the deadline
         }
         throw fail(feedback()
-                .did(setup() + ", " + departure + ", then tried new clients for " + ROOM_WAIT.toSeconds() + " s")
+                .did(setup() + ", " + departure + ", then tried new clients for " + roomWait().toSeconds() + " s")
                 .expected("a new client to take the freed slot")
                 .got("every new client was turned away; the last one " + (last == null ? "got nothing" : last.describe())
                         + (meaning == null ? "" : ": " + meaning))
-                .hint(hint), Part.TASK_5);
+                .hint(hint.get()), Part.TASK_5);
     }
 
     /**
@@ -194,16 +350,21 @@ final class Scenario implements AutoCloseable {
      * line costs the bounded wait, then is tried all the same.
      */
     static void awaitDepartures(RunningServer server, int count) throws InterruptedException {
-        server.log().await(line -> line.contains("closed connection"), count, Duration.ofSeconds(2));
+        server.log().await(line -> line.contains("closed connection"), count, Patience.of(Duration.ofSeconds(2)));
     }
 
     int connected() {
         return admitted.size();
     }
 
+    /** "1 client", "3 clients". */
+    static String clients(int n) {
+        return n + (n == 1 ? " client" : " clients");
+    }
+
     /** After a read that timed out: does a line sent now come back? Tells an admission from a wait in the backlog. */
     private static boolean wasAdmitted(Probe client) {
-        return client.isEchoed("are you there?", Duration.ofSeconds(1));
+        return client.isEchoed("are you there?", Patience.of(Duration.ofSeconds(1)));
     }
 
     private static final java.util.regex.Pattern CLOSED = java.util.regex.Pattern.compile("closed connection from (\\S+) \\((-?\\d+)/(\\d+)\\)");
@@ -227,6 +388,79 @@ final class Scenario implements AutoCloseable {
             if (!peers.add(m.group(1))) {
                 return java.util.Optional.of("the log shows " + m.group(1) + " closed twice: one departure was counted down twice."
                         + " Count down only in Connection.close, which runs its body once, not also where the error is caught");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Task 2's failure, in the words of the limit the server really enforces (found on a fresh
+     * server): one too many, a number of its own, or none at all. The later tasks are judged at
+     * that limit, and the feedback says so.
+     */
+    private void limitHint(Feedback feedback) throws InterruptedException {
+        Preconditions.Limit own = grading.preconditions().enforcedLimit(max);
+        if (own.problem() != null || !own.refuses()) {
+            return; // never refuses: the general hint stands, and the later tasks wait for this one
+        }
+        String judged = "; tasks 3 to 5 were judged at the limit it enforces, so this mistake costs task 2 alone";
+        if (own.admitted() == max + 1) {
+            feedback.got("its line came back: " + own.describe() + ", one more than the limit" + judged)
+                    .hint("one client too many: refuse when the count has reached the limit (clients >= maxClients), not only past it (>)");
+        } else if (own.admitted() > max) {
+            feedback.got("its line came back: " + own.describe() + " and turns away only client " + (own.admitted() + 1) + judged)
+                    .hint("the server keeps a limit of its own: compare the count with the limit it was given (maxClients),"
+                            + " not with a number written in the code");
+        }
+    }
+
+    private static final java.util.regex.Pattern REJECTED_COUNT = java.util.regex.Pattern.compile("rejected connection: at capacity \\((-?\\d+)/(\\d+)\\)");
+
+    /**
+     * What the refusal lines say about the count, when they show a refused client counted in: the
+     * count rising with each refusal. Empty otherwise.
+     */
+    static java.util.Optional<String> refusalsCountedHint(RunningServer server) {
+        List<Integer> counts = new ArrayList<>();
+        // The refusals before anybody left: a departure counts down, and the next refusal starts lower.
+        for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("closed connection"))) {
+            if (line.contains("closed connection")) {
+                break;
+            }
+            java.util.regex.Matcher m = REJECTED_COUNT.matcher(line);
+            if (m.find()) {
+                counts.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        for (int i = 1; i < counts.size(); i++) {
+            if (counts.get(i) <= counts.get(i - 1)) {
+                return java.util.Optional.empty();
+            }
+        }
+        if (counts.size() < 2) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("the refusal lines show the count rising with each refusal (" + counts.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(", ")) + "): each refused client was counted in, and its slot is"
+                + " never given back. Count a client only where it is admitted, never in refuse");
+    }
+
+    /**
+     * What the log says when a refusal gave back a slot: a refusal, then a new client admitted with
+     * no client leaving in between. Empty otherwise.
+     */
+    static java.util.Optional<String> refusalFreedHint(RunningServer server) {
+        boolean refused = false;
+        for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("accepted connection")
+                || l.contains("closed connection"))) {
+            if (line.contains("rejected connection")) {
+                refused = true;
+            } else if (line.contains("closed connection")) {
+                refused = false;
+            } else if (refused) {
+                return java.util.Optional.of("the log shows a refusal, then a new client admitted with no client leaving in between:"
+                        + " the refusal counted a client down that was never counted in. Close a refused channel directly, and count"
+                        + " down only when an admitted client leaves (connectionClosed)");
             }
         }
         return java.util.Optional.empty();

@@ -25,23 +25,23 @@ class Task3Checks {
     @Test
     @DisplayName("a client past the limit promptly reads \"server at capacity\\n\" and then end of stream")
     void refusedClientReadsTheLine(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_3, 2, Part.TASK_2)) {
+        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
-                scenario.expectRefused("connected 2 clients, then extra client " + i);
+                scenario.expectRefused("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
             }
-        }
+        });
     }
 
     @Test
     @DisplayName("admitted clients keep echoing while others are turned away")
     void admittedClientsKeepEchoing(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_3, 2, Part.TASK_2)) {
+        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 5; i++) {
-                scenario.expectEnded("connected 2 clients, then extra client " + i);
+                scenario.expectEnded("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
                 for (Probe client : scenario.admitted) {
-                    Probe.Received back = client.echo("still here " + i, Scenario.ECHO_WAIT);
+                    Probe.Received back = client.echo("still here " + i, Scenario.echoWait());
                     if (!back.text().equals("still here " + i + "\n")) {
                         throw scenario.fail(scenario.feedback()
                                 .did(scenario.setup() + ", filled it, turned away " + i + " more clients, then echoed on an admitted client")
@@ -51,7 +51,7 @@ class Task3Checks {
                     }
                 }
             }
-        }
+        });
     }
 
     /**
@@ -63,16 +63,16 @@ class Task3Checks {
     @DisplayName("refused clients that stay connected hold nothing of the server's: it has closed them, and keeps serving")
     void refusedConnectionsAreClosed(Grading grading) throws Exception {
         int held = 20;
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_3, 1, Part.TASK_2)) {
+        Scenario.judge(grading, Part.TASK_3, 1, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
             List<Probe> refused = new ArrayList<>();
             try {
                 for (int i = 1; i <= held; i++) {
                     Probe client = Probe.connect(scenario.server.port());
                     refused.add(client);
-                    scenario.expectEndedOn(client, "connected 1 client, then extra client " + i + " (kept open)");
+                    scenario.expectEndedOn(client, "connected " + Scenario.clients(scenario.limit) + ", then extra client " + i + " (kept open)");
                 }
-                Probe.Received back = scenario.admitted.get(0).echo("still served?", Scenario.ECHO_WAIT);
+                Probe.Received back = scenario.admitted.get(0).echo("still served?", Scenario.echoWait());
                 if (!back.text().equals("still served?\n")) {
                     throw scenario.fail(scenario.feedback()
                             .did(scenario.setup() + ", filled it, then kept " + held + " turned-away clients connected without reading")
@@ -84,7 +84,7 @@ class Task3Checks {
                     if (!isClosedByServer(refused.get(i))) {
                         throw scenario.fail(scenario.feedback()
                                 .did(scenario.setup() + ", filled it, kept " + held + " turned-away clients connected, then had each send a byte")
-                                .expected("each byte to meet a reset within " + Scenario.ROOM_WAIT.toSeconds()
+                                .expected("each byte to meet a reset within " + Scenario.roomWait().toSeconds()
                                         + " s: the server has closed its side of every refused connection")
                                 .got("refused client " + (i + 1) + " could keep writing: the server still holds that connection open")
                                 .hint("close the refused channel after writing the line (shutdownOutput() alone keeps the descriptor)"));
@@ -95,28 +95,29 @@ class Task3Checks {
                     client.close();
                 }
             }
-        }
+        });
     }
 
     /** Refusals must leave the count alone: after some, one admitted client leaving frees its slot as usual. */
     @Test
     @DisplayName("refused connections are never counted: after refusals, a client that leaves still frees its slot")
     void refusalsAreNotCounted(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_3, 2, Part.TASK_2, Part.TASK_5)) {
+        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2, Part.TASK_5}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
-                scenario.expectNotAdmitted("connected 2 clients, then extra client " + i);
+                scenario.expectNotAdmitted("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
             }
             scenario.admitted.remove(0).close();
             scenario.admitAfterDeparture("filled it, had 3 clients turned away, then closed one admitted client",
                     "after 3 refusals, the freed slot was never offered again: the refused connections were counted",
-                    "a refused connection is never counted: count a client only in the admit path");
-        }
+                    () -> Scenario.refusalsCountedHint(scenario.server)
+                            .orElse("a refused connection is never counted: count a client only in the admit path"));
+        });
     }
 
     /** Writes a byte now and then until the connection fails; true when it does within the wait. */
     private static boolean isClosedByServer(Probe client) throws InterruptedException {
-        long deadline = System.nanoTime() + Scenario.ROOM_WAIT.toNanos();
+        long deadline = System.nanoTime() + Scenario.roomWait().toNanos();
         try {
             OutputStream out = client.socket().getOutputStream();
             while (System.nanoTime() < deadline) {

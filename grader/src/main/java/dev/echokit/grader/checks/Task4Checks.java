@@ -1,7 +1,7 @@
 package dev.echokit.grader.checks;
 
 import dev.echokit.grader.Part;
-import java.time.Duration;
+import dev.echokit.grader.Probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -23,50 +23,78 @@ class Task4Checks {
 
     private static final Pattern REJECTED = Pattern.compile("rejected connection: at capacity \\((\\d+)/(\\d+)\\)\\s*$");
 
+    /**
+     * Judged by the server's log, not by what the refused clients read: a server that decides to
+     * refuse and logs it has done this task even when it leaves the client waiting (task 3's
+     * mistake, charged there). Only a server that never decides to refuse (it stops accepting, say)
+     * leaves nothing to judge, and then this check needs task 3.
+     */
     @Test
     @DisplayName("each refusal logs one line \"rejected connection: at capacity (N/MAX)\" with N = MAX")
     void logsEachRefusal(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_4, 2, Part.TASK_2, Part.TASK_3, Part.TASK_5)) {
+        Scenario.judge(grading, Part.TASK_4, 2, new Part[] {Part.TASK_2}, scenario -> {
             scenario.fill();
-            for (int i = 1; i <= 3; i++) {
-                scenario.expectEnded("connected 2 clients, then extra client " + i);
-            }
-            var log = scenario.server.log();
-            log.await(line -> line.contains("rejected connection"), 3, Duration.ofSeconds(2));
-            // One more admitted round trip: anything the server still had to log about the refusals is out by now.
-            scenario.admitted.get(0).echo("sync", Scenario.ECHO_WAIT);
-            List<String> rejected = log.matching(line -> line.contains("rejected connection"));
-            List<String> wellFormed = rejected.stream().filter(line -> REJECTED.matcher(line).find()).toList();
-            String did = scenario.setup() + ", filled it, then had 3 more clients turned away";
-            if (wellFormed.size() != 3 || rejected.size() != 3) {
-                throw scenario.fail(scenario.feedback()
-                        .did(did)
-                        .expected("exactly 3 lines ending in \"rejected connection: at capacity (2/2)\"")
-                        .got(rejected.isEmpty() ? "no line contains \"rejected connection\""
-                                : rejected.size() + " lines contain \"rejected connection\", " + wellFormed.size() + " of them in the contract's form")
-                        .hint(rejected.isEmpty() ? "call Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\") in refuse"
-                                : "log once per refused client, in exactly this form: rejected connection: at capacity (N/MAX)"));
-            }
-            List<Integer> counts = new ArrayList<>();
-            for (String line : wellFormed) {
-                Matcher m = REJECTED.matcher(line);
-                m.find();
-                counts.add(Integer.parseInt(m.group(1)));
-                if (!m.group(2).equals("2")) {
+            int l = scenario.limit;
+            int m = scenario.max;
+            List<Probe> extras = new ArrayList<>();
+            try {
+                for (int i = 1; i <= 3; i++) {
+                    extras.add(Probe.connect(scenario.server.port()));
+                }
+                // Judged together, so a server that leaves them waiting costs one wait, not three.
+                boolean allEnded = scenario.endOrWait(extras, "connected " + l + " clients, then 3 more");
+                var log = scenario.server.log();
+                // Each refused client's line is in the log by the time it is turned away; one that is left
+                // waiting gives no event to wait for, so the wait is bounded and then the log is read.
+                log.await(line -> line.contains("rejected connection"), 3, Scenario.echoWait());
+                // One more admitted round trip: anything the server still had to log about the refusals is out by now.
+                scenario.admitted.get(0).echo("sync", Scenario.echoWait());
+                List<String> rejected = log.matching(line -> line.contains("rejected connection"));
+                List<String> wellFormed = rejected.stream().filter(line -> REJECTED.matcher(line).find()).toList();
+                String did = scenario.setup() + ", filled it, then had 3 more clients turned away";
+                String want = "(" + l + "/" + m + ")";
+                if (wellFormed.size() != 3 || rejected.size() != 3) {
+                    var feedback = scenario.feedback()
+                            .did(did)
+                            .expected("exactly 3 lines ending in \"rejected connection: at capacity " + want + "\"")
+                            .got(rejected.isEmpty() ? "no line contains \"rejected connection\""
+                                    : rejected.size() + " lines contain \"rejected connection\", " + wellFormed.size() + " of them in the contract's form")
+                            .hint(rejected.isEmpty() ? "call Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\") in refuse"
+                                    : "log once per refused client, in exactly this form: rejected connection: at capacity (N/MAX)");
+                    // No refusal line, and the clients were left waiting: did the server ever decide to refuse?
+                    throw rejected.isEmpty() && !allEnded ? scenario.fail(feedback, Part.TASK_3) : scenario.fail(feedback);
+                }
+                List<Integer> counts = new ArrayList<>();
+                for (String line : wellFormed) {
+                    Matcher matcher = REJECTED.matcher(line);
+                    matcher.find();
+                    counts.add(Integer.parseInt(matcher.group(1)));
+                    if (!matcher.group(2).equals(Integer.toString(m))) {
+                        throw scenario.fail(scenario.feedback().did(did)
+                                .expected("MAX = " + m + " in every refusal line, the limit the server was given")
+                                .got("it logged: " + line)
+                                .hint("the second number is the limit: print maxClients"));
+                    }
+                }
+                if (counts.stream().anyMatch(n -> n != l)) {
+                    boolean rising = counts.size() == 3 && counts.get(0) < counts.get(1) && counts.get(1) < counts.get(2);
+                    // A count that grows with each refusal means the refusals are counted (task 3's rule);
+                    // asking task 3 first keeps that from being charged here.
                     throw scenario.fail(scenario.feedback().did(did)
-                            .expected("MAX = 2 in every refusal line, the limit the server was given")
-                            .got("it logged: " + line)
-                            .hint("the second number is the limit: print maxClients"));
+                            .expected(want + " in every refusal line: N is the clients connected, which at a refusal is " + l)
+                            .got("it logged N = " + counts + " in the 3 refusal lines: " + wellFormed.get(0).replaceFirst("^\\[\\+\\d+ ms\\] ", ""))
+                            .hint(rising ? "N grows with each refusal: the refused clients are being counted (clients++ for a client that is"
+                                    + " not admitted). Count only in the admit path"
+                                    : counts.stream().allMatch(n -> n == l - 1) ? "N is one below the clients connected: print clients as it is,"
+                                    + " not clients - 1"
+                                    : "print the number of clients connected right now, the same count the accepted lines use"),
+                            Part.TASK_3);
+                }
+            } finally {
+                for (Probe extra : extras) {
+                    extra.close();
                 }
             }
-            if (counts.stream().anyMatch(n -> n != 2)) {
-                // A count that grows with each refusal means the refusals are counted (task 3's rule);
-                // asking task 3 first keeps that from being charged here.
-                throw scenario.fail(scenario.feedback().did(did)
-                        .expected("(2/2) in every refusal line: N is the clients connected, which at a refusal is MAX")
-                        .got("it logged N = " + counts + " in the 3 refusal lines: " + wellFormed.get(0).replaceFirst("^\\[\\+\\d+ ms\\] ", ""))
-                        .hint("print the number of clients connected right now, the same count the accepted lines use"));
-            }
-        }
+        });
     }
 }

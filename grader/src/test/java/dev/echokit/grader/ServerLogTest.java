@@ -1,0 +1,50 @@
+package dev.echokit.grader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@Tag("selftest")
+@DisplayName("The server's log")
+@ExtendWith(SelfTestCondition.class)
+class ServerLogTest {
+
+    private static final String LISTENING = "listening on 127.0.0.1:40123 (max clients: 3)";
+
+    @Test
+    @DisplayName("keeps the first listening line even when it comes after a flood past the cap, and only that one")
+    void listeningLinePastTheCapIsKept() throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < ServerLog.MAX_LINES + 500; i++) {
+            out.append("noise ").append(i).append('\n');
+        }
+        out.append(LISTENING).append('\n').append("listening on 127.0.0.1:1 (max clients: 9)\n").append("more noise\n");
+        ServerLog log = new ServerLog();
+        log.readFrom(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(log.find(line -> line.contains("listening on"))).hasValueSatisfying(line -> assertThat(line).endsWith(LISTENING));
+        assertThat(log.matching(line -> line.contains("listening on"))).hasSize(1);
+        assertThat(log.await(line -> line.contains("listening on"), 1, Duration.ZERO)).isTrue();
+        assertThat(log.size()).isEqualTo(ServerLog.MAX_LINES);
+        assertThat(log.dropped()).isEqualTo(503);
+    }
+
+    @Test
+    @DisplayName("a listening line within the cap is not kept twice")
+    void listeningLineWithinTheCap() {
+        StringBuilder out = new StringBuilder(LISTENING + "\n");
+        for (int i = 0; i < ServerLog.MAX_LINES + 10; i++) {
+            out.append("listening on 127.0.0.1:1 (noise)\n");
+        }
+        ServerLog log = new ServerLog();
+        log.readFrom(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
+        assertThat(log.find(line -> line.contains("listening on"))).hasValueSatisfying(line -> assertThat(line).endsWith(LISTENING));
+        assertThat(log.lines()).hasSize(ServerLog.MAX_LINES);
+    }
+}
