@@ -110,36 +110,28 @@ final class TaskWork {
         return kept.stream().anyMatch(l -> use.matcher(l).find());
     }
 
-    /** The runs where the two files differ, each with its task. */
+    /** The runs where the two files differ, each with its task: the grader's own diff walk, grouped into runs. */
     private static List<Hunk> hunks(Path file, List<String> a, List<String> b) {
-        int[][] lcs = new int[a.size() + 1][b.size() + 1];
-        for (int i = a.size() - 1; i >= 0; i--) {
-            for (int j = b.size() - 1; j >= 0; j--) {
-                lcs[i][j] = a.get(i).equals(b.get(j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-            }
-        }
+        List<CompareCommand.Step> steps = CompareCommand.align(a, b, String::equals);
         List<Hunk> hunks = new ArrayList<>();
-        int i = 0;
-        int j = 0;
-        while (i < a.size() || j < b.size()) {
-            if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
-                i++;
-                j++;
+        for (int k = 0; k < steps.size(); ) {
+            if (steps.get(k).side() == CompareCommand.Side.BOTH) {
+                k++;
                 continue;
             }
-            int fromI = i;
-            int fromJ = j;
+            int fromI = steps.get(k).mine();
+            int fromJ = steps.get(k).theirs();
+            int i = fromI;
+            int j = fromJ;
             boolean onlyImports = true;
-            while (i < a.size() || j < b.size()) {
-                if (i < a.size() && j < b.size() && a.get(i).equals(b.get(j))) {
-                    break;
-                }
-                if (j >= b.size() || (i < a.size() && lcs[i + 1][j] >= lcs[i][j + 1])) {
-                    onlyImports &= a.get(i).startsWith("import ");
-                    i++;
+            for (; k < steps.size() && steps.get(k).side() != CompareCommand.Side.BOTH; k++) {
+                CompareCommand.Step step = steps.get(k);
+                if (step.side() == CompareCommand.Side.MINE) {
+                    onlyImports &= a.get(step.mine()).startsWith("import ");
+                    i = step.mine() + 1;
                 } else {
-                    onlyImports &= b.get(j).startsWith("import ");
-                    j++;
+                    onlyImports &= b.get(step.theirs()).startsWith("import ");
+                    j = step.theirs() + 1;
                 }
             }
             hunks.add(new Hunk(onlyImports ? 0 : taskOf(file, a, fromI, i), fromI, i, fromJ, j));
