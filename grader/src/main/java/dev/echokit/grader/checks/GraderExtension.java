@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Compilation;
 import dev.echokit.grader.Feedback;
 import dev.echokit.grader.Part;
@@ -54,7 +55,8 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        Grading check = Grading.of(context).forCheck();
+        Grading run = Grading.of(context);
+        Grading check = run.forCheck(run.lesson().partOf(context.getTags()));
         context.getStore(CHECKS).put(context.getUniqueId(), check);
         return check;
     }
@@ -89,14 +91,16 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
             return thrown;
         }
         Grading grading = Grading.of(context);
-        Part part = Part.ofTags(context.getTags());
+        Part part = grading.lesson().partOf(context.getTags());
         RunningServer server = serverOf(context);
         Feedback feedback = grading.feedback(part, server)
                 .did("ran the check \"" + context.getDisplayName() + "\"")
                 .expected("the server to keep answering until the check was done")
                 .got(describe(thrown, server))
                 .hint(hint(thrown, server));
-        return part.task() > 1 ? grading.blame(part, feedback, Part.ECHO, Part.TASK_1) : grading.blame(part, feedback, Part.ECHO);
+        return part.isTask() && part.reliesOn(Behaviour.TAKES_THE_OPTION)
+                ? grading.blame(part, feedback, Behaviour.ECHOES, Behaviour.TAKES_THE_OPTION)
+                : grading.blame(part, feedback, Behaviour.ECHOES);
     }
 
     private static String describe(Throwable thrown, RunningServer server) {

@@ -1,6 +1,7 @@
 package dev.echokit.grader.report;
 
 import dev.echokit.grader.Feedback;
+import dev.echokit.grader.Lesson;
 import dev.echokit.grader.NeedsTask;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Status;
@@ -22,10 +23,16 @@ import org.junit.platform.launcher.TestPlan;
  */
 public final class ResultCollector implements TestExecutionListener {
 
+    private final Lesson lesson;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
     private final Map<String, Integer> planOrder = new ConcurrentHashMap<>();
     private final List<CheckResult> results = new ArrayList<>();
     private TestPlan plan;
+
+    /** A collector for a run of {@code lesson}'s checks: its parts are what the results count for. */
+    public ResultCollector(Lesson lesson) {
+        this.lesson = lesson;
+    }
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
@@ -105,7 +112,7 @@ public final class ResultCollector implements TestExecutionListener {
     }
 
     private void add(TestIdentifier id, Status status, Part needs, String message, long millis, Feedback feedback) {
-        results.add(new CheckResult(nameOf(id), Part.ofTags(id.getTags().stream().map(TestTag::getName).toList()), status, needs, message, millis, feedback,
+        results.add(new CheckResult(nameOf(id), lesson.partOf(id.getTags().stream().map(TestTag::getName).toList()), status, needs, message, millis, feedback,
                 planOrder.getOrDefault(id.getUniqueId(), Integer.MAX_VALUE)));
     }
 
