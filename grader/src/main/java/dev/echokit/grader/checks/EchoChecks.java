@@ -1,6 +1,7 @@
 package dev.echokit.grader.checks;
 
 import dev.echokit.grader.Behaviour;
+import dev.echokit.grader.NotApplicable;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -177,7 +177,7 @@ public class EchoChecks {
         }
         Optional<Duration> before = server.cpuTime();
         if (before.isEmpty()) {
-            Assumptions.abort("not applicable: this platform does not report a process's CPU time");
+            throw new NotApplicable("this platform does not report a process's CPU time");
         }
         // A measurement window, not a synchronisation: the server has nothing to do for one second.
         long start = System.nanoTime();

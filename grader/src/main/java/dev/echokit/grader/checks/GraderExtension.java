@@ -3,6 +3,7 @@ package dev.echokit.grader.checks;
 import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Compilation;
 import dev.echokit.grader.Feedback;
+import dev.echokit.grader.NotApplicable;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.RunningServer;
 import java.io.IOException;
@@ -36,16 +37,18 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
         if (compilation.isPresent() && !compilation.get().succeeded()) {
             throw new TestAbortedException("not run: the server does not compile (see the first failure)");
         }
+        if (readsClasses(context) && !Grading.of(context).target().isJava()) {
+            throw new NotApplicable("architecture rules read Java classes, and this target is a command");
+        }
     }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        boolean readsClasses = context.getTestClass().filter(ArchitectureChecks.class::equals).isPresent();
-        if (readsClasses && !Grading.of(context).target().isJava()) {
-            return ConditionEvaluationResult.disabled("not applicable: architecture rules read Java classes,"
-                    + " and this target is a command");
-        }
-        return ConditionEvaluationResult.enabled("");
+        return ConditionEvaluationResult.enabled(""); // what cannot apply ends as NotApplicable in beforeAll
+    }
+
+    private static boolean readsClasses(ExtensionContext context) {
+        return context.getTestClass().filter(ArchitectureChecks.class::equals).isPresent();
     }
 
     @Override

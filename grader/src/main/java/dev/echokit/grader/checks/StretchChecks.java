@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -50,7 +49,7 @@ public class StretchChecks {
             scenario.fill();
             OptionalInt counted = scenario.server.openDescriptors();
             if (counted.isEmpty()) {
-                Assumptions.abort(grading.target().platform().lacks("counting the server's descriptors", "Linux's /proc"));
+                throw grading.target().platform().lacks("counting the server's descriptors", "Linux's /proc");
             }
             int before = counted.getAsInt();
             for (int i = 1; i <= 2000; i++) {

@@ -3,6 +3,7 @@ package dev.echokit.grader.report;
 import dev.echokit.grader.Feedback;
 import dev.echokit.grader.Lesson;
 import dev.echokit.grader.NeedsTask;
+import dev.echokit.grader.NotApplicable;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Status;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class ResultCollector implements TestExecutionListener {
 
     @Override
     public synchronized void executionSkipped(TestIdentifier id, String reason) {
-        Status status = reason != null && reason.startsWith("not applicable") ? Status.NOT_APPLICABLE : Status.NOT_RUN;
+        Status status = Status.NOT_RUN; // what cannot apply is not skipped: it ends as NotApplicable
         for (TestIdentifier check : checksUnder(id)) {
             add(check, status, null, reason, 0, null);
         }
@@ -78,7 +79,7 @@ public final class ResultCollector implements TestExecutionListener {
         Status status = switch (result.getStatus()) {
             case SUCCESSFUL -> Status.PASSED;
             case ABORTED -> needs != null ? Status.NEEDS_TASK
-                    : message.startsWith("not applicable") ? Status.NOT_APPLICABLE : Status.NOT_RUN;
+                    : thrown.filter(NotApplicable.class::isInstance).isPresent() ? Status.NOT_APPLICABLE : Status.NOT_RUN;
             case FAILED -> Status.FAILED;
         };
         if (id.isTest()) {
