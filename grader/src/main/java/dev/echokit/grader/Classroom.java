@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 public final class Classroom {
 
     /** The parts a classroom table shows: everything but stretch. */
-    static final List<Part> PARTS = Arrays.stream(Part.values()).filter(p -> p != Part.STRETCH).toList();
+    static final List<Part> PARTS = Lesson.CONNECTION_LIMITS.parts().stream().filter(p -> p.kind() != Part.Kind.STRETCH).toList();
 
     /**
      * One submission's line in the table, as stored in its results folder ({@code row.json}).
@@ -98,7 +98,7 @@ public final class Classroom {
                     long elapsed = (System.nanoTime() - start) / 1_000_000_000;
                     long left = n == entries.size() ? 0 : elapsed * (entries.size() - n) / n;
                     progress.printf(Locale.ROOT, "  [%d/%d] %-28s %s   (%d s so far%s)%n", n, entries.size(), graded.row().submission(),
-                            graded.row().graded() ? graded.row().score() + "/" + Part.maxXp() : graded.row().problem(),
+                            graded.row().graded() ? graded.row().score() + "/" + Lesson.CONNECTION_LIMITS.maxXp() : graded.row().problem(),
                             elapsed, left == 0 ? "" : ", about " + minutes(left) + " left");
                     return graded;
                 }));
@@ -277,7 +277,7 @@ public final class Classroom {
         Files.deleteIfExists(resultDir.resolve("grader-report.json"));
         Files.deleteIfExists(resultDir.resolve("server.log"));
         Files.writeString(resultDir.resolve("feedback.md"), "# Grader feedback — " + row.submission() + "\n\nScore: **0/"
-                + Part.maxXp() + "**\n\n" + why + "\n", StandardCharsets.UTF_8);
+                + Lesson.CONNECTION_LIMITS.maxXp() + "**\n\n" + why + "\n", StandardCharsets.UTF_8);
     }
 
     /** What the learner would have read: each failure with its hint, the summary, and the proof log. */
@@ -439,7 +439,7 @@ public final class Classroom {
                 Learner l = learners.getOrDefault(row.submission(), new Learner(row.submission(), "", "", ""));
                 out.append(csvCell(l.id())).append(',').append(csvCell(l.name())).append(',').append(csvCell(l.email())).append(',');
             }
-            out.append(csvCell(row.submission())).append(',').append(row.score()).append(',').append(Part.maxXp());
+            out.append(csvCell(row.submission())).append(',').append(row.score()).append(',').append(Lesson.CONNECTION_LIMITS.maxXp());
             for (Part part : PARTS) {
                 out.append(',').append(csvCell(row.cell(part))).append(',').append(csvCell(row.reasons().getOrDefault(part.tag(), "")));
             }
@@ -456,7 +456,7 @@ public final class Classroom {
         for (Row row : rows) {
             Learner l = learners.get(row.submission());
             out.append("| ").append(l == null || l.name().isEmpty() ? row.submission() : l.name() + " (" + row.submission() + ")")
-                    .append(" | ").append(row.graded() ? row.score() + "/" + Part.maxXp() : "0/" + Part.maxXp());
+                    .append(" | ").append(row.graded() ? row.score() + "/" + Lesson.CONNECTION_LIMITS.maxXp() : "0/" + Lesson.CONNECTION_LIMITS.maxXp());
             for (Part part : PARTS) {
                 String reason = row.reasons().get(part.tag());
                 out.append(" | ").append(md(row.cell(part) + (reason == null ? "" : " ✗ " + reason)));
@@ -494,7 +494,7 @@ public final class Classroom {
 
     /** The table as plain text for the terminal. */
     static String text(List<Row> rows) {
-        return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d  %s", r.submission(), r.score(), Part.maxXp(),
+        return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d  %s", r.submission(), r.score(), Lesson.CONNECTION_LIMITS.maxXp(),
                         !r.graded() ? r.problem() : lostIn(r)).stripTrailing())
                 .collect(Collectors.joining("\n"));
     }

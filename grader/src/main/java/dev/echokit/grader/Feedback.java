@@ -13,6 +13,7 @@ public final class Feedback {
     /** How many lines of the server's log a failure shows. */
     static final int LOG_LINES = 6;
 
+    private final Lesson lesson;
     private final Part part;
     private String did = "";
     private String expected = "";
@@ -23,12 +24,14 @@ public final class Feedback {
     private List<String> log = List.of();
     private List<String> whereToLook = List.of();
 
-    private Feedback(Part part) {
+    private Feedback(Lesson lesson, Part part) {
+        this.lesson = lesson;
         this.part = part;
     }
 
-    public static Feedback forPart(Part part) {
-        return new Feedback(part);
+    /** Feedback on a check of {@code part}; a task's names the lesson text it is quoted from. */
+    public static Feedback forPart(Lesson lesson, Part part) {
+        return new Feedback(lesson, part);
     }
 
     public Feedback did(String what) {
@@ -123,7 +126,7 @@ public final class Feedback {
             m.add("  where to look: " + String.join("\n                 ", whereToLook));
         }
         if (part.isTask()) {
-            m.add("  lesson: " + Part.LESSON + ", \"" + part.heading() + "\"");
+            m.add("  lesson: " + lesson.text() + ", \"" + part.heading() + "\"");
         }
         return String.join("\n", m);
     }

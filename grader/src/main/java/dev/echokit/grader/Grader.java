@@ -3,8 +3,8 @@ package dev.echokit.grader;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
-import dev.echokit.grader.checks.Checks;
 import dev.echokit.grader.checks.Grading;
+import dev.echokit.grader.checks.LessonOrder;
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.ResultCollector;
 import dev.echokit.grader.report.Verdict;
@@ -47,32 +47,37 @@ public final class Grader {
      * @param stretch include the stretch checks in a default run
      * @param only    check classes or {@code Class#method} names to run instead of all (the self-test's use)
      * @param platform what the machine offers beyond the JDK (detected, or portable)
+     * @param lesson  the lesson whose parts are graded: {@link Lesson#CONNECTION_LIMITS} unless a test brings its own
      */
     public record Request(String target, String command, Path kitRoot, Path workDir, List<String> groups,
-                          boolean stretch, List<String> only, Platform platform) {
+                          boolean stretch, List<String> only, Platform platform, Lesson lesson) {
 
         public static Request of(String target, Path kitRoot, Path workDir) {
-            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of(), Platform.detect());
+            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of(), Platform.detect(), Lesson.CONNECTION_LIMITS);
+        }
+
+        public Request lesson(Lesson graded) {
+            return new Request(target, command, kitRoot, workDir, groups, stretch, only, platform, graded);
         }
 
         public Request command(String shellCommand) {
-            return new Request(target, shellCommand, kitRoot, workDir, groups, stretch, only, platform);
+            return new Request(target, shellCommand, kitRoot, workDir, groups, stretch, only, platform, lesson);
         }
 
         public Request groups(List<String> tags) {
-            return new Request(target, command, kitRoot, workDir, List.copyOf(tags), stretch, only, platform);
+            return new Request(target, command, kitRoot, workDir, List.copyOf(tags), stretch, only, platform, lesson);
         }
 
         public Request withStretch(boolean on) {
-            return new Request(target, command, kitRoot, workDir, groups, on, only, platform);
+            return new Request(target, command, kitRoot, workDir, groups, on, only, platform, lesson);
         }
 
         public Request only(List<String> checks) {
-            return new Request(target, command, kitRoot, workDir, groups, stretch, List.copyOf(checks), platform);
+            return new Request(target, command, kitRoot, workDir, groups, stretch, List.copyOf(checks), platform, lesson);
         }
 
         public Request on(Platform where) {
-            return new Request(target, command, kitRoot, workDir, groups, stretch, only, where);
+            return new Request(target, command, kitRoot, workDir, groups, stretch, only, where, lesson);
         }
     }
 
@@ -97,12 +102,12 @@ public final class Grader {
             throw e;
         }
         String id = UUID.randomUUID().toString();
-        Grading grading = new Grading(target, request.workDir());
+        Grading grading = new Grading(target, request.workDir(), request.lesson());
         Grading.register(id, grading);
         try {
             List<CheckResult> results = new ArrayList<>(run(id, request));
-            target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(c)));
-            Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes());
+            target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c)));
+            Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes(), request.lesson());
             Proof.settle(request.workDir(), verdict.xpGraded());
             return verdict;
         } finally {
@@ -121,10 +126,10 @@ public final class Grader {
     private static List<CheckResult> run(String id, Request request) {
         List<DiscoverySelector> selectors = new ArrayList<>();
         if (request.only().isEmpty()) {
-            Checks.ALL.forEach(c -> selectors.add(selectClass(c)));
+            request.lesson().checkClasses().forEach(c -> selectors.add(selectClass(c)));
         } else {
             for (String s : request.only()) {
-                String className = Checks.class.getPackageName() + "." + s.split("#")[0];
+                String className = Grading.class.getPackageName() + "." + s.split("#")[0];
                 selectors.add(s.contains("#")
                         ? selectMethod(className + "#" + s.split("#")[1] + "(" + Grading.class.getName() + ")")
                         : selectClass(className));
@@ -138,7 +143,7 @@ public final class Grader {
                         // waits stretch with the machine's load (Patience), and so does this.
                         "junit.jupiter.execution.timeout.default", Math.round(60 * Patience.MAX_FACTOR) + " s",
                         "junit.jupiter.execution.timeout.thread.mode.default", "SEPARATE_THREAD",
-                        "junit.jupiter.testclass.order.default", "org.junit.jupiter.api.ClassOrderer$OrderAnnotation",
+                        "junit.jupiter.testclass.order.default", LessonOrder.class.getName(),
                         // Each check has its own server and port, so check classes run side by side, and the
                         // checks of the task classes (marked CONCURRENT) too; the echo checks share one
                         // server and run in order, as do the stretch measurements.
@@ -156,7 +161,7 @@ public final class Grader {
             discovery.filters(TagFilter.excludeTags("stretch"));
         }
         LauncherDiscoveryRequest plan = discovery.build();
-        ResultCollector collector = new ResultCollector();
+        ResultCollector collector = new ResultCollector(request.lesson());
         LauncherFactory.create(LauncherConfig.builder()
                         .enableTestExecutionListenerAutoRegistration(false)
                         .addTestExecutionListeners(collector)
@@ -166,10 +171,10 @@ public final class Grader {
     }
 
     /** A compile error is its own failure, the only one: nothing else can run. */
-    private static CheckResult compileFailure(Compilation compilation) {
+    private static CheckResult compileFailure(Lesson lesson, Compilation compilation) {
         StringBuilder m = new StringBuilder();
         if (!compilation.hadSources()) {
-            return CheckResult.setupFailure("the server's sources", CheckResult.Setup.NO_SOURCES, compilation.errors().get(0));
+            return CheckResult.setupFailure(lesson.first(Part.Kind.PREVIOUS_LESSON), "the server's sources", CheckResult.Setup.NO_SOURCES, compilation.errors().get(0));
         }
         if (compilation.errors().isEmpty()) {
             m.append("the server compiles, but no class has a 'public static void main(String[] args)' to start it");
@@ -181,6 +186,6 @@ public final class Grader {
                 m.append("  ... and ").append(compilation.errors().size() - 10).append(" more\n");
             }
         }
-        return CheckResult.setupFailure("the server compiles", CheckResult.Setup.DOES_NOT_BUILD, m.toString().stripTrailing());
+        return CheckResult.setupFailure(lesson.first(Part.Kind.PREVIOUS_LESSON), "the server compiles", CheckResult.Setup.DOES_NOT_BUILD, m.toString().stripTrailing());
     }
 }

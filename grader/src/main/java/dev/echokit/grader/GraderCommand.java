@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "EchoKit grader 1.0 (lesson w02-l12)",
         description = "Grades an echo server against the lesson \"Connection limits — refuse when full\".",
-        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, CompareCommand.class, CdsCommand.class},
+        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, CompareCommand.class, CdsCommand.class, LessonCommand.class},
         sortOptions = false)
 public final class GraderCommand implements Callable<Integer> {
 
@@ -67,9 +67,9 @@ public final class GraderCommand implements Callable<Integer> {
         Path kitRoot = kit.kitRoot();
         Path workDir = out != null ? out.toAbsolutePath() : kitRoot.resolve("grader/target");
         for (String group : groups) {
-            if (Part.ofTag(group).isEmpty()) {
+            if (Lesson.CONNECTION_LIMITS.part(group).isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "Invalid value '" + group + "' for option '--groups': must be one of "
-                        + String.join(", ", Arrays.stream(Part.values()).map(Part::tag).toList()) + ".");
+                        + String.join(", ", Lesson.CONNECTION_LIMITS.parts().stream().map(Part::tag).toList()) + ".");
             }
         }
         Platform where = kit.platform();

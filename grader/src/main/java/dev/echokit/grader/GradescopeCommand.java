@@ -59,7 +59,7 @@ final class GradescopeCommand implements Callable<Integer> {
         if (!found.graded()) {
             String why = found.reason();
             System.out.println("not graded: " + why);
-            return GradescopeResults.notGraded("Total: 0/" + Part.maxXp() + "\n\nNot graded: " + why + ".\n\nWhat to upload: your copy"
+            return GradescopeResults.notGraded("Total: 0/" + Lesson.CONNECTION_LIMITS.maxXp() + "\n\nNot graded: " + why + ".\n\nWhat to upload: your copy"
                     + " of the kit, its lesson-starter folder, or its src/main/java folder; as files, or as one .zip.", seconds(start));
         }
         Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), submission, workDir)).withNotesBefore(found.notes());

@@ -26,7 +26,7 @@ final class KitOptions {
             return kit.toAbsolutePath().normalize();
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(Part.LESSON))) {
+            if (Files.exists(dir.resolve(Lesson.CONNECTION_LIMITS.text()))) {
                 return dir;
             }
         }

@@ -1,36 +1,75 @@
 package dev.echokit.grader;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * The parts of the lesson the grader reports on, in lesson order: the tag its checks carry, the
- * heading the learner reads (the lesson's own, for tasks) and the XP it is worth. Everything that
- * prints, scores or sorts results reads this one list.
+ * One part of a lesson, as its {@link Lesson} declares it: the tag its checks carry, the heading the
+ * learner reads, the XP it is worth, the behaviour it provides to other parts, the behaviours its
+ * checks rely on, where its code sits, and its check class. Two parts are the same part when their
+ * tags are; parts sort by their place in their lesson.
  */
-public enum Part {
-    ECHO("echo", "Echo still works (previous lesson)", 0),
-    TASK_1("task:1", "Task 1 — Add the --max-clients option", 10),
-    TASK_2("task:2", "Task 2 — Check the count before you admit", 10),
-    TASK_3("task:3", "Task 3 — Tell the client, then close", 10),
-    TASK_4("task:4", "Task 4 — Log every refusal", 10),
-    TASK_5("task:5", "Task 5 — Give the slot back", 10),
-    ARCHITECTURE("architecture", "Architecture rules", 0),
-    STRETCH("stretch", "Stretch (-Dgroups=stretch)", 0);
+public final class Part implements Comparable<Part> {
 
-    /** The lesson text, relative to the kit's root; task headings are quoted from it. */
-    public static final String LESSON = "lessons/w02-l12-connection-limits/README.md";
+    /** What kind of part: it decides how a part is scored and named, never its place. */
+    public enum Kind { PREVIOUS_LESSON, TASK, RULES, STRETCH }
 
     private final String tag;
     private final String heading;
     private final int xp;
+    private final Kind kind;
+    private final Behaviour provides;
+    private final List<Behaviour> reliesOn;
+    private final List<Pattern> anchors;
+    private final Class<?> checks;
+    private final int position;
 
-    Part(String tag, String heading, int xp) {
-        this.tag = tag;
-        this.heading = heading;
+    private Part(String tag, String heading, int xp, Kind kind, Behaviour provides, List<Behaviour> reliesOn,
+                 List<Pattern> anchors, Class<?> checks, int position) {
+        this.tag = Objects.requireNonNull(tag);
+        this.heading = Objects.requireNonNull(heading);
         this.xp = xp;
+        this.kind = Objects.requireNonNull(kind);
+        this.provides = provides;
+        this.reliesOn = List.copyOf(reliesOn);
+        this.anchors = List.copyOf(anchors);
+        this.checks = checks;
+        this.position = position;
+    }
+
+    /** A part with nothing declared beyond its name and worth; the withers add the rest. */
+    public static Part of(Kind kind, String tag, String heading, int xp) {
+        return new Part(tag, heading, xp, kind, null, List.of(), List.of(), null, -1);
+    }
+
+    /** A lesson task: tagged {@code task:N}, headed as the lesson text heads it. */
+    public static Part task(int number, String heading, int xp) {
+        return of(Kind.TASK, "task:" + number, heading, xp);
+    }
+
+    public Part provides(Behaviour behaviour) {
+        return new Part(tag, heading, xp, kind, behaviour, reliesOn, anchors, checks, position);
+    }
+
+    public Part relyingOn(Behaviour... behaviours) {
+        return new Part(tag, heading, xp, kind, provides, List.of(behaviours), anchors, checks, position);
+    }
+
+    /** The marks of this part's code, most telling first (see {@code SourceMap}). */
+    public Part anchors(Pattern... marks) {
+        return new Part(tag, heading, xp, kind, provides, reliesOn, List.of(marks), checks, position);
+    }
+
+    public Part checkedBy(Class<?> checkClass) {
+        return new Part(tag, heading, xp, kind, provides, reliesOn, anchors, checkClass, position);
+    }
+
+    /** The same part at {@code place} in its lesson: {@link Lesson} sets it. */
+    Part at(int place) {
+        return new Part(tag, heading, xp, kind, provides, reliesOn, anchors, checks, place);
     }
 
     @JsonValue
@@ -46,13 +85,45 @@ public enum Part {
         return xp;
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The behaviour whose absence holds up other parts' checks, and whose probe tells; empty for most parts. */
+    public Optional<Behaviour> provided() {
+        return Optional.ofNullable(provides);
+    }
+
+    /** Every behaviour of another part that one of this part's checks may rely on. */
+    public List<Behaviour> reliance() {
+        return reliesOn;
+    }
+
+    public boolean reliesOn(Behaviour behaviour) {
+        return reliesOn.contains(behaviour);
+    }
+
+    public List<Pattern> anchors() {
+        return anchors;
+    }
+
+    /** The class that holds this part's checks; empty for a part whose checks live in another's class. */
+    public Optional<Class<?>> checkClass() {
+        return Optional.ofNullable(checks);
+    }
+
+    /** The part's place in its lesson, from 0: what reports number and sort by. */
+    public int position() {
+        return position;
+    }
+
     /** The task number, or 0 for the parts that are not lesson tasks. */
     public int task() {
-        return tag.startsWith("task:") ? Integer.parseInt(tag.substring(5)) : 0;
+        return isTask() ? Integer.parseInt(tag.substring(tag.indexOf(':') + 1)) : 0;
     }
 
     public boolean isTask() {
-        return task() > 0;
+        return kind == Kind.TASK;
     }
 
     /** "task 3", "echo", "architecture": how a one-line message names the part. */
@@ -60,23 +131,9 @@ public enum Part {
         return isTask() ? "task " + task() : tag;
     }
 
-    /**
-     * The part a check counts for, from its tags: a task's tag first (a task check may live among
-     * the architecture rules), then the architecture rules, then stretch; echo otherwise.
-     */
-    public static Part ofTags(java.util.Collection<String> tags) {
-        List<Part> parts = tags.stream().map(Part::ofTag).flatMap(Optional::stream).sorted().toList();
-        return parts.stream().filter(Part::isTask).findFirst()
-                .or(() -> parts.stream().filter(p -> p == ARCHITECTURE || p == STRETCH).findFirst())
-                .orElse(ECHO);
-    }
-
-    public static List<Part> tasks() {
-        return Arrays.stream(values()).filter(Part::isTask).toList();
-    }
-
-    public static Optional<Part> ofTag(String tag) {
-        return Arrays.stream(values()).filter(p -> p.tag.equals(tag)).findFirst();
+    /** "Task 3", "Echo", "Architecture": how a platform's test name starts. */
+    public String label() {
+        return isTask() ? "Task " + task() : Character.toUpperCase(tag.charAt(0)) + tag.substring(1);
     }
 
     /**
@@ -92,8 +149,23 @@ public enum Part {
         return shares;
     }
 
-    /** The most XP a run can earn: the sum of the tasks'. */
-    public static int maxXp() {
-        return Arrays.stream(values()).mapToInt(Part::xp).sum();
+    @Override
+    public int compareTo(Part other) {
+        return Integer.compare(position, other.position);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Part p && p.tag.equals(tag);
+    }
+
+    @Override
+    public int hashCode() {
+        return tag.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return tag;
     }
 }

@@ -110,7 +110,7 @@ public record Platform(String name, boolean procFs, boolean ulimit, Containment 
     }
 
     /** The one line a check reports when this platform lacks what it measures with. */
-    public String lacks(String what, String needs) {
-        return "not applicable: " + what + " needs " + needs + "; not measured on " + name;
+    public NotApplicable lacks(String what, String needs) {
+        return new NotApplicable(what + " needs " + needs + "; not measured on " + name);
     }
 }

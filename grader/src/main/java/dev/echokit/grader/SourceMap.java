@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * Where each part of the lesson lives in the graded source, found the way a reader would: by the
- * option, the methods and the log words the starter gives each task, then by its
+ * option, the methods and the log words the starter gives each task (each part's anchors in its
+ * {@link Lesson}), then by its
  * {@code TODO(task N)} markers. Still points somewhere real after the learner has replaced the
  * markers with code, or renamed a method.
  */
@@ -23,16 +22,6 @@ final class SourceMap {
 
     private static final Pattern TODO = Pattern.compile("TODO\\(task (\\d+)\\)");
     private static final int MOST = 4;
-
-    /** What marks a part's code, most telling first. */
-    private static final Map<Part, List<Pattern>> ANCHORS = new EnumMap<>(Map.of(
-            Part.ECHO, List.of(declaration("readAndEcho|handle|read\\w*"), Pattern.compile("\\.select\\w*\\s*\\(")),
-            Part.TASK_1, List.of(Pattern.compile("\"--max-clients\""), Pattern.compile("max clients:")),
-            Part.TASK_2, List.of(declaration("admit\\w*|accept\\w*"), Pattern.compile("accepted connection"),
-                    Pattern.compile("\\.accept\\s*\\(\\s*\\)")),
-            Part.TASK_3, List.of(declaration("refuse\\w*|reject\\w*"), Pattern.compile("server at capacity")),
-            Part.TASK_4, List.of(Pattern.compile("rejected connection"), declaration("refuse\\w*|reject\\w*")),
-            Part.TASK_5, List.of(declaration("connectionClosed\\w*|onClose\\w*|close"), Pattern.compile("closed connection"))));
 
     private final Path sources;
     private final Path shownFrom;
@@ -66,7 +55,7 @@ final class SourceMap {
     /** file:line places for the part, each with its code; never empty while there is any source. */
     List<String> whereToLook(Part part) {
         Set<String> found = new LinkedHashSet<>();
-        for (Pattern anchor : ANCHORS.getOrDefault(part, List.of())) {
+        for (Pattern anchor : part.anchors()) {
             lines.stream().filter(l -> !isComment(l.text()) && anchor.matcher(l.text()).find())
                     .limit(2).forEach(l -> found.add(show(l)));
         }
@@ -89,12 +78,6 @@ final class SourceMap {
     private static boolean isComment(String text) {
         String t = text.strip();
         return t.startsWith("//") || t.startsWith("*") || t.startsWith("/*");
-    }
-
-    /** A method declared with one of these names (a call ends with ';', a declaration does not). */
-    private static Pattern declaration(String names) {
-        return Pattern.compile("^\\s*(?:(?:private|public|protected|static|final|synchronized)\\s+)*"
-                + "[\\w<>\\[\\],.?]+\\s+(?:" + names + ")\\s*\\([^;]*$");
     }
 
     private String show(SourceLine line) {

@@ -190,7 +190,7 @@ public final class Target {
         if (sourceMap == null) {
             return List.of("no source to point at: this target is a command, not Java sources");
         }
-        return part == Part.ARCHITECTURE ? List.of() : sourceMap.whereToLook(part);
+        return part.kind() == Part.Kind.RULES ? List.of() : sourceMap.whereToLook(part);
     }
 
     /** What the learner should know about how the sources were read and chosen (encodings, tests left out). */

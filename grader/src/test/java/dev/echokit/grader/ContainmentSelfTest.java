@@ -61,7 +61,7 @@ class ContainmentSelfTest {
         watchForLateWriters();
 
         // The true scores: the escapes failed quietly, so mallory is the solution underneath; the victim is untouched.
-        assertThat(by.get("victim").row().score()).isEqualTo(Part.maxXp());
+        assertThat(by.get("victim").row().score()).isEqualTo(Parts.LESSON.maxXp());
         assertThat(by.get("mallory").verdict().passed()).as("mallory, contained: " + by.get("mallory").verdict().with(Status.FAILED)).isTrue();
         assertThat(Files.readString(victimFile)).isEqualTo(victimBefore);
         // Each limit stops its server, and the feedback names it.
@@ -109,7 +109,7 @@ class ContainmentSelfTest {
         watchForLateWriters();
 
         Map<String, Classroom.Graded> by = graded.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
-        assertThat(by.get("victim").row().score()).isEqualTo(Part.maxXp());
+        assertThat(by.get("victim").row().score()).isEqualTo(Parts.LESSON.maxXp());
         assertThat(by.get("mallory").verdict().passed()).as("mallory: " + by.get("mallory").verdict().with(Status.FAILED)).isTrue();
         assertThat(out.resolve("forker/feedback.md")).content().contains("it started more than 64 processes");
         assertThat(Files.readString(out.resolve("results.csv"))).isEqualTo(csv).doesNotContain("hacked");
@@ -149,7 +149,7 @@ class ContainmentSelfTest {
 
             Verdict verdict = Grader.grade(Grader.Request.of("", KIT, WORK.resolve("containment-command")).command(server.toString()).on(platform));
             assertThat(verdict.with(Status.FAILED)).as("the solution, started from " + server).isEmpty();
-            assertThat(verdict.score()).isEqualTo(Part.maxXp());
+            assertThat(verdict.score()).isEqualTo(Parts.LESSON.maxXp());
         } finally {
             Catalogue.deleteRecursively(folder);
         }

@@ -29,10 +29,10 @@ class GraderProgramTest {
     @Test
     @DisplayName("every task heading is the lesson's own heading, in order")
     void headingsMatchTheLesson() throws Exception {
-        List<String> lessonHeadings = Files.readAllLines(KIT.resolve(Part.LESSON)).stream()
+        List<String> lessonHeadings = Files.readAllLines(KIT.resolve(Parts.LESSON.text())).stream()
                 .filter(line -> line.startsWith("## Task ")).map(line -> line.substring(3)).toList();
-        assertThat(Part.tasks().stream().map(Part::heading).toList()).isEqualTo(lessonHeadings);
-        assertThat(Part.maxXp()).isEqualTo(50);
+        assertThat(Parts.LESSON.tasks().stream().map(Part::heading).toList()).isEqualTo(lessonHeadings);
+        assertThat(Parts.LESSON.maxXp()).isEqualTo(50);
     }
 
     @Test
@@ -62,10 +62,10 @@ class GraderProgramTest {
     @DisplayName("the JSON report lists parts and checks in lesson order, with the part each blocked check waits for")
     void jsonFollowsTheLesson() throws Exception {
         Verdict verdict = new Verdict("lesson-starter", "header", List.of(
-                new CheckResult("stretch check", Part.STRETCH, Status.NOT_RUN, null, "not run", 0, null),
-                new CheckResult("refusal line", Part.TASK_3, Status.NEEDS_TASK, Part.TASK_1, "needs task 1: no option", 5, null),
-                new CheckResult("option", Part.TASK_1, Status.FAILED, null, "[task 1] expected …", 7, null),
-                new CheckResult("echo", Part.ECHO, Status.PASSED, null, "", 3, null)));
+                new CheckResult("stretch check", Parts.STRETCH, Status.NOT_RUN, null, "not run", 0, null),
+                new CheckResult("refusal line", Parts.TASK_3, Status.NEEDS_TASK, Parts.TASK_1, "needs task 1: no option", 5, null),
+                new CheckResult("option", Parts.TASK_1, Status.FAILED, null, "[task 1] expected …", 7, null),
+                new CheckResult("echo", Parts.ECHO, Status.PASSED, null, "", 3, null)));
         JsonNode json = JsonReport.mapper().readTree(JsonReport.toJson(verdict));
         assertThat(json.get("status").asString()).isEqualTo("failed");
         assertThat(json.get("score").asInt()).isZero();
@@ -75,7 +75,7 @@ class GraderProgramTest {
         assertThat(json.get("checks").get(2).get("status").asString()).isEqualTo("needs task");
         assertThat(json.get("checks").get(2).get("needsTask").asString()).isEqualTo("task:1");
         assertThat(json.get("tasks").valueStream().map(t -> t.get("group").asString()).toList())
-                .containsExactlyElementsOf(Arrays.stream(Part.values()).map(Part::tag).toList());
+                .containsExactlyElementsOf(Arrays.stream(Parts.LESSON.parts().toArray(Part[]::new)).map(Part::tag).toList());
         assertThat(json.get("tasks").get(3).get("needsTask").asInt()).isEqualTo(1);
     }
 
@@ -83,18 +83,18 @@ class GraderProgramTest {
     @DisplayName("GitHub Classroom's runner results: one per task check, in the reporter's format, in whole shares that add up to the grader's XP")
     void classroomRunnersAddUp() throws Exception {
         List<CheckResult> checks = new java.util.ArrayList<>();
-        for (Part part : Part.tasks()) {
+        for (Part part : Parts.LESSON.tasks()) {
             for (int i = 1; i <= 3; i++) {
                 Status status = part.task() == 3 && i == 3 ? Status.FAILED : part.task() == 4 ? Status.NEEDS_TASK : Status.PASSED;
                 checks.add(new CheckResult(part.shortName() + " check " + i, part, status,
-                        status == Status.NEEDS_TASK ? Part.TASK_3 : null, status == Status.PASSED ? "" : "why", 1, null, i));
+                        status == Status.NEEDS_TASK ? Parts.TASK_3 : null, status == Status.PASSED ? "" : "why", 1, null, i));
             }
         }
         Verdict verdict = new Verdict("x", "header", checks);
         // Whole shares, the first checks taking the remainder: 10 over 3 checks is 4, 3, 3. Task 3 loses
         // its third check (3 XP) and task 4 waits for task 3 (no XP): 10 + 10 + 7 + 0 + 10.
-        assertThat(Part.TASK_3.shares(3)).containsExactly(4, 3, 3);
-        assertThat(Part.TASK_5.shares(6)).containsExactly(2, 2, 2, 2, 1, 1);
+        assertThat(Parts.TASK_3.shares(3)).containsExactly(4, 3, 3);
+        assertThat(Parts.TASK_5.shares(6)).containsExactly(2, 2, 2, 2, 1, 1);
         assertThat(verdict.score()).isEqualTo(37);
         java.util.Map<String, ClassroomRunnerResult> runners = ClassroomRunnerResult.runners(verdict);
         assertThat(runners.keySet()).hasSize(15).startsWith("task1check1", "task1check2", "task1check3", "task2check1");
@@ -115,9 +115,9 @@ class GraderProgramTest {
             max += runner.get("max_score").asInt();
         }
         assertThat(points).isEqualTo(verdict.score());
-        assertThat(max).isEqualTo(Part.maxXp());
+        assertThat(max).isEqualTo(Parts.LESSON.maxXp());
         JsonNode all = JsonReport.mapper().readTree(JsonReport.toJson(ClassroomRunnerResult.of(verdict)));
-        assertThat(all.get("max_score").asInt()).isEqualTo(Part.maxXp());
+        assertThat(all.get("max_score").asInt()).isEqualTo(Parts.LESSON.maxXp());
         assertThat(all.get("status").asString()).isEqualTo("fail");
         assertThat(all.get("tests")).hasSize(15);
         assertThat(all.get("tests").valueStream().mapToInt(t -> t.get("score").asInt()).sum()).isEqualTo(37);
@@ -178,7 +178,7 @@ class GraderProgramTest {
         Verdict verdict = Grader.grade(Grader.Request.of("lesson-solution", KIT, KIT.resolve("grader/target/selftest/misbehaving"))
                 .only(List.of("MisbehavingCheckFixture")));
         assertThat(verdict.with(Status.FAILED)).hasSize(2).allSatisfy(check -> {
-            assertThat(check.part()).isEqualTo(Part.TASK_2);
+            assertThat(check.part()).isEqualTo(Parts.TASK_2);
             assertThat(check.feedback()).as(check.message()).isNotNull();
             assertThat(check.message()).startsWith("[task 2] expected the server to keep answering")
                     .contains("what the grader did: ran the check").contains("hint: ").contains("where to look: ");

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,11 +47,11 @@ class GraderSelfTest {
     void starterFailsTaskOneOnly() throws IOException {
         Verdict verdict = Grader.grade(Grader.Request.of(KIT.resolve("lesson-starter").toString(), KIT, WORK.resolve("selftest/starter")));
 
-        assertThat(partsWith(verdict, Status.FAILED)).containsExactly(Part.TASK_1);
-        assertThat(partsWith(verdict, Status.NEEDS_TASK)).containsExactly(Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5);
-        assertThat(verdict.with(Status.NEEDS_TASK)).allMatch(c -> c.needs() == Part.TASK_1);
-        assertThat(verdict.in(Part.ECHO)).allMatch(c -> c.is(Status.PASSED));
-        assertThat(verdict.in(Part.ARCHITECTURE)).allMatch(c -> c.is(Status.PASSED));
+        assertThat(partsWith(verdict, Status.FAILED)).containsExactly(Parts.TASK_1);
+        assertThat(partsWith(verdict, Status.NEEDS_TASK)).containsExactly(Parts.TASK_2, Parts.TASK_3, Parts.TASK_4, Parts.TASK_5);
+        assertThat(verdict.with(Status.NEEDS_TASK)).allMatch(c -> c.needs() == Parts.TASK_1);
+        assertThat(verdict.in(Parts.ECHO)).allMatch(c -> c.is(Status.PASSED));
+        assertThat(verdict.in(Parts.ARCHITECTURE)).allMatch(c -> c.is(Status.PASSED));
         assertThat(verdict.score()).isZero();
         assertPlacesExist(verdict, KIT);
         assertThat(verdict.with(Status.FAILED)).allSatisfy(c -> assertThat(c.feedback().whereToLook())
@@ -207,7 +206,7 @@ class GraderSelfTest {
      */
     private static final Catalogue.Broken WITHOUT_TASK_1 = new Catalogue.Broken("without-task-1", "has no --max-clients option",
             Catalogue.COMMAND, "@Option(names = \"--max-clients\", defaultValue", "@Option(names = \"--later-max-clients\", defaultValue",
-            Set.of(Part.TASK_1), Set.of(Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5), null, null);
+            Set.of(Parts.TASK_1), Set.of(Parts.TASK_2, Parts.TASK_3, Parts.TASK_4, Parts.TASK_5), null, null);
 
     /**
      * What the other tasks need before a task's work can be seen at all: the option (task 1), and
@@ -244,11 +243,11 @@ class GraderSelfTest {
         }
 
         Map<Integer, Set<Part>> removedNeeds = Map.of(
-                1, Set.of(Part.TASK_2, Part.TASK_3, Part.TASK_4, Part.TASK_5), // the option is unknown: nothing can be asked
-                2, Set.of(Part.TASK_3, Part.TASK_4, Part.TASK_5), // nothing is ever refused
+                1, Set.of(Parts.TASK_2, Parts.TASK_3, Parts.TASK_4, Parts.TASK_5), // the option is unknown: nothing can be asked
+                2, Set.of(Parts.TASK_3, Parts.TASK_4, Parts.TASK_5), // nothing is ever refused
                 3, Set.of(),
                 4, Set.of(),
-                5, Set.of(Part.TASK_3)); // whether refusals are counted shows only when a slot comes free
+                5, Set.of(Parts.TASK_3)); // whether refusals are counted shows only when a slot comes free
         Catalogue.materialise(WITHOUT_TASK_1, solution, submissions.resolve("without-task-1"));
         for (int task = 2; task <= 5; task++) {
             Set<Integer> done = new java.util.TreeSet<>(Set.of(1, 2, 3, 4, 5));
@@ -264,7 +263,7 @@ class GraderSelfTest {
 
         List<String> wrong = new ArrayList<>();
         for (int task = 1; task <= 5; task++) {
-            Part removed = Part.values()[Part.TASK_1.ordinal() + task - 1];
+            Part removed = Parts.LESSON.part("task:" + task).orElseThrow();
             Verdict without = byName.get("without-task-" + task);
             Set<Part> failed = partsWith(without, Status.FAILED);
             Set<Part> needs = partsWith(without, Status.NEEDS_TASK);
@@ -278,7 +277,7 @@ class GraderSelfTest {
             Set<Integer> done = seenWith(task);
             String name = "with task " + task + " (the starter with tasks " + new java.util.TreeSet<>(done) + ")";
             for (int other : done) {
-                Part added = Part.values()[Part.TASK_1.ordinal() + other - 1];
+                Part added = Parts.LESSON.part("task:" + other).orElseThrow();
                 with.in(added).stream().filter(c -> c.is(Status.FAILED)
                                 || c.is(Status.NEEDS_TASK) && done.contains(c.needs().task()))
                         .forEach(c -> wrong.add(name + ": " + added.shortName()
@@ -334,7 +333,7 @@ class GraderSelfTest {
         Verdict talking = Grader.grade(Grader.Request.of("", KIT, WORK.resolve("selftest/command")).command(command));
         assertThat(talking.with(Status.FAILED)).as("the solution started by a command").isEmpty();
         assertThat(talking.score()).isEqualTo(50);
-        assertThat(talking.in(Part.ARCHITECTURE)).filteredOn(c -> c.name().contains("no threads"))
+        assertThat(talking.in(Parts.ARCHITECTURE)).filteredOn(c -> c.name().contains("no threads"))
                 .isNotEmpty().allMatch(c -> c.is(Status.NOT_APPLICABLE));
         assertThat(talking.with(Status.FAILED).stream().flatMap(c -> c.feedback().whereToLook().stream())).isEmpty();
 
@@ -347,7 +346,7 @@ class GraderSelfTest {
                         "each refusal logs one line \"rejected connection: at capacity (N/MAX)\" with N = MAX");
         assertThat(silent.with(Status.FAILED)).allSatisfy(c -> assertThat(c.feedback().whereToLook())
                 .containsExactly("no source to point at: this target is a command, not Java sources"));
-        assertThat(silent.in(Part.ECHO)).allMatch(c -> c.is(Status.PASSED));
+        assertThat(silent.in(Parts.ECHO)).allMatch(c -> c.is(Status.PASSED));
     }
 
     /** Where a broken server's verdict differs from the catalogue's: its parts, its hint, its XP, its stretch check. */
@@ -366,11 +365,11 @@ class GraderSelfTest {
                     + verdict.with(Status.FAILED).stream().map(c -> c.feedback() == null ? c.message() : c.feedback().hint()).toList());
         }
         // One mistake, one task: where nothing else waits, every other task earns all its XP.
-        if (broken.needs().isEmpty() && !broken.fails().contains(Part.ECHO)) {
+        if (broken.needs().isEmpty() && !broken.fails().contains(Parts.ECHO)) {
             verdict.parts().stream().filter(p -> p.part().isTask() && !broken.fails().contains(p.part()) && p.xp() != p.xpMax())
                     .forEach(p -> wrong.add(broken.name() + ": costs " + p.part().shortName() + " XP too (" + p.xp() + "/" + p.xpMax() + ")"));
         }
-        if (failed.contains(Part.ARCHITECTURE) && verdict.score() >= verdict.maxScore()) {
+        if (failed.contains(Parts.ARCHITECTURE) && verdict.score() >= verdict.maxScore()) {
             wrong.add(broken.name() + ": breaks an architecture rule, yet totals " + verdict.score() + "/" + verdict.maxScore());
         }
         verdict.with(Status.FAILED).stream()
@@ -398,7 +397,7 @@ class GraderSelfTest {
     }
 
     private static Set<Part> partsWith(Verdict verdict, Status status) {
-        EnumSet<Part> parts = EnumSet.noneOf(Part.class);
+        Set<Part> parts = new java.util.TreeSet<>();
         verdict.with(status).forEach(c -> parts.add(c.part()));
         return parts;
     }
@@ -409,7 +408,7 @@ class GraderSelfTest {
             if (check.feedback() == null) {
                 continue;
             }
-            if (check.part() != Part.ARCHITECTURE) {
+            if (check.part() != Parts.ARCHITECTURE) {
                 assertThat(check.feedback().whereToLook()).as("where to look, for " + check.name()).isNotEmpty();
             }
             for (String place : check.feedback().whereToLook()) {

@@ -62,8 +62,8 @@ class GradescopeIT {
         });
         // Whole shares: the tests add up to the total exactly, never 49.99 or 50.01.
         assertThat(tests).allSatisfy(t -> assertThat(t.get("max_score").isIntegralNumber()).as(t.toString()).isTrue());
-        assertThat(tests.stream().mapToInt(t -> t.get("max_score").asInt()).sum()).isEqualTo(Part.maxXp());
-        assertThat(tests.stream().mapToInt(t -> t.get("score").asInt()).sum()).isEqualTo(Part.maxXp());
+        assertThat(tests.stream().mapToInt(t -> t.get("max_score").asInt()).sum()).isEqualTo(Parts.LESSON.maxXp());
+        assertThat(tests.stream().mapToInt(t -> t.get("score").asInt()).sum()).isEqualTo(Parts.LESSON.maxXp());
         assertThat(results.get("output").asString()).startsWith("Total: 50/50\n");
         assertThat(tests.get(0).get("name").asString()).startsWith("Echo: ");
         assertThat(tests.stream().map(t -> t.get("number").asString()).toList()).isSortedAccordingTo(GradescopeIT::byNumber);

@@ -37,7 +37,7 @@ class ProofTest {
     @Test
     @DisplayName("the grader's proof patterns are the lesson's own")
     void patternsAreTheLessons() throws Exception {
-        String lesson = Files.readString(KIT.resolve(Part.LESSON));
+        String lesson = Files.readString(KIT.resolve(Parts.LESSON.text()));
         String front = lesson.substring(0, lesson.indexOf("\n---", 4));
         Matcher quoted = Pattern.compile("^\\s+- \"(.*)\"$", Pattern.MULTILINE).matcher(front.substring(front.indexOf("regex_patterns:")));
         List<String> patterns = new java.util.ArrayList<>();
@@ -118,7 +118,7 @@ class ProofTest {
         assertThat(Proof.file(work)).hasContent(proof.strip());
 
         Catalogue.Broken noSpace = new Catalogue.Broken("refusal-line-without-space", "writes at capacity(N/MAX)", Catalogue.SERVER,
-                "\"rejected connection: at capacity (\"", "\"rejected connection: at capacity(\"", Set.of(Part.TASK_4), Set.of(), null, null);
+                "\"rejected connection: at capacity (\"", "\"rejected connection: at capacity(\"", Set.of(Parts.TASK_4), Set.of(), null, null);
         Path broken = Catalogue.materialise(noSpace, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("selftest/proof-broken"));
         Verdict brokenVerdict = Grader.grade(Grader.Request.of(broken.toString(), KIT, work).only(scenario));
         assertThat(brokenVerdict.xpGraded()).isTrue();

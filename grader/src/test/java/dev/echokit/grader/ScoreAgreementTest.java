@@ -62,17 +62,17 @@ class ScoreAgreementTest {
         Status[] statuses = {Status.PASSED, Status.PASSED, Status.FAILED, Status.NEEDS_TASK, Status.NOT_RUN};
         for (int round = 0; round < 12; round++) {
             List<CheckResult> checks = new ArrayList<>();
-            checks.add(new CheckResult("echo", Part.ECHO, Status.PASSED, null, "", 1, null));
-            for (Part part : Part.tasks()) {
+            checks.add(new CheckResult("echo", Parts.ECHO, Status.PASSED, null, "", 1, null));
+            for (Part part : Parts.LESSON.tasks()) {
                 for (int i = 0; i < CHECKS[part.task() - 1]; i++) {
                     Status status = round == 0 ? Status.PASSED : statuses[random.nextInt(statuses.length)];
                     checks.add(new CheckResult(part.shortName() + " check " + i, part, status,
-                            status == Status.NEEDS_TASK ? Part.TASK_1 : null, status == Status.PASSED ? "" : "needs task 1: why", 1, null, i));
+                            status == Status.NEEDS_TASK ? Parts.TASK_1 : null, status == Status.PASSED ? "" : "needs task 1: why", 1, null, i));
                 }
             }
             Verdict verdict = new Verdict("synthetic " + round, "header", checks);
             if (round == 0) {
-                assertThat(verdict.score()).isEqualTo(Part.maxXp());
+                assertThat(verdict.score()).isEqualTo(Parts.LESSON.maxXp());
             }
             ScoreAgreement.check("synthetic " + round + " (" + verdict.score() + ")", verdict, WORK.resolve("score-agreement/synthetic-" + round), wrong);
         }
@@ -83,8 +83,8 @@ class ScoreAgreementTest {
     @DisplayName("a check that needs another task says \"not judged\" in its name and its output, on Gradescope and in Classroom's runner")
     void notJudgedSaysSo() {
         Verdict verdict = new Verdict("x", "header", List.of(
-                new CheckResult("refusal line", Part.TASK_3, Status.NEEDS_TASK, Part.TASK_1, "needs task 1: no option", 1, null),
-                new CheckResult("option", Part.TASK_1, Status.FAILED, null, "[task 1] expected …", 1, null)));
+                new CheckResult("refusal line", Parts.TASK_3, Status.NEEDS_TASK, Parts.TASK_1, "needs task 1: no option", 1, null),
+                new CheckResult("option", Parts.TASK_1, Status.FAILED, null, "[task 1] expected …", 1, null)));
         GradescopeResults.Test test = GradescopeResults.of(verdict, "", 0).tests().stream()
                 .filter(t -> t.name().startsWith("Task 3")).findFirst().orElseThrow();
         assertThat(test.name()).isEqualTo("Task 3: refusal line (not judged: needs task 1)");

@@ -29,10 +29,10 @@ class ScoreTest {
 
     private static List<CheckResult> allTasksPass() {
         List<CheckResult> checks = new ArrayList<>();
-        for (Part part : Part.tasks()) {
+        for (Part part : Parts.LESSON.tasks()) {
             checks.add(new CheckResult(part.shortName() + " check", part, Status.PASSED, null, "", 1, null));
         }
-        checks.add(new CheckResult("echo", Part.ECHO, Status.PASSED, null, "", 1, null));
+        checks.add(new CheckResult("echo", Parts.ECHO, Status.PASSED, null, "", 1, null));
         return checks;
     }
 
@@ -40,7 +40,7 @@ class ScoreTest {
     @DisplayName("every task passed and every rule kept: 50/50, nothing taken off")
     void fullMarks() {
         List<CheckResult> checks = allTasksPass();
-        checks.add(new CheckResult("the server starts no threads", Part.ARCHITECTURE, Status.PASSED, null, "", 1, null));
+        checks.add(new CheckResult("the server starts no threads", Parts.ARCHITECTURE, Status.PASSED, null, "", 1, null));
         Verdict verdict = new Verdict("x", "header", checks);
         assertThat(verdict.score()).isEqualTo(50);
         assertThat(verdict.architecturePenalty()).isZero();
@@ -51,9 +51,9 @@ class ScoreTest {
     @DisplayName("every task passed but a rule broken (twice): 40/50 in the summary, the JSON, Gradescope and Classroom, and the summary says which rule")
     void brokenRuleCostsTenOnce() throws Exception {
         List<CheckResult> checks = allTasksPass();
-        checks.add(new CheckResult("the server starts no threads", Part.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
-        checks.add(new CheckResult("the server never sleeps", Part.ARCHITECTURE, Status.FAILED, null, "sleeps", 1, null));
-        checks.add(new CheckResult("only the command class depends on picocli", Part.ARCHITECTURE, Status.PASSED, null, "", 1, null));
+        checks.add(new CheckResult("the server starts no threads", Parts.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
+        checks.add(new CheckResult("the server never sleeps", Parts.ARCHITECTURE, Status.FAILED, null, "sleeps", 1, null));
+        checks.add(new CheckResult("only the command class depends on picocli", Parts.ARCHITECTURE, Status.PASSED, null, "", 1, null));
         Verdict verdict = new Verdict("x", "header", checks);
 
         assertThat(verdict.tasksXp()).isEqualTo(50);
@@ -73,7 +73,7 @@ class ScoreTest {
         assertThat(summary).doesNotContain("50/50");
 
         // Every surface that scores check by check adds up to the same 40: the charged task's checks earn nothing there.
-        assertThat(verdict.chargedTask()).contains(Part.TASK_5);
+        assertThat(verdict.chargedTask()).contains(Parts.TASK_5);
         GradescopeResults gradescope = GradescopeResults.of(verdict, "", 0);
         assertThat(gradescope.tests().stream().mapToInt(GradescopeResults.Test::score).sum()).isEqualTo(40);
         assertThat(gradescope.tests()).filteredOn(t -> t.name().startsWith("Task 5: ")).isNotEmpty()
@@ -87,12 +87,12 @@ class ScoreTest {
     @DisplayName("the task that pays is the one that earned the most, so the penalty is a whole task's XP")
     void theRichestTaskPays() {
         List<CheckResult> checks = new ArrayList<>();
-        checks.add(new CheckResult("option", Part.TASK_1, Status.PASSED, null, "", 1, null));
-        checks.add(new CheckResult("admit", Part.TASK_2, Status.PASSED, null, "", 1, null));
-        checks.add(new CheckResult("admit more", Part.TASK_2, Status.FAILED, null, "no", 2, null));
-        checks.add(new CheckResult("threads", Part.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
+        checks.add(new CheckResult("option", Parts.TASK_1, Status.PASSED, null, "", 1, null));
+        checks.add(new CheckResult("admit", Parts.TASK_2, Status.PASSED, null, "", 1, null));
+        checks.add(new CheckResult("admit more", Parts.TASK_2, Status.FAILED, null, "no", 2, null));
+        checks.add(new CheckResult("threads", Parts.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
         Verdict verdict = new Verdict("x", "header", checks);
-        assertThat(verdict.chargedTask()).contains(Part.TASK_1);
+        assertThat(verdict.chargedTask()).contains(Parts.TASK_1);
         assertThat(verdict.architecturePenalty()).isEqualTo(10);
         assertThat(verdict.score()).isEqualTo(verdict.tasksXp() - 10);
     }
@@ -101,8 +101,8 @@ class ScoreTest {
     @DisplayName("the penalty never takes more than the tasks earned")
     void neverBelowZero() {
         List<CheckResult> checks = new ArrayList<>();
-        checks.add(new CheckResult("option", Part.TASK_1, Status.FAILED, null, "no", 1, null));
-        checks.add(new CheckResult("threads", Part.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
+        checks.add(new CheckResult("option", Parts.TASK_1, Status.FAILED, null, "no", 1, null));
+        checks.add(new CheckResult("threads", Parts.ARCHITECTURE, Status.FAILED, null, "threads", 1, null));
         Verdict verdict = new Verdict("x", "header", checks);
         assertThat(verdict.score()).isZero();
         assertThat(verdict.architecturePenalty()).isZero();
@@ -117,14 +117,14 @@ class ScoreTest {
                         + "                Thread refuser = new Thread(() -> refuse(refused));\n                refuser.start();\n"
                         + "                try {\n                    refuser.join();\n                } catch (InterruptedException e) {\n"
                         + "                    return;\n                }\n",
-                java.util.Set.of(Part.ARCHITECTURE), java.util.Set.of(), null, null);
+                java.util.Set.of(Parts.ARCHITECTURE), java.util.Set.of(), null, null);
         Path dir = Catalogue.materialise(threaded, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("selftest/score/refuses-on-a-thread"));
         Verdict verdict = Grader.grade(Grader.Request.of(dir.toString(), KIT, WORK.resolve("selftest/score/work"))
                 .only(List.of("Task3Checks", "Task4Checks", "ArchitectureChecks")));
-        assertThat(verdict.in(Part.ARCHITECTURE)).filteredOn(c -> c.is(Status.FAILED)).extracting(CheckResult::name)
+        assertThat(verdict.in(Parts.ARCHITECTURE)).filteredOn(c -> c.is(Status.FAILED)).extracting(CheckResult::name)
                 .containsExactly("the server starts no threads");
-        assertThat(verdict.in(Part.TASK_3)).hasSize(4).allMatch(c -> c.is(Status.PASSED));
-        assertThat(verdict.in(Part.TASK_4)).hasSize(1).allMatch(c -> c.is(Status.PASSED));
+        assertThat(verdict.in(Parts.TASK_3)).hasSize(4).allMatch(c -> c.is(Status.PASSED));
+        assertThat(verdict.in(Parts.TASK_4)).hasSize(1).allMatch(c -> c.is(Status.PASSED));
         assertThat(verdict.architecturePenalty()).isEqualTo(10);
         assertThat(verdict.score()).isEqualTo(verdict.tasksXp() - 10);
         assertThat(JsonReport.mapper().readTree(JsonReport.toJson(verdict)).get("score").asInt()).isEqualTo(verdict.score());

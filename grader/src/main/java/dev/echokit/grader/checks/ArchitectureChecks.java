@@ -16,7 +16,6 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.echokit.grader.Compilation;
 import dev.echokit.grader.Feedback;
-import dev.echokit.grader.Part;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
@@ -31,7 +30,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -40,11 +38,10 @@ import picocli.CommandLine;
 
 /** The rules of a single-threaded NIO server, read from the compiled classes of the target. */
 @Tag("architecture")
-@Order(7)
 @DisplayName("Architecture — one thread, one selector")
 @ExtendWith(GraderExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS) // the classes belong to this grading run, not to the JVM
-class ArchitectureChecks {
+public class ArchitectureChecks {
 
     private JavaClasses server;
 
@@ -136,7 +133,7 @@ class ArchitectureChecks {
         try {
             the_command_should_declare_max_clients_as_an_option.check(server);
         } catch (AssertionError violation) {
-            throw Feedback.forPart(Part.TASK_1).target(grading.target())
+            throw Feedback.forPart(grading.lesson(), grading.part()).target(grading.target())
                     .did("read the compiled classes of the server")
                     .expected("a field or setter in the @Command class annotated @Option(names = \"--max-clients\")")
                     .got(violation.getMessage().lines().skip(1).collect(java.util.stream.Collectors.joining(" ")).strip())
@@ -157,7 +154,7 @@ class ArchitectureChecks {
             rule.check(server);
         } catch (AssertionError violation) {
             List<String> lines = violation.getMessage().lines().skip(1).toList();
-            throw Feedback.forPart(Part.ARCHITECTURE)
+            throw Feedback.forPart(grading.lesson(), grading.part())
                     .did("read the compiled classes of the server")
                     .expected(rule.getDescription().replaceFirst(", because .*", ""))
                     .got(lines.size() + " violation" + (lines.size() == 1 ? "" : "s") + ":\n      "

@@ -1,6 +1,7 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Part;
+import dev.echokit.grader.Behaviour;
+import dev.echokit.grader.NotApplicable;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -23,12 +23,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @Tag("echo")
-@Order(1)
 @DisplayName("Echo still works")
 @ExtendWith(GraderExtension.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS) // one server for these checks, per grading run (classroom runs in parallel)
-class EchoChecks {
+public class EchoChecks {
 
     private static final Duration WAIT = Duration.ofSeconds(5);
     /**
@@ -43,7 +42,7 @@ class EchoChecks {
 
     @BeforeAll
     void startServer(Grading grading) throws Exception {
-        server = grading.serve(Part.ECHO);
+        server = grading.serve(grading.part());
     }
 
     @AfterAll
@@ -61,7 +60,7 @@ class EchoChecks {
             for (String line : List.of("hello", "héllo wörld", "   spaces   ", "x".repeat(3000))) {
                 Probe.Received back = client.echo(line, dev.echokit.grader.Patience.of(WAIT));
                 if (!back.text().equals(line + "\n")) {
-                    throw grading.feedback(Part.ECHO, server)
+                    throw grading.feedback(grading.part(), server)
                             .did("sent " + Probe.quote(line + "\n") + " and waited " + dev.echokit.grader.Patience.of(WAIT).toSeconds() + " s")
                             .expected("the same bytes back")
                             .got(back.describe())
@@ -89,7 +88,7 @@ class EchoChecks {
             writing.get(5, TimeUnit.SECONDS);
             int mismatch = firstDifference(payload, back.bytes());
             if (back.bytes().length != payload.length || mismatch >= 0) {
-                throw grading.feedback(Part.ECHO, server)
+                throw grading.feedback(grading.part(), server)
                         .did("sent 8 MiB of random bytes while reading what came back")
                         .expected("all " + payload.length + " bytes back, in order")
                         .got("received " + back.bytes().length + " bytes, then " + back.ending().words()
@@ -114,7 +113,7 @@ class EchoChecks {
                     String line = "client " + i + " round " + round;
                     Probe.Received back = clients.get(i).echo(line, dev.echokit.grader.Patience.of(WAIT));
                     if (!back.text().equals(line + "\n")) {
-                        throw grading.feedback(Part.ECHO, server)
+                        throw grading.feedback(grading.part(), server)
                                 .did("connected 5 clients and had each send its own lines in turn")
                                 .expected("client " + i + " to get " + Probe.quote(line + "\n") + " back")
                                 .got(back.describe())
@@ -142,7 +141,7 @@ class EchoChecks {
         Thread.sleep(500);
         int whileIdle = server.log().size() - afterTraffic;
         if (afterTraffic > 200 || whileIdle > 5 || server.log().dropped() > 0) {
-            throw grading.feedback(Part.ECHO, server)
+            throw grading.feedback(grading.part(), server)
                     .did("ran the echo checks above: 7 connections, a few hundred lines of traffic")
                     .expected("about one log line per connection event (accepted, closed): under 200 lines")
                     .got("printed " + (server.log().size() + server.log().dropped()) + " lines, " + whileIdle
@@ -164,7 +163,7 @@ class EchoChecks {
             Optional<RunningServer.ThreadUse> polling = threads.get().stream().filter(t -> t.polls(IDLE_CPU_PERCENT)).findFirst();
             if (polling.isPresent()) {
                 RunningServer.ThreadUse t = polling.get();
-                throw grading.blame(Part.ARCHITECTURE, grading.feedback(Part.ARCHITECTURE, server)
+                throw grading.blame(grading.part(), grading.feedback(grading.part(), server)
                         .did("left the server idle for 1 s, with no client sending anything, and watched each of its threads")
                         .expected("every thread asleep, as an idle loop is in select() until something happens: under "
                                 + IDLE_CPU_PERCENT + " % of a core, and never wanting one for half the second without sleeping")
@@ -172,13 +171,13 @@ class EchoChecks {
                                 + Math.round(t.wanting() * 100) + " % of it, and went to sleep " + t.sleeps()
                                 + " times: its loop polls instead of waiting")
                         .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins"),
-                        Part.ECHO);
+                        Behaviour.ECHOES);
             }
             return;
         }
         Optional<Duration> before = server.cpuTime();
         if (before.isEmpty()) {
-            Assumptions.abort("not applicable: this platform does not report a process's CPU time");
+            throw new NotApplicable("this platform does not report a process's CPU time");
         }
         // A measurement window, not a synchronisation: the server has nothing to do for one second.
         long start = System.nanoTime();
@@ -187,12 +186,12 @@ class EchoChecks {
         long cpuMillis = server.cpuTime().orElse(before.get()).minus(before.get()).toMillis();
         if (cpuMillis * 100 > wallMillis * IDLE_CPU_PERCENT) {
             // A server stuck in a busy loop spins too; that is the echo's failure, so echo is asked first.
-            throw grading.blame(Part.ARCHITECTURE, grading.feedback(Part.ARCHITECTURE, server)
+            throw grading.blame(grading.part(), grading.feedback(grading.part(), server)
                     .did("left the server idle for " + wallMillis + " ms, with no client sending anything, and measured its CPU time")
                     .expected("under " + IDLE_CPU_PERCENT + " % of one core: an idle loop sleeps in select() until something happens")
                     .got("it used " + cpuMillis + " ms of CPU in " + wallMillis + " ms: its loop polls instead of waiting")
                     .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins"),
-                    Part.ECHO);
+                    Behaviour.ECHOES);
         }
     }
 

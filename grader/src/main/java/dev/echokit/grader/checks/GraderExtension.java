@@ -1,7 +1,9 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Compilation;
 import dev.echokit.grader.Feedback;
+import dev.echokit.grader.NotApplicable;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.RunningServer;
 import java.io.IOException;
@@ -35,16 +37,18 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
         if (compilation.isPresent() && !compilation.get().succeeded()) {
             throw new TestAbortedException("not run: the server does not compile (see the first failure)");
         }
+        if (readsClasses(context) && !Grading.of(context).target().isJava()) {
+            throw new NotApplicable("architecture rules read Java classes, and this target is a command");
+        }
     }
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
-        boolean readsClasses = context.getTestClass().filter(ArchitectureChecks.class::equals).isPresent();
-        if (readsClasses && !Grading.of(context).target().isJava()) {
-            return ConditionEvaluationResult.disabled("not applicable: architecture rules read Java classes,"
-                    + " and this target is a command");
-        }
-        return ConditionEvaluationResult.enabled("");
+        return ConditionEvaluationResult.enabled(""); // what cannot apply ends as NotApplicable in beforeAll
+    }
+
+    private static boolean readsClasses(ExtensionContext context) {
+        return context.getTestClass().filter(ArchitectureChecks.class::equals).isPresent();
     }
 
     @Override
@@ -54,7 +58,8 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-        Grading check = Grading.of(context).forCheck();
+        Grading run = Grading.of(context);
+        Grading check = run.forCheck(run.lesson().partOf(context.getTags()));
         context.getStore(CHECKS).put(context.getUniqueId(), check);
         return check;
     }
@@ -89,14 +94,16 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
             return thrown;
         }
         Grading grading = Grading.of(context);
-        Part part = Part.ofTags(context.getTags());
+        Part part = grading.lesson().partOf(context.getTags());
         RunningServer server = serverOf(context);
         Feedback feedback = grading.feedback(part, server)
                 .did("ran the check \"" + context.getDisplayName() + "\"")
                 .expected("the server to keep answering until the check was done")
                 .got(describe(thrown, server))
                 .hint(hint(thrown, server));
-        return part.task() > 1 ? grading.blame(part, feedback, Part.ECHO, Part.TASK_1) : grading.blame(part, feedback, Part.ECHO);
+        return part.isTask() && part.reliesOn(Behaviour.TAKES_THE_OPTION)
+                ? grading.blame(part, feedback, Behaviour.ECHOES, Behaviour.TAKES_THE_OPTION)
+                : grading.blame(part, feedback, Behaviour.ECHOES);
     }
 
     private static String describe(Throwable thrown, RunningServer server) {

@@ -1,6 +1,8 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Feedback;
+import dev.echokit.grader.Lesson;
 import dev.echokit.grader.NeedsTask;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.RunningServer;
@@ -18,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -35,36 +36,47 @@ public final class Grading {
     // Shared by every check of the grading run.
     private final Target target;
     private final Path workDir;
+    private final Lesson lesson;
     private final Preconditions preconditions;
     private final AtomicBoolean plainStartTried;
     private final CompletableFuture<RunningServer.Started> plainStart;
     private final AtomicReference<RunningServer> plainServer;
 
     // One check's own: checks run side by side, so "the server it started" is per check.
+    private final Part part;
     private volatile RunningServer lastServer;
 
-    public Grading(Target target, Path workDir) {
+    public Grading(Target target, Path workDir, Lesson lesson) {
         this.target = target;
         this.workDir = workDir;
+        this.lesson = lesson;
         this.preconditions = new Preconditions(this);
         this.plainStartTried = new AtomicBoolean();
         this.plainStart = new CompletableFuture<>();
         this.plainServer = new AtomicReference<>();
+        this.part = null;
     }
 
     /** The same grading run, seen by one check: it shares everything but the servers it starts. */
-    private Grading(Grading run) {
+    private Grading(Grading run, Part part) {
         this.target = run.target;
         this.workDir = run.workDir;
+        this.lesson = run.lesson;
         this.preconditions = run.preconditions;
         this.plainStartTried = run.plainStartTried;
         this.plainStart = run.plainStart;
         this.plainServer = run.plainServer;
+        this.part = part;
     }
 
-    /** A view of this run for one check (the extension hands each check its own). */
-    Grading forCheck() {
-        return new Grading(this);
+    /** A view of this run for one check of {@code part} (the extension hands each check its own). */
+    Grading forCheck(Part part) {
+        return new Grading(this, part);
+    }
+
+    /** The part the check this view was handed to counts for, as the lesson's definition and its tags say. */
+    Part part() {
+        return part;
     }
 
     public static void register(String id, Grading grading) {
@@ -76,8 +88,12 @@ public final class Grading {
     }
 
     static Grading of(ExtensionContext context) {
-        String id = context.getConfigurationParameter(RUN_ID)
-                .orElseThrow(() -> new IllegalStateException("the checks run only through dev.echokit.grader.Grader"));
+        return run(context.getConfigurationParameter(RUN_ID)
+                .orElseThrow(() -> new IllegalStateException("the checks run only through dev.echokit.grader.Grader")));
+    }
+
+    /** The grading run registered under {@code id}. */
+    static Grading run(String id) {
         Grading grading = RUNS.get(id);
         if (grading == null) {
             throw new IllegalStateException("no grading run " + id);
@@ -92,6 +108,11 @@ public final class Grading {
     /** grader/target, or the folder a classroom run gives this submission. */
     public Path workDir() {
         return workDir;
+    }
+
+    /** The lesson this run grades: its parts, and what relies on what. */
+    public Lesson lesson() {
+        return lesson;
     }
 
     Preconditions preconditions() {
@@ -114,16 +135,17 @@ public final class Grading {
 
     RunningServer serve(Part part, Integer fileLimit, String... args) throws IOException, InterruptedException {
         if (fileLimit != null && !target.platform().ulimit()) {
-            Assumptions.abort(target.platform().lacks("starting the server with a limit on its file descriptors", "bash's ulimit"));
+            throw target.platform().lacks("starting the server with a limit on its file descriptors", "bash's ulimit");
         }
-        RunningServer.Started plain = part == Part.ECHO && args.length == 0 && fileLimit == null ? plainStart() : null;
+        Part echo = lesson.provider(Behaviour.ECHOES);
+        RunningServer.Started plain = part.equals(echo) && args.length == 0 && fileLimit == null ? plainStart() : null;
         RunningServer.Started started;
         if (plain != null) {
             started = plain; // the echo checks are served by the grading's plain start (see plainStart)
         } else {
             RunningServer server = RunningServer.start(target, List.of(args), fileLimit);
             lastServer = server;
-            if (part != Part.ECHO) {
+            if (!part.equals(echo)) {
                 Optional<String> plainProblem;
                 try {
                     plainProblem = plainStartProblem();
@@ -133,7 +155,7 @@ public final class Grading {
                 }
                 if (plainProblem.isPresent()) {
                     server.close();
-                    throw new NeedsTask(Part.ECHO, "the server does not start: " + plainProblem.get());
+                    throw new NeedsTask(echo, "the server does not start: " + plainProblem.get());
                 }
             }
             started = new RunningServer.Started(server, server.awaitListening(RunningServer.startTimeout()));
@@ -150,8 +172,9 @@ public final class Grading {
                     .expected("the server to start listening within " + RunningServer.START_TIMEOUT.toSeconds() + " s")
                     .got(started.problem().get());
             if (usesLimit && Preconditions.rejectsTheOption(server)) {
-                if (part != Part.TASK_1) {
-                    throw new NeedsTask(Part.TASK_1, "the server does not accept --max-clients yet");
+                Part option = lesson.provider(Behaviour.TAKES_THE_OPTION);
+                if (!part.equals(option)) {
+                    throw new NeedsTask(option, "the server does not accept --max-clients yet");
                 }
                 throw feedback.hint("the server does not know the --max-clients option yet: declare it with picocli's @Option"
                         + " in the command class, and hand its value to the server").error();
@@ -168,10 +191,10 @@ public final class Grading {
                 // failure, and the diagnosis every check that blames echo gets.
                 preconditions.recordEchoBroken(started.problem().get());
             }
-            if (part == Part.ECHO) {
+            if (part.equals(echo)) {
                 throw feedback.error();
             }
-            throw blame(part, feedback, Part.ECHO);
+            throw blame(part, feedback, Behaviour.ECHOES);
         } finally {
             server.close();
         }
@@ -257,19 +280,25 @@ public final class Grading {
     }
 
     Feedback feedback(Part part, RunningServer server) {
-        return Feedback.forPart(part).target(target).server(server);
+        return Feedback.forPart(lesson, part).target(target).server(server);
     }
 
     /**
-     * The failure of a check of {@code own}, unless one of {@code needed} (echo, or an earlier task)
-     * is missing: then the check cannot judge its own task and ends as "needs" that part.
-     * Each part's behaviour is tried once per run, on a fresh server, in the weakest form it can be seen.
+     * The failure of a check of {@code own}, unless a behaviour it relies on is missing: then the
+     * check cannot judge its own task and ends as "needs" the part that provides it, asked in lesson
+     * order. Each behaviour is tried once per run, on a fresh server, in the weakest form it can be seen.
+     * A behaviour the lesson does not declare {@code own} relies on is the grader's mistake.
      */
-    Feedback.Failure blame(Part own, Feedback failure, Part... needed) {
+    Feedback.Failure blame(Part own, Feedback failure, Behaviour... relied) {
+        return blame(own, failure, List.of(relied));
+    }
+
+    Feedback.Failure blame(Part own, Feedback failure, java.util.Collection<Behaviour> relied) {
+        List<Part> needed = relied.stream().map(lesson::provider).filter(p -> !p.equals(own)).distinct().sorted().toList();
         for (Part part : needed) {
-            if (part != own) {
-                preconditions.require(part);
-            }
+            assert own.reliance().contains(part.provided().orElseThrow())
+                    : own + " relies on " + part.provided().orElseThrow() + ", which the lesson does not declare";
+            preconditions.require(part);
         }
         return failure.error();
     }

@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.NeedsTask;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Probe;
@@ -28,7 +29,7 @@ final class Preconditions {
     static final int PAST_THE_LIMIT = 5;
 
     private final Grading grading;
-    private final Map<Part, Optional<String>> missing = new EnumMap<>(Part.class);
+    private final Map<Behaviour, Optional<String>> missing = new EnumMap<>(Behaviour.class);
     private final Map<Integer, Limit> limits = new java.util.HashMap<>();
 
     /**
@@ -61,32 +62,34 @@ final class Preconditions {
         this.grading = grading;
     }
 
-    /** Ends the check as "needs PART" when that part's behaviour is missing. */
+    /**
+     * Ends the check as "needs PART" when the behaviour the lesson says that part provides is
+     * missing; a part that provides none holds up nothing.
+     */
     void require(Part part) {
-        Optional<String> why = check(part);
+        Optional<String> why = part.provided().flatMap(this::check);
         if (why.isPresent()) {
             throw new NeedsTask(part, why.get());
         }
     }
 
     synchronized void recordEchoBroken(String problem) {
-        missing.putIfAbsent(Part.ECHO, Optional.of("the server does not start: " + problem));
+        missing.putIfAbsent(Behaviour.ECHOES, Optional.of("the server does not start: " + problem));
     }
 
-    private synchronized Optional<String> check(Part part) {
-        Optional<String> known = missing.get(part);
+    private synchronized Optional<String> check(Behaviour behaviour) {
+        Optional<String> known = missing.get(behaviour);
         if (known != null) {
             return known;
         }
         Optional<String> why;
         try {
-            why = switch (part) {
-                case ECHO -> echo();
-                case TASK_1 -> option();
-                case TASK_2 -> limit();
-                case TASK_3 -> refusal();
-                case TASK_5 -> freedSlot();
-                default -> Optional.empty(); // nothing else holds up another task's checks
+            why = switch (behaviour) {
+                case ECHOES -> echo();
+                case TAKES_THE_OPTION -> option();
+                case TURNS_AWAY -> limit();
+                case ENDS_REFUSALS -> refusal();
+                case FREES_SLOTS -> freedSlot();
             };
         } catch (IOException e) {
             why = Optional.of("the grader could not try it: " + e.getMessage());
@@ -94,7 +97,7 @@ final class Preconditions {
             Thread.currentThread().interrupt();
             why = Optional.of("the grader was interrupted while trying it");
         }
-        missing.put(part, why);
+        missing.put(behaviour, why);
         return why;
     }
 
@@ -216,7 +219,7 @@ final class Preconditions {
             }
         }
         if (departureFreesASlot().isPresent()) {
-            return Optional.empty(); // cannot tell whether refusals are counted; task 5 is asked next
+            return Optional.empty(); // cannot tell whether refusals are counted; the freed slot is asked next
         }
         try (Fresh fresh = Fresh.start(grading, "--max-clients", "2")) {
             if (fresh.problem != null || !fill(fresh, 2) || fresh.clients.isEmpty()) {

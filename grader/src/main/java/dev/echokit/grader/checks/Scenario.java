@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Feedback;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Patience;
@@ -58,10 +59,10 @@ final class Scenario implements AutoCloseable {
      */
     final int limit;
     final List<Probe> admitted = new ArrayList<>();
-    private final EnumSet<Part> needs;
+    private final EnumSet<Behaviour> needs;
     private int departures; // clients that left, to wait for as many "closed connection" lines
 
-    private Scenario(Grading grading, RunningServer server, Part part, int max, int limit, EnumSet<Part> needs) {
+    private Scenario(Grading grading, RunningServer server, Part part, int max, int limit, EnumSet<Behaviour> needs) {
         this.grading = grading;
         this.server = server;
         this.part = part;
@@ -71,14 +72,14 @@ final class Scenario implements AutoCloseable {
     }
 
     /** Starts the server with {@code --max-clients max} for a check of {@code part} that relies on {@code needs}. */
-    static Scenario start(Grading grading, Part part, int max, Part... needs) throws IOException, InterruptedException {
+    static Scenario start(Grading grading, Part part, int max, Behaviour... needs) throws IOException, InterruptedException {
         return start(grading, part, max, max, needs);
     }
 
-    private static Scenario start(Grading grading, Part part, int max, int limit, Part... needs) throws IOException, InterruptedException {
-        EnumSet<Part> relied = EnumSet.of(Part.ECHO, Part.TASK_1);
+    private static Scenario start(Grading grading, Part part, int max, int limit, Behaviour... needs) throws IOException, InterruptedException {
+        EnumSet<Behaviour> relied = EnumSet.of(Behaviour.ECHOES, Behaviour.TAKES_THE_OPTION);
         relied.addAll(List.of(needs));
-        relied.remove(part);
+        part.provided().ifPresent(relied::remove);
         return new Scenario(grading, grading.serve(part, "--max-clients", Integer.toString(max)), part, max, limit, relied);
     }
 
@@ -93,7 +94,7 @@ final class Scenario implements AutoCloseable {
      * number of its own) runs again on a new server, filled to that limit: the wrong limit is task
      * 2's failure alone, and this task is judged on its own work.
      */
-    static void judge(Grading grading, Part part, int max, Part[] needs, Body body) throws Exception {
+    static void judge(Grading grading, Part part, int max, Behaviour[] needs, Body body) throws Exception {
         int limit;
         try (Scenario scenario = start(grading, part, max, needs)) {
             body.run(scenario);
@@ -107,7 +108,7 @@ final class Scenario implements AutoCloseable {
     }
 
     static void judge(Grading grading, Part part, int max, Body body) throws Exception {
-        judge(grading, part, max, new Part[0], body);
+        judge(grading, part, max, new Behaviour[0], body);
     }
 
     /** Asks {@link #judge} to run the check again at the server's own limit. */
@@ -127,7 +128,7 @@ final class Scenario implements AutoCloseable {
      * given, run again there. Otherwise the caller goes on to its own verdict.
      */
     private void atTheServersOwnLimit() throws InterruptedException {
-        boolean later = part == Part.TASK_3 || part == Part.TASK_4 || part == Part.TASK_5 || part == Part.STRETCH;
+        boolean later = part.reliesOn(Behaviour.TURNS_AWAY); // a part judged past the limit, not the limit itself
         if (!later || limit != max) {
             return;
         }
@@ -150,11 +151,10 @@ final class Scenario implements AutoCloseable {
     }
 
     /** This part's failure, unless something it relies on (in lesson order) is missing. */
-    Feedback.Failure fail(Feedback feedback, Part... alsoRelied) {
-        EnumSet<Part> relied = EnumSet.copyOf(needs);
+    Feedback.Failure fail(Feedback feedback, Behaviour... alsoRelied) {
+        EnumSet<Behaviour> relied = EnumSet.copyOf(needs);
         relied.addAll(List.of(alsoRelied));
-        relied.remove(part);
-        return grading.blame(part, feedback, relied.toArray(Part[]::new));
+        return grading.blame(part, feedback, relied);
     }
 
     /** Connects a client that must be admitted: its line must come back. */
@@ -171,7 +171,7 @@ final class Scenario implements AutoCloseable {
                     .got(back.describe())
                     .hint(back.text().startsWith("server at capacity")
                             ? "the server refused a client while it had a free slot: is the count too high, or the comparison off by one?"
-                            : hintFor(back)), Part.TASK_2);
+                            : hintFor(back)), Behaviour.TURNS_AWAY);
         }
         admitted.add(client);
         return client;
@@ -200,7 +200,7 @@ final class Scenario implements AutoCloseable {
                 atTheServersOwnLimit();
                 throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
                         .hint("the server admitted this client: the limit is not enforced, so there was nothing to refuse"),
-                        Part.TASK_2, Part.TASK_5);
+                        Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
             }
             throw fail(feedback);
         }
@@ -222,7 +222,7 @@ final class Scenario implements AutoCloseable {
                 .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
                 .expected("the server to turn that client away: its connection ended at once")
                 .got("nothing arrived, and the connection stayed open; a line it sent then did not come back either")
-                .hint("the client is left waiting: keep calling accept() at the limit, then write the line and close"), Part.TASK_3);
+                .hint("the client is left waiting: keep calling accept() at the limit, then write the line and close"), Behaviour.ENDS_REFUSALS);
     }
 
     /**
@@ -241,7 +241,7 @@ final class Scenario implements AutoCloseable {
                     .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
                     .expected("the server to turn that client away: its connection ended at once")
                     .got(got.describe() + "; then it sent a line, and the line came back")
-                    .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
+                    .hint("the server admitted this client: the limit is not enforced"), Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
         }
         return false;
     }
@@ -278,14 +278,14 @@ final class Scenario implements AutoCloseable {
                         .did(setup() + ", " + why + ", then read from them for up to " + prompt().toSeconds() + " s")
                         .expected("the server to turn each of them away: its connection ended at once")
                         .got(last.describe() + "; then one sent a line, and the line came back")
-                        .hint("the server admitted this client: the limit is not enforced"), Part.TASK_2, Part.TASK_5);
+                        .hint("the server admitted this client: the limit is not enforced"), Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
             }
         }
         return waiting.isEmpty();
     }
 
     /** One more client is not served: a line it sends never comes back. */
-    void expectNotAdmitted(String why, Part... alsoRelied) throws IOException, InterruptedException {
+    void expectNotAdmitted(String why, Behaviour... alsoRelied) throws IOException, InterruptedException {
         try (Probe client = Probe.connect(server.port())) {
             Probe.Received back = client.echo("knock knock", notEchoedWait());
             if (back.text().contains("knock knock")) {
@@ -295,7 +295,7 @@ final class Scenario implements AutoCloseable {
                         .expected("that client not to be served, since " + clients(connected()) + (connected() == 1 ? " is" : " are") + " connected")
                         .got("its line came back: the server admitted " + (connected() + 1) + " clients at once")
                         .hint(countHint(server).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse"));
-                if (part == Part.TASK_2 && countHint(server).isEmpty()) {
+                if (part.equals(grading.lesson().provider(Behaviour.TURNS_AWAY)) && countHint(server).isEmpty()) {
                     limitHint(feedback);
                 }
                 throw fail(feedback, alsoRelied);
@@ -340,7 +340,7 @@ final class Scenario implements AutoCloseable {
                 .expected("a new client to take the freed slot")
                 .got("every new client was turned away; the last one " + (last == null ? "got nothing" : last.describe())
                         + (meaning == null ? "" : ": " + meaning))
-                .hint(hint.get()), Part.TASK_5);
+                .hint(hint.get()), Behaviour.FREES_SLOTS);
     }
 
     /**

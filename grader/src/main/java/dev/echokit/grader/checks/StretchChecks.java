@@ -1,6 +1,6 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Part;
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.io.IOException;
@@ -9,23 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @Tag("stretch")
-@Order(8)
 @DisplayName("Stretch — a server that survives abuse")
 @ExtendWith(GraderExtension.class)
-class StretchChecks {
+public class StretchChecks {
 
     @Test
     @DisplayName("a refused client that sent data first still reads the whole line and a clean end of stream")
     void earlySenderReadsTheLine(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.STRETCH, 1, new Part[] {Part.TASK_2, Part.TASK_3, Part.TASK_5}, scenario -> {
+        Scenario.judge(grading, grading.part(), 1, new Behaviour[] {Behaviour.TURNS_AWAY, Behaviour.ENDS_REFUSALS, Behaviour.FREES_SLOTS}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 100; i++) {
                 try (Probe early = Probe.connect(scenario.server.port())) {
@@ -48,11 +45,11 @@ class StretchChecks {
     @Test
     @DisplayName("2,000 refusals in a row: every one gets the line and no file descriptor leaks")
     void noDescriptorLeak(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.STRETCH, 1, new Part[] {Part.TASK_2, Part.TASK_3, Part.TASK_5}, scenario -> {
+        Scenario.judge(grading, grading.part(), 1, new Behaviour[] {Behaviour.TURNS_AWAY, Behaviour.ENDS_REFUSALS, Behaviour.FREES_SLOTS}, scenario -> {
             scenario.fill();
             OptionalInt counted = scenario.server.openDescriptors();
             if (counted.isEmpty()) {
-                Assumptions.abort(grading.target().platform().lacks("counting the server's descriptors", "Linux's /proc"));
+                throw grading.target().platform().lacks("counting the server's descriptors", "Linux's /proc");
             }
             int before = counted.getAsInt();
             for (int i = 1; i <= 2000; i++) {
@@ -74,7 +71,7 @@ class StretchChecks {
     @Test
     @DisplayName("out of file descriptors, the server neither dies nor spins, and recovers")
     void survivesDescriptorExhaustion(Grading grading) throws Exception {
-        try (RunningServer server = grading.serve(Part.STRETCH, 128, "--max-clients", "1000")) {
+        try (RunningServer server = grading.serve(grading.part(), 128, "--max-clients", "1000")) {
             List<Probe> clients = new ArrayList<>();
             String did = "started the server under `ulimit -n 128` with --max-clients 1000, then connected 150 clients";
             try {
@@ -97,13 +94,13 @@ class StretchChecks {
                 long used = server.cpuTime().orElse(cpu).minus(cpu).toMillis() / 10;
                 boolean spins = threads.map(list -> list.stream().anyMatch(t -> t.polls(50))).orElse(used > 50);
                 if (!server.isAlive() || !first.text().equals("hi\n")) {
-                    throw grading.feedback(Part.STRETCH, server).did(did)
+                    throw grading.feedback(grading.part(), server).did(did)
                             .expected("the server to stay up and keep serving the clients it has")
                             .got(server.isAlive() ? "the first client " + first.describe() : "the server died")
                             .error();
                 }
                 if (spins) {
-                    throw grading.feedback(Part.STRETCH, server).did(did + ", then measured its CPU for 1 s")
+                    throw grading.feedback(grading.part(), server).did(did + ", then measured its CPU for 1 s")
                             .expected("an idle server: under half a CPU second, and no thread wanting a core half the time without sleeping")
                             .got("it used " + used + " hundredths of a CPU second" + (threads.isPresent() ? ", and a thread of it never slept" : "")
                                     + ": it spins, retrying accept() without a pause")
@@ -117,7 +114,7 @@ class StretchChecks {
                 Probe last = clients.get(clients.size() - 1);
                 Probe.Received back = last.read(3, Duration.ofSeconds(5));
                 if (!back.text().equals("hi\n") && !back.text().startsWith("server at capacity")) {
-                    throw grading.feedback(Part.STRETCH, server).did(did + ", then closed 80 of them")
+                    throw grading.feedback(grading.part(), server).did(did + ", then closed 80 of them")
                             .expected("the clients that waited to be accepted (or refused) once descriptors were free")
                             .got("the last client " + back.describe())
                             .hint("the server must try accept() again after a failure, and survive its first write afterwards")
@@ -134,7 +131,7 @@ class StretchChecks {
     @Test
     @DisplayName("a client that writes and never reads cannot make the server buffer without bound")
     void slowReaderIsBounded(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.STRETCH, 3, new Part[] {Part.TASK_2, Part.TASK_3, Part.TASK_5}, scenario -> {
+        Scenario.judge(grading, grading.part(), 3, new Behaviour[] {Behaviour.TURNS_AWAY, Behaviour.ENDS_REFUSALS, Behaviour.FREES_SLOTS}, scenario -> {
             scenario.fill();
             Probe greedy = scenario.admitted.get(0);
             // Stalled once a whole second passes without progress.

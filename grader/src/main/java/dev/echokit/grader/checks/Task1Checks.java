@@ -1,6 +1,6 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Part;
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.io.IOException;
@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -17,11 +16,10 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 @Tag("task:1")
-@Order(2)
 @DisplayName("Task 1 — the --max-clients option")
 @ExtendWith(GraderExtension.class)
 @Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
-class Task1Checks {
+public class Task1Checks {
 
     /** Values the option must refuse: below 1, not a number, past the int range. */
     static final List<String> BAD_VALUES = List.of("0", "-1", "abc", "2147483648", "99999999999");
@@ -34,10 +32,10 @@ class Task1Checks {
     @Test
     @DisplayName("--max-clients 3 is accepted and the listening line names the limit")
     void acceptsTheOption(Grading grading) throws Exception {
-        try (RunningServer server = grading.serve(Part.TASK_1, "--max-clients", "3")) {
+        try (RunningServer server = grading.serve(grading.part(), "--max-clients", "3")) {
             Optional<String> listening = server.log().find(line -> line.contains("listening on"));
             if (listening.isPresent() && !listening.get().endsWith("(max clients: 3)")) {
-                throw grading.feedback(Part.TASK_1, server)
+                throw grading.feedback(grading.part(), server)
                         .did("started the server with --max-clients 3")
                         .expected("the listening line to end with \"(max clients: 3)\", e.g. listening on 127.0.0.1:9000 (max clients: 3)")
                         .got("it logged: " + listening.get())
@@ -82,7 +80,7 @@ class Task1Checks {
         }
         String did = "started the server with --max-clients " + value;
         List<String> output = server.log().lines();
-        var feedback = grading.feedback(Part.TASK_1, server).did(did);
+        var feedback = grading.feedback(grading.part(), server).did(did);
         if (exit.isEmpty()) {
             throw feedback.did(did + " and waited " + waited.toSeconds() + " s for it to exit")
                     .expected("a non-zero exit and a message that names --max-clients")
@@ -101,11 +99,11 @@ class Task1Checks {
         }
         boolean named = output.stream().anyMatch(line -> line.contains("--max-clients"));
         if (exit.get() == 0 || !named) {
-            throw grading.blame(Part.TASK_1, feedback
+            throw grading.blame(grading.part(), feedback
                     .expected("a non-zero exit code and a message that names --max-clients")
                     .got("exit code " + exit.get() + (named ? "" : ", and no output line names --max-clients"))
                     .hint("throw picocli's ParameterException with a message naming the option; picocli prints it and exits with 2"),
-                    Part.ECHO);
+                    Behaviour.ECHOES);
         }
         if (output.stream().anyMatch(line -> line.contains("\tat ") || line.contains("Exception in thread"))) {
             throw feedback.expected("a one-line message, not a stack trace")
@@ -125,21 +123,21 @@ class Task1Checks {
     void defaultIsOneHundred(Grading grading) throws Exception {
         int byDefault;
         String listening;
-        try (RunningServer server = grading.serve(Part.TASK_1)) {
+        try (RunningServer server = grading.serve(grading.part())) {
             byDefault = admittedClients(server);
             listening = server.log().find(line -> line.contains("listening on")).orElse("");
         }
         if (byDefault == 100) {
             return;
         }
-        var feedback = grading.feedback(Part.TASK_1, null)
+        var feedback = grading.feedback(grading.part(), null)
                 .did("started the server with no --max-clients and connected clients one by one until one was not served")
                 .expected("100 clients served, and the 101st turned away");
         if (byDefault == 0) {
-            throw grading.blame(Part.TASK_1, feedback.got("not even the first client was served"), Part.ECHO);
+            throw grading.blame(grading.part(), feedback.got("not even the first client was served"), Behaviour.ECHOES);
         }
         int explicit;
-        try (RunningServer server = grading.serve(Part.TASK_1, "--max-clients", "100")) {
+        try (RunningServer server = grading.serve(grading.part(), "--max-clients", "100")) {
             explicit = admittedClients(server);
         }
         if (explicit == byDefault && byDefault >= COUNT_UP_TO) {
@@ -155,8 +153,8 @@ class Task1Checks {
                         .hint("the default must be 100: defaultValue = \"100\" on the option, and the server given that value")
                         .error();
             }
-            throw grading.blame(Part.TASK_1, feedback.got("it served all " + COUNT_UP_TO + " clients, with or without --max-clients 100"),
-                    Part.ECHO, Part.TASK_2);
+            throw grading.blame(grading.part(), feedback.got("it served all " + COUNT_UP_TO + " clients, with or without --max-clients 100"),
+                    Behaviour.ECHOES, Behaviour.TURNS_AWAY);
         }
         if (explicit != byDefault) {
             throw feedback.got((byDefault >= COUNT_UP_TO ? "it served all " + COUNT_UP_TO + " clients it was offered"

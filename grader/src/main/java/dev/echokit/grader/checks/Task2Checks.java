@@ -1,12 +1,11 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Part;
+import dev.echokit.grader.Behaviour;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,11 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @Tag("task:2")
-@Order(3)
 @DisplayName("Task 2 — check the count before admitting")
 @ExtendWith(GraderExtension.class)
 @Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
-class Task2Checks {
+public class Task2Checks {
 
     static final Pattern COUNT = Pattern.compile("\\((\\d+)/(\\d+)\\)\\s*$");
 
@@ -28,18 +26,18 @@ class Task2Checks {
     @ValueSource(ints = {1, 3})
     @DisplayName("exactly MAX clients are admitted, and the next ones are never echoed")
     void admitsExactlyMax(int max, Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_2, max)) {
+        try (Scenario scenario = Scenario.start(grading, grading.part(), max)) {
             scenario.fill();
             scenario.expectNotAdmitted("connected " + Scenario.clients(max) + ", then one more");
             // A second one: a refusal must not free a slot (task 5 says so); if it did, that is where to look.
-            scenario.expectNotAdmitted("connected " + Scenario.clients(max) + ", had one more turned away, then another", Part.TASK_5);
+            scenario.expectNotAdmitted("connected " + Scenario.clients(max) + ", had one more turned away, then another", Behaviour.FREES_SLOTS);
         }
     }
 
     @Test
     @DisplayName("each \"accepted connection\" line ends with (N/MAX): the clients connected, counting the new one")
     void acceptedLinesCountClients(Grading grading) throws Exception {
-        try (Scenario scenario = Scenario.start(grading, Part.TASK_2, 3)) {
+        try (Scenario scenario = Scenario.start(grading, grading.part(), 3)) {
             for (int n = 1; n <= 3; n++) {
                 scenario.admit("then connected client " + n + " of 3");
                 scenario.server.log().await(line -> line.contains("accepted connection"), n, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));

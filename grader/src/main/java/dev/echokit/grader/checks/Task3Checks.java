@@ -1,6 +1,6 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Part;
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Probe;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,7 +8,6 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,16 +15,15 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 @Tag("task:3")
-@Order(4)
 @DisplayName("Task 3 — tell the client, then close")
 @ExtendWith(GraderExtension.class)
 @Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
-class Task3Checks {
+public class Task3Checks {
 
     @Test
     @DisplayName("a client past the limit promptly reads \"server at capacity\\n\" and then end of stream")
     void refusedClientReadsTheLine(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
                 scenario.expectRefused("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
@@ -36,7 +34,7 @@ class Task3Checks {
     @Test
     @DisplayName("admitted clients keep echoing while others are turned away")
     void admittedClientsKeepEchoing(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 5; i++) {
                 scenario.expectEnded("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
@@ -63,7 +61,7 @@ class Task3Checks {
     @DisplayName("refused clients that stay connected hold nothing of the server's: it has closed them, and keeps serving")
     void refusedConnectionsAreClosed(Grading grading) throws Exception {
         int held = 20;
-        Scenario.judge(grading, Part.TASK_3, 1, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 1, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             List<Probe> refused = new ArrayList<>();
             try {
@@ -102,7 +100,7 @@ class Task3Checks {
     @Test
     @DisplayName("refused connections are never counted: after refusals, a client that leaves still frees its slot")
     void refusalsAreNotCounted(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_3, 2, new Part[] {Part.TASK_2, Part.TASK_5}, scenario -> {
+        Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
                 scenario.expectNotAdmitted("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);

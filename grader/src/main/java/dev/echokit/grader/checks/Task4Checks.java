@@ -1,13 +1,12 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Part;
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,11 +14,10 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 @Tag("task:4")
-@Order(5)
 @DisplayName("Task 4 — log every refusal")
 @ExtendWith(GraderExtension.class)
 @Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
-class Task4Checks {
+public class Task4Checks {
 
     private static final Pattern REJECTED = Pattern.compile("rejected connection: at capacity \\((\\d+)/(\\d+)\\)\\s*$");
 
@@ -32,7 +30,7 @@ class Task4Checks {
     @Test
     @DisplayName("each refusal logs one line \"rejected connection: at capacity (N/MAX)\" with N = MAX")
     void logsEachRefusal(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_4, 2, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             int l = scenario.limit;
             int m = scenario.max;
@@ -62,7 +60,7 @@ class Task4Checks {
                             .hint(rejected.isEmpty() ? "call Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\") in refuse"
                                     : "log once per refused client, in exactly this form: rejected connection: at capacity (N/MAX)");
                     // No refusal line, and the clients were left waiting: did the server ever decide to refuse?
-                    throw rejected.isEmpty() && !allEnded ? scenario.fail(feedback, Part.TASK_3) : scenario.fail(feedback);
+                    throw rejected.isEmpty() && !allEnded ? scenario.fail(feedback, Behaviour.ENDS_REFUSALS) : scenario.fail(feedback);
                 }
                 List<Integer> counts = new ArrayList<>();
                 for (String line : wellFormed) {
@@ -88,7 +86,7 @@ class Task4Checks {
                                     : counts.stream().allMatch(n -> n == l - 1) ? "N is one below the clients connected: print clients as it is,"
                                     + " not clients - 1"
                                     : "print the number of clients connected right now, the same count the accepted lines use"),
-                            Part.TASK_3);
+                            Behaviour.ENDS_REFUSALS);
                 }
             } finally {
                 for (Probe extra : extras) {

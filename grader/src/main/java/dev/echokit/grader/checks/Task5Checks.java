@@ -1,13 +1,12 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Part;
+import dev.echokit.grader.Behaviour;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.Proof;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,16 +19,15 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * be served: a departure frees one slot, not two.
  */
 @Tag("task:5")
-@Order(6)
 @DisplayName("Task 5 — give the slot back")
 @ExtendWith(GraderExtension.class)
 @Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
-class Task5Checks {
+public class Task5Checks {
 
     @Test
     @DisplayName("a client that closes cleanly frees exactly one slot")
     void cleanCloseFreesOneSlot(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_5, 3, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 3, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             scenario.admitted.remove(0).close();
             scenario.admitAfterDeparture("closed one client cleanly");
@@ -43,7 +41,7 @@ class Task5Checks {
     @Test
     @DisplayName("a client that resets its connection frees exactly one slot")
     void resetFreesOneSlot(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_5, 3, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 3, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             scenario.admitted.remove(1).reset();
             scenario.admitAfterDeparture("reset one client's connection (as a crashed client would)");
@@ -58,7 +56,7 @@ class Task5Checks {
     @Test
     @DisplayName("a client whose write fails (it stopped reading, then reset) frees exactly one slot")
     void failedWriteFreesOneSlot(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_5, 2, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             Probe greedy = scenario.admitted.remove(0);
             // Backed up once 300 ms pass without progress.
@@ -74,7 +72,7 @@ class Task5Checks {
     @Test
     @DisplayName("after many departures (close, reset, half-close) the count has not drifted: exactly MAX fit again")
     void countDoesNotDrift(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_5, 3, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 3, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             for (int round = 1; round <= 4; round++) {
                 scenario.admitted.remove(0).close();
@@ -94,7 +92,7 @@ class Task5Checks {
     @Test
     @DisplayName("each \"closed connection\" line ends with (N/MAX): the clients still connected")
     void closedLinesCountClients(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_5, 3, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 3, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             int l = scenario.limit;
             int m = scenario.max;
@@ -156,7 +154,7 @@ class Task5Checks {
     @Test
     @DisplayName("a refused connection frees no slot: clients past the limit stay turned away")
     void refusalFreesNoSlot(Grading grading) throws Exception {
-        Scenario.judge(grading, Part.TASK_5, 2, new Part[] {Part.TASK_2}, scenario -> {
+        Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             scenario.expectNotAdmitted("connected " + Scenario.clients(scenario.limit) + ", then one more");
             for (int i = 2; i <= 3; i++) {

@@ -39,9 +39,12 @@ public record CheckResult(
         this(name, part, status, needs, message, millis, feedback, 0, null);
     }
 
-    /** The one failure that stands for a server that could not be checked at all (it is echo's: nothing else ran). */
-    public static CheckResult setupFailure(String name, Setup why, String message) {
-        return new CheckResult(name, Part.ECHO, Status.FAILED, null, message, 0, null, 0, why);
+    /**
+     * The one failure that stands for a server that could not be checked at all: it is {@code first}'s,
+     * the previous lesson's part, since nothing else ran.
+     */
+    public static CheckResult setupFailure(Part first, String name, Setup why, String message) {
+        return new CheckResult(name, first, Status.FAILED, null, message, 0, null, 0, why);
     }
 
     public boolean isSetupFailure() {

@@ -43,7 +43,7 @@ public record ClassroomRunnerResult(
      */
     public static Map<String, ClassroomRunnerResult> runners(Verdict verdict) {
         Map<String, ClassroomRunnerResult> runners = new LinkedHashMap<>();
-        for (Part part : Part.tasks()) {
+        for (Part part : verdict.lesson().tasks()) {
             List<CheckResult> checks = verdict.in(part).stream().filter(c -> !c.is(Status.NOT_APPLICABLE)).toList();
             for (int i = 0; i < checks.size(); i++) {
                 runners.put("task" + part.task() + "check" + (i + 1),

@@ -36,11 +36,11 @@ public final class Console {
 
     static String failures(Verdict verdict) {
         List<String> out = new ArrayList<>();
-        for (Part part : Part.values()) {
+        for (Part part : verdict.lesson().parts()) {
             List<CheckResult> failed = verdict.in(part).stream().filter(c -> c.is(Status.FAILED)).toList();
             if (!failed.isEmpty()) {
                 out.add("");
-                out.add("✗ " + part.heading() + (part.isTask() ? "   (lesson: " + Part.LESSON + ")" : ""));
+                out.add("✗ " + part.heading() + (part.isTask() ? "   (lesson: " + verdict.lesson().text() + ")" : ""));
                 failed.stream().map(CheckResult::feedback).filter(f -> f != null && !f.whereToLook().isEmpty())
                         .findFirst().ifPresent(f -> out.add(labelled("where to look: ", f.whereToLook(), "  ")));
                 failed.forEach(check -> out.add(failure(check)));
@@ -97,7 +97,7 @@ public final class Console {
         out.add("EchoKit grader summary — " + verdict.target());
         out.add(String.format(Locale.ROOT, ROW, "part", "checks", "XP").stripTrailing());
         for (PartResult row : verdict.parts()) {
-            String xp = row.part() == Part.ARCHITECTURE && verdict.architecturePenalty() > 0 ? "-" + verdict.architecturePenalty()
+            String xp = row.part().kind() == Part.Kind.RULES && verdict.architecturePenalty() > 0 ? "-" + verdict.architecturePenalty()
                     : row.xpMax() == 0 ? "" : row.ran() == 0 ? "-" : row.xp() + "/" + row.xpMax();
             out.add(String.format(Locale.ROOT, ROW, row.part().heading(), checksCell(row, verdict.in(row.part())), xp)
                     .stripTrailing());
@@ -122,7 +122,7 @@ public final class Console {
     }
 
     private static String brokenRules(Verdict verdict) {
-        return verdict.in(Part.ARCHITECTURE).stream().filter(c -> c.is(Status.FAILED)).map(c -> "\"" + c.name() + "\"")
+        return verdict.in(verdict.lesson().first(Part.Kind.RULES)).stream().filter(c -> c.is(Status.FAILED)).map(c -> "\"" + c.name() + "\"")
                 .collect(Collectors.joining(", "));
     }
 

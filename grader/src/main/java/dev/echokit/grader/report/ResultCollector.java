@@ -1,7 +1,9 @@
 package dev.echokit.grader.report;
 
 import dev.echokit.grader.Feedback;
+import dev.echokit.grader.Lesson;
 import dev.echokit.grader.NeedsTask;
+import dev.echokit.grader.NotApplicable;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Status;
 import java.util.ArrayList;
@@ -22,10 +24,16 @@ import org.junit.platform.launcher.TestPlan;
  */
 public final class ResultCollector implements TestExecutionListener {
 
+    private final Lesson lesson;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
     private final Map<String, Integer> planOrder = new ConcurrentHashMap<>();
     private final List<CheckResult> results = new ArrayList<>();
     private TestPlan plan;
+
+    /** A collector for a run of {@code lesson}'s checks: its parts are what the results count for. */
+    public ResultCollector(Lesson lesson) {
+        this.lesson = lesson;
+    }
 
     @Override
     public void testPlanExecutionStarted(TestPlan testPlan) {
@@ -54,7 +62,7 @@ public final class ResultCollector implements TestExecutionListener {
 
     @Override
     public synchronized void executionSkipped(TestIdentifier id, String reason) {
-        Status status = reason != null && reason.startsWith("not applicable") ? Status.NOT_APPLICABLE : Status.NOT_RUN;
+        Status status = Status.NOT_RUN; // what cannot apply is not skipped: it ends as NotApplicable
         for (TestIdentifier check : checksUnder(id)) {
             add(check, status, null, reason, 0, null);
         }
@@ -71,7 +79,7 @@ public final class ResultCollector implements TestExecutionListener {
         Status status = switch (result.getStatus()) {
             case SUCCESSFUL -> Status.PASSED;
             case ABORTED -> needs != null ? Status.NEEDS_TASK
-                    : message.startsWith("not applicable") ? Status.NOT_APPLICABLE : Status.NOT_RUN;
+                    : thrown.filter(NotApplicable.class::isInstance).isPresent() ? Status.NOT_APPLICABLE : Status.NOT_RUN;
             case FAILED -> Status.FAILED;
         };
         if (id.isTest()) {
@@ -105,7 +113,7 @@ public final class ResultCollector implements TestExecutionListener {
     }
 
     private void add(TestIdentifier id, Status status, Part needs, String message, long millis, Feedback feedback) {
-        results.add(new CheckResult(nameOf(id), Part.ofTags(id.getTags().stream().map(TestTag::getName).toList()), status, needs, message, millis, feedback,
+        results.add(new CheckResult(nameOf(id), lesson.partOf(id.getTags().stream().map(TestTag::getName).toList()), status, needs, message, millis, feedback,
                 planOrder.getOrDefault(id.getUniqueId(), Integer.MAX_VALUE)));
     }
 

@@ -16,8 +16,8 @@ final class Shares {
      * shows what each check is worth.
      */
     static List<CheckResult> counted(Part part, List<CheckResult> checks) {
-        List<CheckResult> ran = checks.stream().filter(c -> c.part() == part && !c.is(Status.NOT_RUN) && !c.is(Status.NOT_APPLICABLE)).toList();
-        return ran.isEmpty() ? checks.stream().filter(c -> c.part() == part && !c.is(Status.NOT_APPLICABLE)).toList() : ran;
+        List<CheckResult> ran = checks.stream().filter(c -> c.part().equals(part) && !c.is(Status.NOT_RUN) && !c.is(Status.NOT_APPLICABLE)).toList();
+        return ran.isEmpty() ? checks.stream().filter(c -> c.part().equals(part) && !c.is(Status.NOT_APPLICABLE)).toList() : ran;
     }
 
     /** The check's whole share of its task's XP (0 for echo, architecture, stretch, and a check left out of this run). */
@@ -45,17 +45,20 @@ final class Shares {
         return check.is(Status.NEEDS_TASK) ? name + " (not judged: needs " + check.needs().shortName() + ")" : name;
     }
 
-    /** "3.2": the task number, then the check's place within its part (echo is 0, architecture 6, stretch 7). */
+    /**
+     * "3.2": the part's place in the lesson, then the check's place within its part (echo is 0, the
+     * tasks their numbers, then architecture and stretch).
+     */
     static String number(Verdict verdict, CheckResult check) {
         int index = verdict.in(check.part()).indexOf(check) + 1;
-        return check.part().ordinal() + "." + index;
+        return verdict.lesson().parts().indexOf(check.part()) + "." + index;
     }
 
     /** What a platform shows for a check that did not pass: the grader's whole feedback, or why it did not run. */
     static String message(Verdict verdict, CheckResult check) {
         if (check.is(Status.PASSED) && !earns(verdict, check)) {
             return "Passed, but earns nothing: " + check.part().shortName() + " pays for a broken architecture rule ("
-                    + verdict.in(Part.ARCHITECTURE).stream().filter(c -> c.is(Status.FAILED)).map(CheckResult::name)
+                    + verdict.in(verdict.lesson().first(Part.Kind.RULES)).stream().filter(c -> c.is(Status.FAILED)).map(CheckResult::name)
                     .collect(java.util.stream.Collectors.joining("; ")) + "). Fix that rule and these XP come back.";
         }
         if (check.is(Status.NEEDS_TASK)) {
@@ -67,6 +70,6 @@ final class Shares {
     }
 
     static String label(Part part) {
-        return part.isTask() ? "Task " + part.task() : part == Part.ECHO ? "Echo" : part == Part.ARCHITECTURE ? "Architecture" : "Stretch";
+        return part.label();
     }
 }

@@ -3,9 +3,9 @@ package dev.echokit.grader.report;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.echokit.grader.Lesson;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Status;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -20,44 +20,47 @@ public record Verdict(
         @JsonProperty("target") String target,
         @JsonIgnore String header,
         @JsonProperty("checks") List<CheckResult> checks,
-        @JsonProperty("notes") List<String> notes) {
+        @JsonProperty("notes") List<String> notes,
+        @JsonIgnore Lesson lesson) {
 
     /**
      * @param notes what the learner should know about how the sources were read: a file that was not
      *              UTF-8, tests left out, which of several source sets was graded
+     * @param lesson the graded lesson: its parts are the summary's lines, in its order
      */
     public Verdict {
+        List<Part> parts = lesson.parts();
         checks = checks.stream()
-                .sorted(Comparator.comparing(CheckResult::part).thenComparingInt(CheckResult::order))
+                .sorted(Comparator.comparingInt((CheckResult c) -> parts.indexOf(c.part())).thenComparingInt(CheckResult::order))
                 .toList();
         notes = notes == null ? List.of() : List.copyOf(notes);
     }
 
     public Verdict(String target, String header, List<CheckResult> checks) {
-        this(target, header, checks, List.of());
+        this(target, header, checks, List.of(), Lesson.CONNECTION_LIMITS);
     }
 
     /** The same verdict under another name: a class's row names the learner, not the folder the grader read. */
     public Verdict named(String name) {
-        return new Verdict(name, header, checks, notes);
+        return new Verdict(name, header, checks, notes, lesson);
     }
 
     /** The same verdict with earlier notes first (the intake's, when a class or Gradescope looked first). */
     public Verdict withNotesBefore(List<String> earlier) {
         List<String> all = new java.util.ArrayList<>(earlier);
         notes.stream().filter(n -> !all.contains(n)).forEach(all::add);
-        return new Verdict(target, header, checks, all);
+        return new Verdict(target, header, checks, all, lesson);
     }
 
     @JsonProperty("tasks")
     public List<PartResult> parts() {
-        return Arrays.stream(Part.values())
-                .map(part -> PartResult.of(part, checks.stream().filter(c -> c.part() == part).toList()))
+        return lesson.parts().stream()
+                .map(part -> PartResult.of(part, in(part)))
                 .toList();
     }
 
     public Optional<PartResult> part(Part part) {
-        return parts().stream().filter(r -> r.part() == part).findFirst();
+        return parts().stream().filter(r -> r.part().equals(part)).findFirst();
     }
 
     /** "passed" only when no check failed or waits for another task. */
@@ -89,7 +92,7 @@ public record Verdict(
      * every platform that scores check by check shows it the same way: that task's checks earn nothing.
      */
     public Optional<Part> chargedTask() {
-        boolean broken = in(Part.ARCHITECTURE).stream().anyMatch(c -> c.is(Status.FAILED));
+        boolean broken = in(lesson.first(Part.Kind.RULES)).stream().anyMatch(c -> c.is(Status.FAILED));
         if (!broken) {
             return Optional.empty();
         }
@@ -112,7 +115,7 @@ public record Verdict(
 
     @JsonProperty("maxScore")
     public int maxScore() {
-        return Part.maxXp();
+        return lesson.maxXp();
     }
 
     /** False when no task check ran (a stretch-only run, say): then the score means nothing. */
@@ -125,7 +128,12 @@ public record Verdict(
         return checks.stream().filter(c -> c.is(status)).toList();
     }
 
+    /** The graded lesson: the parts this verdict reports on. */
+    public Lesson lesson() {
+        return lesson;
+    }
+
     public List<CheckResult> in(Part part) {
-        return checks.stream().filter(c -> c.part() == part).toList();
+        return checks.stream().filter(c -> c.part().equals(part)).toList();
     }
 }

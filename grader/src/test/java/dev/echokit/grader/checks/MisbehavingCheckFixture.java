@@ -21,7 +21,7 @@ class MisbehavingCheckFixture {
     @Timeout(value = 1, unit = TimeUnit.SECONDS)
     @DisplayName("a check that outlives its time limit")
     void outlivesItsTimeLimit(Grading grading) throws Exception {
-        try (var server = grading.serve(dev.echokit.grader.Part.TASK_2, "--max-clients", "2")) {
+        try (var server = grading.serve(dev.echokit.grader.Parts.TASK_2, "--max-clients", "2")) {
             Thread.sleep(5000); // bounded by the fixture's own 1 s limit
         }
     }
