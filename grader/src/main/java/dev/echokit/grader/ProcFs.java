@@ -128,4 +128,21 @@ public final class ProcFs {
         }
         return counters.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(counters);
     }
+
+    /** Whether every thread of the process is stopped (state T, as after SIGSTOP); false when unreadable. */
+    static boolean stopped(long pid) {
+        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            List<Path> all = threads.toList();
+            for (Path thread : all) {
+                String stat = Files.readString(thread.resolve("stat"));
+                char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                if (state != 'T' && state != 't') {
+                    return false;
+                }
+            }
+            return !all.isEmpty();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
 }

@@ -381,6 +381,45 @@ public final class RunningServer implements AutoCloseable {
         return process.toHandle().descendants().map(ProcessHandle::pid).max(Long::compare).orElse(process.pid());
     }
 
+    /**
+     * Stops the server and every process it started (SIGSTOP) until the returned handle is closed
+     * (SIGCONT), once every thread of the serving process has stopped: while it is paused the
+     * kernel still completes connections and takes their bytes, so a client can be sure its data
+     * is there before the server looks. Linux only (where the stop can be seen in /proc); empty
+     * elsewhere, or when the stop could not be confirmed (the server is then running again).
+     */
+    public Optional<AutoCloseable> pause() throws InterruptedException {
+        if (!platform.procFs() || !process.isAlive()) {
+            return Optional.empty();
+        }
+        List<String> pids = new ArrayList<>();
+        pids.add(Long.toString(process.pid()));
+        process.toHandle().descendants().forEach(h -> pids.add(Long.toString(h.pid())));
+        AutoCloseable resume = () -> signal("-CONT", pids);
+        if (signal("-STOP", pids)) {
+            long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(2)).toNanos();
+            while (System.nanoTime() < deadline) {
+                if (ProcFs.stopped(serverPid())) {
+                    return Optional.of(resume);
+                }
+                Thread.sleep(5); // polling /proc for a state the kernel reaches within a scheduler tick
+            }
+        }
+        signal("-CONT", pids);
+        return Optional.empty();
+    }
+
+    private static boolean signal(String which, List<String> pids) throws InterruptedException {
+        List<String> kill = new ArrayList<>(List.of("kill", which));
+        kill.addAll(pids);
+        try {
+            Process k = new ProcessBuilder(kill).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return k.waitFor(5, TimeUnit.SECONDS) && k.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Open descriptors of the server: Linux only, empty elsewhere. */
     public OptionalInt openDescriptors() {
         return platform.procFs() ? ProcFs.openDescriptors(serverPid()) : OptionalInt.empty();
