@@ -47,7 +47,7 @@ public final class Classroom {
      * @param reasons   per part that lost marks: the first failed check and its hint, in full words
      * @param codeHash  the server's sources with comments and spacing set aside, to spot identical ones
      */
-    public record Row(String submission, String gradedPath, int score, String problem,
+    public record Row(String submission, String gradedPath, int score, NotGraded notGraded,
                       Map<String, String> cells, Map<String, String> reasons, String codeHash) {
 
         public String cell(Part part) {
@@ -55,7 +55,7 @@ public final class Classroom {
         }
 
         boolean graded() {
-            return problem == null || problem.isEmpty();
+            return notGraded == null;
         }
     }
 
@@ -98,7 +98,7 @@ public final class Classroom {
                     long elapsed = (System.nanoTime() - start) / 1_000_000_000;
                     long left = n == entries.size() ? 0 : elapsed * (entries.size() - n) / n;
                     progress.printf(Locale.ROOT, "  [%d/%d] %-28s %s   (%d s so far%s)%n", n, entries.size(), graded.row().submission(),
-                            graded.row().graded() ? graded.row().score() + "/" + Lesson.CONNECTION_LIMITS.maxXp() : graded.row().problem(),
+                            graded.row().graded() ? graded.row().score() + "/" + Lesson.CONNECTION_LIMITS.maxXp() : graded.row().notGraded().words(),
                             elapsed, left == 0 ? "" : ", about " + minutes(left) + " left");
                     return graded;
                 }));
@@ -163,9 +163,9 @@ public final class Classroom {
         try {
             return gradeOne(entry, kitRoot, resultDir, platform);
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            Row row = notGraded(name, "grader error: " + GraderError.describe(e));
+            Row row = notGraded(name, NotGraded.graderError(GraderError.describe(e)));
             try {
-                storeNotGraded(row, resultDir, GraderError.forLearner(GraderError.describe(e)));
+                storeNotGraded(row, resultDir);
             } catch (IOException | RuntimeException again) {
                 // The results folder itself cannot be written: the row is still returned and printed.
             }
@@ -192,7 +192,7 @@ public final class Classroom {
         Map<String, Learner> learners = roster.isPresent() ? readRoster(roster.get()) : Map.of();
         for (Learner learner : learners.values()) {
             if (rows.stream().noneMatch(r -> r.submission().equals(learner.folder()))) {
-                rows.add(notGraded(learner.folder(), "not graded: no submission"));
+                rows.add(notGraded(learner.folder(), NotGraded.because("no submission")));
             }
         }
         rows.sort((a, b) -> a.submission().compareTo(b.submission()));
@@ -212,7 +212,7 @@ public final class Classroom {
         Intake.Found found = Intake.find(entry, work);
         if (!found.graded()) {
             Row row = notGraded(name, found.notGraded());
-            storeNotGraded(row, resultDir, "Not graded: " + found.reason() + ".");
+            storeNotGraded(row, resultDir);
             return new Graded(row, null);
         }
         Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), kitRoot, work).on(platform))
@@ -225,7 +225,7 @@ public final class Classroom {
         }
         Optional<CheckResult> setup = verdict.checks().stream().filter(CheckResult::isSetupFailure).findFirst();
         Row row = new Row(name, found.sources().toString(), verdict.score(),
-                setup.filter(c -> c.setup() == CheckResult.Setup.NO_SOURCES).map(CheckResult::message).orElse(""),
+                setup.filter(c -> c.setup() == CheckResult.Setup.NO_SOURCES).map(c -> NotGraded.because(c.message())).orElse(null),
                 cells, reasons, codeHash(found.sources(), found.files()));
         store(row, resultDir);
         JsonReport.write(resultDir.resolve("grader-report.json"), verdict);
@@ -262,7 +262,7 @@ public final class Classroom {
         });
     }
 
-    private static Row notGraded(String name, String why) {
+    private static Row notGraded(String name, NotGraded why) {
         return new Row(name, "", 0, why, Map.of(), Map.of(), "");
     }
 
@@ -272,12 +272,12 @@ public final class Classroom {
     }
 
     /** A row with no verdict: its feedback says why, and an earlier grading's verdict and log go. */
-    private static void storeNotGraded(Row row, Path resultDir, String why) throws IOException {
+    private static void storeNotGraded(Row row, Path resultDir) throws IOException {
         store(row, resultDir);
         Files.deleteIfExists(resultDir.resolve("grader-report.json"));
         Files.deleteIfExists(resultDir.resolve("server.log"));
         Files.writeString(resultDir.resolve("feedback.md"), "# Grader feedback — " + row.submission() + "\n\nScore: **0/"
-                + Lesson.CONNECTION_LIMITS.maxXp() + "**\n\n" + why + "\n", StandardCharsets.UTF_8);
+                + Lesson.CONNECTION_LIMITS.maxXp() + "**\n\n" + row.notGraded().forLearner() + "\n", StandardCharsets.UTF_8);
     }
 
     /** What the learner would have read: each failure with its hint, the summary, and the proof log. */
@@ -443,7 +443,7 @@ public final class Classroom {
             for (Part part : PARTS) {
                 out.append(',').append(csvCell(row.cell(part))).append(',').append(csvCell(row.reasons().getOrDefault(part.tag(), "")));
             }
-            out.append(',').append(csvCell(row.graded() ? "" : row.problem()))
+            out.append(',').append(csvCell(row.graded() ? "" : row.notGraded().words()))
                     .append(',').append(csvCell(String.join(" ", sameCodeAs(row, rows)))).append('\n');
         }
         return out.toString();
@@ -470,7 +470,7 @@ public final class Classroom {
     static String notes(Row row, List<Row> rows) {
         List<String> notes = new ArrayList<>();
         if (!row.graded()) {
-            notes.add(row.problem());
+            notes.add(row.notGraded().words());
         }
         List<String> same = sameCodeAs(row, rows);
         if (!same.isEmpty()) {
@@ -495,7 +495,7 @@ public final class Classroom {
     /** The table as plain text for the terminal. */
     static String text(List<Row> rows) {
         return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d  %s", r.submission(), r.score(), Lesson.CONNECTION_LIMITS.maxXp(),
-                        !r.graded() ? r.problem() : lostIn(r)).stripTrailing())
+                        !r.graded() ? r.notGraded().words() : lostIn(r)).stripTrailing())
                 .collect(Collectors.joining("\n"));
     }
 

@@ -39,9 +39,9 @@ final class GradescopeCommand implements Callable<Integer> {
             write(results, graded);
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             // The grader's own failure: the learner still gets a score of 0 and words to act on.
-            String why = GraderError.describe(e);
-            write(results, GradescopeResults.notGraded(GraderError.forLearner(why), seconds(start)));
-            System.out.println("grader error: " + why);
+            NotGraded error = NotGraded.graderError(GraderError.describe(e));
+            write(results, GradescopeResults.notGraded(error.forLearner(), seconds(start)));
+            System.out.println(error.words());
         }
         return 0;
     }
@@ -57,9 +57,8 @@ final class GradescopeCommand implements Callable<Integer> {
         Intake.Found found = Files.isDirectory(submission) ? Intake.find(submission, workDir.resolve("intake"))
                 : Intake.Found.not("there is no submission folder");
         if (!found.graded()) {
-            String why = found.reason();
-            System.out.println("not graded: " + why);
-            return GradescopeResults.notGraded("Total: 0/" + Lesson.CONNECTION_LIMITS.maxXp() + "\n\nNot graded: " + why + ".\n\nWhat to upload: your copy"
+            System.out.println(found.notGraded().words());
+            return GradescopeResults.notGraded("Total: 0/" + Lesson.CONNECTION_LIMITS.maxXp() + "\n\n" + found.notGraded().forLearner() + "\n\nWhat to upload: your copy"
                     + " of the kit, its lesson-starter folder, or its src/main/java folder; as files, or as one .zip.", seconds(start));
         }
         Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), submission, workDir)).withNotesBefore(found.notes());
