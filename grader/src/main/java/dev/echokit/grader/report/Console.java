@@ -55,7 +55,7 @@ public final class Console {
     private static Map<String, Integer> blocked(List<CheckResult> checks) {
         Map<String, Integer> groups = new LinkedHashMap<>();
         checks.stream().filter(c -> c.is(Status.NEEDS_TASK)).forEach(c -> groups.merge(
-                c.needs().shortName() + " first: " + c.message().replaceFirst("^needs [^:]*: ", ""),
+                c.needs().shortName() + " first: " + c.reason(),
                 1, Integer::sum));
         return groups;
     }
@@ -113,7 +113,7 @@ public final class Console {
         List<CheckResult> notApplicable = verdict.with(Status.NOT_APPLICABLE);
         if (!notApplicable.isEmpty()) {
             out.add("  n/a: " + notApplicable.size() + " check" + (notApplicable.size() == 1 ? "" : "s") + " — "
-                    + notApplicable.stream().map(c -> c.message().replaceFirst("^not applicable: ", "")).distinct()
+                    + notApplicable.stream().map(CheckResult::reason).distinct()
                     .collect(Collectors.joining("; ")));
         }
         proof.ifPresent(line -> out.add("  " + line));
