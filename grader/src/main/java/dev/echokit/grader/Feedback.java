@@ -1,6 +1,5 @@
 package dev.echokit.grader;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -111,30 +110,14 @@ public final class Feedback {
         return whereToLook;
     }
 
-    /** The whole feedback as text: the message of the failure and of the JSON report. */
-    public String message() {
-        List<String> m = new ArrayList<>();
-        m.add((part.isTask() ? "[" + part.shortName() + "] " : "") + (expected.isEmpty() ? "check failed" : "expected " + expected));
-        add(m, "what the grader did: ", did);
-        add(m, "what the server did: ", got);
-        add(m, "hint: ", hint);
-        if (!log.isEmpty()) {
-            m.add("  last lines of the server's log:");
-            log.forEach(line -> m.add("    " + line));
-        }
-        if (!whereToLook.isEmpty()) {
-            m.add("  where to look: " + String.join("\n                 ", whereToLook));
-        }
-        if (part.isTask()) {
-            m.add("  lesson: " + lesson.text() + ", \"" + part.heading() + "\"");
-        }
-        return String.join("\n", m);
+    /** The lesson whose text a task's failure points to. */
+    Lesson lesson() {
+        return lesson;
     }
 
-    private static void add(List<String> lines, String label, String text) {
-        if (!text.isEmpty()) {
-            lines.add("  " + label + text);
-        }
+    /** The whole feedback as text, worded by {@link FailureText}: the message of the failure and of the JSON report. */
+    public String message() {
+        return FailureText.message(part, FailureText.of(this));
     }
 
     /** A check's failure with the grader's feedback: what the listener reports and the console prints. */
