@@ -1,9 +1,10 @@
 package dev.echokit.grader;
 
 import dev.echokit.grader.report.CheckResult;
-import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.PartResult;
+import dev.echokit.grader.report.Outcome;
+import dev.echokit.grader.report.Reports;
 import dev.echokit.grader.report.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -228,12 +229,9 @@ public final class Classroom {
                 setup.filter(c -> c.setup() == CheckResult.Setup.NO_SOURCES).map(c -> NotGraded.because(c.message())).orElse(null),
                 cells, reasons, codeHash(found.sources(), found.files()));
         store(row, resultDir);
-        JsonReport.write(resultDir.resolve("grader-report.json"), verdict);
         Path proof = Grader.proofFile(work);
-        JsonReport.writeText(resultDir.resolve("feedback.md"), feedback(name, verdict, proof));
-        if (Files.exists(proof)) { // the grader's own record of the server's log, never a file a server wrote
-            JsonReport.writeText(resultDir.resolve("server.log"), Files.readString(proof));
-        }
+        Reports.write(Reports.classroomSubmission(), new Outcome(verdict, Files.exists(proof) ? Optional.of(proof) : Optional.empty(), 0),
+                resultDir);
         return new Graded(row, verdict);
     }
 
@@ -278,32 +276,6 @@ public final class Classroom {
         Files.deleteIfExists(resultDir.resolve("server.log"));
         Files.writeString(resultDir.resolve("feedback.md"), "# Grader feedback — " + row.submission() + "\n\nScore: **0/"
                 + Lesson.CONNECTION_LIMITS.maxXp() + "**\n\n" + row.notGraded().forLearner() + "\n", StandardCharsets.UTF_8);
-    }
-
-    /** What the learner would have read: each failure with its hint, the summary, and the proof log. */
-    static String feedback(String name, Verdict verdict, Path proof) throws IOException {
-        StringBuilder md = new StringBuilder("# Grader feedback — ").append(name).append("\n\n");
-        md.append("Score: **").append(verdict.score()).append("/").append(verdict.maxScore()).append("**\n\n");
-        md.append(fenced(Console.render(verdict, Optional.empty(), Optional.empty()).strip()));
-        if (Files.exists(proof)) {
-            md.append("\n## The server's log from the task 5 check (the lesson's proof)\n\n")
-                    .append(fenced(Files.readString(proof).strip()));
-        }
-        return md.toString();
-    }
-
-    /**
-     * Text inside a code fence longer than any run of backticks in it: whatever a server printed
-     * stays quoted text in the feedback, never Markdown of its own (a fake score, a link).
-     */
-    static String fenced(String text) {
-        int longest = 2;
-        java.util.regex.Matcher run = java.util.regex.Pattern.compile("`+").matcher(text);
-        while (run.find()) {
-            longest = Math.max(longest, run.group().length());
-        }
-        String fence = "`".repeat(longest + 1);
-        return fence + "text\n" + text + "\n" + fence + "\n";
     }
 
     /** The sources with comments and spacing set aside, hashed: equal for copies that differ only in those. */
