@@ -154,7 +154,7 @@ public final class Classroom {
         }
     }
 
-    private static String capitalised(String text) {
+    static String capitalised(String text) {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
@@ -197,13 +197,10 @@ public final class Classroom {
             }
         }
         rows.sort((a, b) -> a.submission().compareTo(b.submission()));
-        ClassInsights insights = ClassInsights.of(outDir, rows);
-        Map<String, String> names = new LinkedHashMap<>();
-        learners.values().forEach(l -> names.put(l.folder(), l.name()));
-        JsonReport.writeText(outDir.resolve("results.csv"), csv(rows, learners));
-        JsonReport.writeText(outDir.resolve("results.md"), "EchoKit classroom results — " + platform.describeContainment() + ".\n\n"
-                + markdown(rows, learners) + insights.markdown());
-        JsonReport.writeText(outDir.resolve("results.html"), insights.html(rows, names, capitalised(platform.describeContainment())));
+        ClassTable.Class klass = new ClassTable.Class(rows, learners, ClassInsights.of(outDir, rows), platform);
+        for (ClassTable table : ClassTable.ALL) {
+            table.write(klass, outDir);
+        }
         return rows;
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Which reports each way of running the grader writes, listed in one place. (A class's tables —
- * results.csv, .md, .html — are of many gradings, not one: Classroom writes them from the rows.)
+ * results.csv, .md, .html — are of many gradings, not one: they are ClassTable's, listed there.)
  */
 public final class Reports {
 
