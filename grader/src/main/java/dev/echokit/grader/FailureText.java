@@ -42,14 +42,29 @@ public final class FailureText {
         add(out, Field.DID, f.did());
         add(out, Field.GOT, f.got());
         add(out, Field.HINT, f.hint());
-        if (!f.log().isEmpty()) {
-            out.add(new Entry(Field.LOG, f.log()));
-        }
+        f.log().ifPresent(tail -> out.add(new Entry(Field.LOG, lines(tail))));
         if (!f.whereToLook().isEmpty()) {
             out.add(new Entry(Field.WHERE, f.whereToLook()));
         }
         if (f.part().isTask()) {
             out.add(new Entry(Field.LESSON, List.of(f.lesson().text() + ", \"" + f.part().heading() + "\"")));
+        }
+        return out;
+    }
+
+    /** The end of a log, each line marked "| " with its time, and a note on earlier and dropped lines. */
+    static List<String> lines(LogTail tail) {
+        List<String> out = new ArrayList<>();
+        if (tail.lines().isEmpty()) {
+            out.add("(the server printed nothing)");
+            return out;
+        }
+        if (tail.earlier() > 0) {
+            out.add("| ... (" + tail.earlier() + " earlier lines)");
+        }
+        tail.lines().forEach(line -> out.add("| " + line.stamped()));
+        if (tail.dropped() > 0) {
+            out.add("| ... and " + tail.dropped() + " more lines not kept: the server is flooding its output");
         }
         return out;
     }

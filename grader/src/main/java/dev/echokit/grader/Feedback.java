@@ -1,6 +1,7 @@
 package dev.echokit.grader;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a failed check tells the learner: what the grader did, what it expected, what the server
@@ -20,7 +21,7 @@ public final class Feedback {
     private String hint = "";
     private RunningServer server;
     private Target target;
-    private List<String> log = List.of();
+    private LogTail log;
     private List<String> whereToLook = List.of();
 
     private Feedback(Lesson lesson, Part part) {
@@ -75,7 +76,7 @@ public final class Feedback {
                         + " look for something that grows without end — processes, threads, memory, a busy loop, a file";
             });
         }
-        log = server == null ? List.of() : server.log().tail(LOG_LINES);
+        log = server == null ? null : server.log().tail(LOG_LINES);
         whereToLook = target == null ? List.of() : target.whereToLook(part);
         return new Failure(this);
     }
@@ -100,9 +101,9 @@ public final class Feedback {
         return hint;
     }
 
-    /** The last lines of the server's log, already marked up for display; empty when no server ran. */
-    public List<String> log() {
-        return log;
+    /** The end of the server's log; empty when no server ran. */
+    public Optional<LogTail> log() {
+        return Optional.ofNullable(log);
     }
 
     /** file:line places in the graded source, or one sentence saying there is no source. */

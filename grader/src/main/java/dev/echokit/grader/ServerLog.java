@@ -186,21 +186,10 @@ public final class ServerLog {
         }
     }
 
-    /** The last lines, marked up for a failure message ("| line"), with a note on earlier and dropped lines. */
-    public synchronized List<String> tail(int count) {
-        List<String> out = new ArrayList<>();
-        if (lines.isEmpty()) {
-            out.add("(the server printed nothing)");
-            return out;
-        }
-        if (lines.size() > count) {
-            out.add("| ... (" + (lines.size() - count) + " earlier lines)");
-        }
-        lines.subList(Math.max(0, lines.size() - count), lines.size()).forEach(line -> out.add("| " + line.stamped()));
-        if (dropped > 0) {
-            out.add("| ... and " + dropped + " more lines not kept: the server is flooding its output");
-        }
-        return out;
+    /** The last {@code count} lines, with how many came before them and how many were not kept. */
+    public synchronized LogTail tail(int count) {
+        int from = Math.max(0, lines.size() - count);
+        return new LogTail(List.copyOf(lines.subList(from, lines.size())), from, dropped);
     }
 
     /** Writes the whole log without the grader's time marks: the learner's proof. */

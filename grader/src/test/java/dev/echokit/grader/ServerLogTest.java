@@ -54,7 +54,7 @@ class ServerLogTest {
         ServerLog log = new ServerLog();
         log.readFrom(new ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.UTF_8)));
         assertThat(log.lines()).extracting(LogLine::text).containsExactly("one", "two");
-        assertThat(log.tail(5)).allSatisfy(line -> assertThat(line).matches("\\| \\[\\+\\d+ ms\\] (one|two)"));
+        assertThat(FailureText.lines(log.tail(5))).allSatisfy(line -> assertThat(line).matches("\\| \\[\\+\\d+ ms\\] (one|two)"));
         log.save(dir.resolve("proof.log"));
         assertThat(java.nio.file.Files.readAllLines(dir.resolve("proof.log"))).containsExactly("one", "two");
     }
