@@ -1,9 +1,10 @@
 package dev.echokit.grader;
 
 import dev.echokit.grader.report.CheckResult;
-import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.PartResult;
+import dev.echokit.grader.report.Outcome;
+import dev.echokit.grader.report.Reports;
 import dev.echokit.grader.report.Verdict;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,7 +48,7 @@ public final class Classroom {
      * @param reasons   per part that lost marks: the first failed check and its hint, in full words
      * @param codeHash  the server's sources with comments and spacing set aside, to spot identical ones
      */
-    public record Row(String submission, String gradedPath, int score, String problem,
+    public record Row(String submission, String gradedPath, int score, NotGraded notGraded,
                       Map<String, String> cells, Map<String, String> reasons, String codeHash) {
 
         public String cell(Part part) {
@@ -55,7 +56,7 @@ public final class Classroom {
         }
 
         boolean graded() {
-            return problem == null || problem.isEmpty();
+            return notGraded == null;
         }
     }
 
@@ -98,7 +99,7 @@ public final class Classroom {
                     long elapsed = (System.nanoTime() - start) / 1_000_000_000;
                     long left = n == entries.size() ? 0 : elapsed * (entries.size() - n) / n;
                     progress.printf(Locale.ROOT, "  [%d/%d] %-28s %s   (%d s so far%s)%n", n, entries.size(), graded.row().submission(),
-                            graded.row().graded() ? graded.row().score() + "/" + Lesson.CONNECTION_LIMITS.maxXp() : graded.row().problem(),
+                            graded.row().graded() ? graded.row().score() + "/" + Lesson.CONNECTION_LIMITS.maxXp() : graded.row().notGraded().words(),
                             elapsed, left == 0 ? "" : ", about " + minutes(left) + " left");
                     return graded;
                 }));
@@ -153,7 +154,7 @@ public final class Classroom {
         }
     }
 
-    private static String capitalised(String text) {
+    static String capitalised(String text) {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
@@ -163,9 +164,9 @@ public final class Classroom {
         try {
             return gradeOne(entry, kitRoot, resultDir, platform);
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-            Row row = notGraded(name, "grader error: " + GraderError.describe(e));
+            Row row = notGraded(name, NotGraded.graderError(GraderError.describe(e)));
             try {
-                storeNotGraded(row, resultDir, GraderError.forLearner(GraderError.describe(e)));
+                storeNotGraded(row, resultDir);
             } catch (IOException | RuntimeException again) {
                 // The results folder itself cannot be written: the row is still returned and printed.
             }
@@ -192,17 +193,14 @@ public final class Classroom {
         Map<String, Learner> learners = roster.isPresent() ? readRoster(roster.get()) : Map.of();
         for (Learner learner : learners.values()) {
             if (rows.stream().noneMatch(r -> r.submission().equals(learner.folder()))) {
-                rows.add(notGraded(learner.folder(), "not graded: no submission"));
+                rows.add(notGraded(learner.folder(), NotGraded.because("no submission")));
             }
         }
         rows.sort((a, b) -> a.submission().compareTo(b.submission()));
-        ClassInsights insights = ClassInsights.of(outDir, rows);
-        Map<String, String> names = new LinkedHashMap<>();
-        learners.values().forEach(l -> names.put(l.folder(), l.name()));
-        JsonReport.writeText(outDir.resolve("results.csv"), csv(rows, learners));
-        JsonReport.writeText(outDir.resolve("results.md"), "EchoKit classroom results — " + platform.describeContainment() + ".\n\n"
-                + markdown(rows, learners) + insights.markdown());
-        JsonReport.writeText(outDir.resolve("results.html"), insights.html(rows, names, capitalised(platform.describeContainment())));
+        ClassTable.Class klass = new ClassTable.Class(rows, learners, ClassInsights.of(outDir, rows), platform);
+        for (ClassTable table : ClassTable.ALL) {
+            table.write(klass, outDir);
+        }
         return rows;
     }
 
@@ -212,7 +210,7 @@ public final class Classroom {
         Intake.Found found = Intake.find(entry, work);
         if (!found.graded()) {
             Row row = notGraded(name, found.notGraded());
-            storeNotGraded(row, resultDir, "Not graded: " + found.reason() + ".");
+            storeNotGraded(row, resultDir);
             return new Graded(row, null);
         }
         Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), kitRoot, work).on(platform))
@@ -225,15 +223,12 @@ public final class Classroom {
         }
         Optional<CheckResult> setup = verdict.checks().stream().filter(CheckResult::isSetupFailure).findFirst();
         Row row = new Row(name, found.sources().toString(), verdict.score(),
-                setup.filter(c -> c.setup() == CheckResult.Setup.NO_SOURCES).map(CheckResult::message).orElse(""),
+                setup.filter(c -> c.setup() == CheckResult.Setup.NO_SOURCES).map(c -> NotGraded.because(c.message())).orElse(null),
                 cells, reasons, codeHash(found.sources(), found.files()));
         store(row, resultDir);
-        JsonReport.write(resultDir.resolve("grader-report.json"), verdict);
         Path proof = Grader.proofFile(work);
-        JsonReport.writeText(resultDir.resolve("feedback.md"), feedback(name, verdict, proof));
-        if (Files.exists(proof)) { // the grader's own record of the server's log, never a file a server wrote
-            JsonReport.writeText(resultDir.resolve("server.log"), Files.readString(proof));
-        }
+        Reports.write(Reports.classroomSubmission(), new Outcome(verdict, Files.exists(proof) ? Optional.of(proof) : Optional.empty(), 0),
+                resultDir);
         return new Graded(row, verdict);
     }
 
@@ -262,7 +257,7 @@ public final class Classroom {
         });
     }
 
-    private static Row notGraded(String name, String why) {
+    private static Row notGraded(String name, NotGraded why) {
         return new Row(name, "", 0, why, Map.of(), Map.of(), "");
     }
 
@@ -272,38 +267,12 @@ public final class Classroom {
     }
 
     /** A row with no verdict: its feedback says why, and an earlier grading's verdict and log go. */
-    private static void storeNotGraded(Row row, Path resultDir, String why) throws IOException {
+    private static void storeNotGraded(Row row, Path resultDir) throws IOException {
         store(row, resultDir);
         Files.deleteIfExists(resultDir.resolve("grader-report.json"));
         Files.deleteIfExists(resultDir.resolve("server.log"));
         Files.writeString(resultDir.resolve("feedback.md"), "# Grader feedback — " + row.submission() + "\n\nScore: **0/"
-                + Lesson.CONNECTION_LIMITS.maxXp() + "**\n\n" + why + "\n", StandardCharsets.UTF_8);
-    }
-
-    /** What the learner would have read: each failure with its hint, the summary, and the proof log. */
-    static String feedback(String name, Verdict verdict, Path proof) throws IOException {
-        StringBuilder md = new StringBuilder("# Grader feedback — ").append(name).append("\n\n");
-        md.append("Score: **").append(verdict.score()).append("/").append(verdict.maxScore()).append("**\n\n");
-        md.append(fenced(Console.render(verdict, Optional.empty(), Optional.empty()).strip()));
-        if (Files.exists(proof)) {
-            md.append("\n## The server's log from the task 5 check (the lesson's proof)\n\n")
-                    .append(fenced(Files.readString(proof).strip()));
-        }
-        return md.toString();
-    }
-
-    /**
-     * Text inside a code fence longer than any run of backticks in it: whatever a server printed
-     * stays quoted text in the feedback, never Markdown of its own (a fake score, a link).
-     */
-    static String fenced(String text) {
-        int longest = 2;
-        java.util.regex.Matcher run = java.util.regex.Pattern.compile("`+").matcher(text);
-        while (run.find()) {
-            longest = Math.max(longest, run.group().length());
-        }
-        String fence = "`".repeat(longest + 1);
-        return fence + "text\n" + text + "\n" + fence + "\n";
+                + Lesson.CONNECTION_LIMITS.maxXp() + "**\n\n" + row.notGraded().forLearner() + "\n", StandardCharsets.UTF_8);
     }
 
     /** The sources with comments and spacing set aside, hashed: equal for copies that differ only in those. */
@@ -443,7 +412,7 @@ public final class Classroom {
             for (Part part : PARTS) {
                 out.append(',').append(csvCell(row.cell(part))).append(',').append(csvCell(row.reasons().getOrDefault(part.tag(), "")));
             }
-            out.append(',').append(csvCell(row.graded() ? "" : row.problem()))
+            out.append(',').append(csvCell(row.graded() ? "" : row.notGraded().words()))
                     .append(',').append(csvCell(String.join(" ", sameCodeAs(row, rows)))).append('\n');
         }
         return out.toString();
@@ -470,7 +439,7 @@ public final class Classroom {
     static String notes(Row row, List<Row> rows) {
         List<String> notes = new ArrayList<>();
         if (!row.graded()) {
-            notes.add(row.problem());
+            notes.add(row.notGraded().words());
         }
         List<String> same = sameCodeAs(row, rows);
         if (!same.isEmpty()) {
@@ -495,7 +464,7 @@ public final class Classroom {
     /** The table as plain text for the terminal. */
     static String text(List<Row> rows) {
         return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d  %s", r.submission(), r.score(), Lesson.CONNECTION_LIMITS.maxXp(),
-                        !r.graded() ? r.problem() : lostIn(r)).stripTrailing())
+                        !r.graded() ? r.notGraded().words() : lostIn(r)).stripTrailing())
                 .collect(Collectors.joining("\n"));
     }
 

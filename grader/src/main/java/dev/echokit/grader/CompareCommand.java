@@ -60,7 +60,7 @@ final class CompareCommand implements Callable<Integer> {
     private int compare(Path kitRoot, Path scratch) throws IOException {
         Intake.Found found = Intake.find(submission.toAbsolutePath(), scratch);
         if (!found.graded()) {
-            System.out.println(found.notGraded().replaceFirst("^not graded", "nothing to compare"));
+            System.out.println("nothing to compare: " + found.reason());
             return 1;
         }
         Path solution = kitRoot.resolve("lesson-solution/src/main/java");

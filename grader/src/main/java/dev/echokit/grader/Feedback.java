@@ -1,7 +1,7 @@
 package dev.echokit.grader;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What a failed check tells the learner: what the grader did, what it expected, what the server
@@ -21,7 +21,7 @@ public final class Feedback {
     private String hint = "";
     private RunningServer server;
     private Target target;
-    private List<String> log = List.of();
+    private LogTail log;
     private List<String> whereToLook = List.of();
 
     private Feedback(Lesson lesson, Part part) {
@@ -76,7 +76,7 @@ public final class Feedback {
                         + " look for something that grows without end — processes, threads, memory, a busy loop, a file";
             });
         }
-        log = server == null ? List.of() : server.log().tail(LOG_LINES);
+        log = server == null ? null : server.log().tail(LOG_LINES);
         whereToLook = target == null ? List.of() : target.whereToLook(part);
         return new Failure(this);
     }
@@ -101,9 +101,9 @@ public final class Feedback {
         return hint;
     }
 
-    /** The last lines of the server's log, already marked up for display; empty when no server ran. */
-    public List<String> log() {
-        return log;
+    /** The end of the server's log; empty when no server ran. */
+    public Optional<LogTail> log() {
+        return Optional.ofNullable(log);
     }
 
     /** file:line places in the graded source, or one sentence saying there is no source. */
@@ -111,30 +111,14 @@ public final class Feedback {
         return whereToLook;
     }
 
-    /** The whole feedback as text: the message of the failure and of the JSON report. */
-    public String message() {
-        List<String> m = new ArrayList<>();
-        m.add((part.isTask() ? "[" + part.shortName() + "] " : "") + (expected.isEmpty() ? "check failed" : "expected " + expected));
-        add(m, "what the grader did: ", did);
-        add(m, "what the server did: ", got);
-        add(m, "hint: ", hint);
-        if (!log.isEmpty()) {
-            m.add("  last lines of the server's log:");
-            log.forEach(line -> m.add("    " + line));
-        }
-        if (!whereToLook.isEmpty()) {
-            m.add("  where to look: " + String.join("\n                 ", whereToLook));
-        }
-        if (part.isTask()) {
-            m.add("  lesson: " + lesson.text() + ", \"" + part.heading() + "\"");
-        }
-        return String.join("\n", m);
+    /** The lesson whose text a task's failure points to. */
+    Lesson lesson() {
+        return lesson;
     }
 
-    private static void add(List<String> lines, String label, String text) {
-        if (!text.isEmpty()) {
-            lines.add("  " + label + text);
-        }
+    /** The whole feedback as text, worded by {@link FailureText}: the message of the failure and of the JSON report. */
+    public String message() {
+        return FailureText.message(part, FailureText.of(this));
     }
 
     /** A check's failure with the grader's feedback: what the listener reports and the console prints. */

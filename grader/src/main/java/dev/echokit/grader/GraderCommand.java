@@ -1,8 +1,8 @@
 package dev.echokit.grader;
 
-import dev.echokit.grader.report.ClassroomRunnerResult;
-import dev.echokit.grader.report.Console;
-import dev.echokit.grader.report.JsonReport;
+import dev.echokit.grader.report.ConsoleReport;
+import dev.echokit.grader.report.Outcome;
+import dev.echokit.grader.report.Reports;
 import dev.echokit.grader.report.Verdict;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,17 +75,16 @@ public final class GraderCommand implements Callable<Integer> {
         Platform where = kit.platform();
         Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
                 .groups(groups).withStretch(stretch).on(where));
-        Path report = workDir.resolve("grader-report.json");
-        JsonReport.write(report, verdict);
-        writeClassroomRunners(verdict, workDir);
+        Path proof = Grader.proofFile(workDir);
+        Outcome outcome = new Outcome(verdict, Files.exists(proof) ? Optional.of(proof) : Optional.empty(), 0);
         System.out.println();
         System.out.println("EchoKit grader — " + verdict.header());
         if (where.containment() != Containment.BUBBLEWRAP && command == null) {
             System.out.println("  (" + where.describeContainment() + ")");
         }
-        System.out.print(Console.render(verdict, Proof.note(workDir, verdict.xpGraded(), p -> shown(p, kitRoot)),
-                Optional.of(shown(report, kitRoot))));
-        System.out.flush();
+        ConsoleReport console = new ConsoleReport(System.out, Proof.note(workDir, verdict.xpGraded(), p -> shown(p, kitRoot)),
+                Optional.of(shown(workDir.resolve("grader-report.json"), kitRoot)));
+        Reports.write(Reports.command(console), outcome, workDir);
         return verdict.passed() ? 0 : 1;
     }
 
@@ -167,24 +166,6 @@ public final class GraderCommand implements Callable<Integer> {
                     + "\n  each learner's feedback: " + shown(outDir, kitRoot) + "/NAME/feedback.md");
             return 0;
         }
-    }
-
-    /**
-     * GitHub Classroom's runner results: {@code autograding-result.json} with every check, and one
-     * file per task check under {@code autograding/} for the workflow's reporter, each worth the
-     * check's whole share, so the reporter's total is the grader's (see ClassroomRunnerResult).
-     */
-    static void writeClassroomRunners(Verdict verdict, Path workDir) throws java.io.IOException {
-        JsonReport.write(workDir.resolve("autograding-result.json"), ClassroomRunnerResult.of(verdict));
-        Path dir = workDir.resolve("autograding");
-        if (Files.isDirectory(dir)) {
-            try (var old = Files.list(dir)) { // an earlier run's runners must not be reported with this run's
-                for (Path file : old.filter(f -> f.getFileName().toString().endsWith(".json")).toList()) {
-                    Files.delete(file);
-                }
-            }
-        }
-        ClassroomRunnerResult.runners(verdict).forEach((runner, result) -> JsonReport.write(dir.resolve(runner + ".json"), result));
     }
 
     /** A path as the learner would type it from the kit's root folder. */

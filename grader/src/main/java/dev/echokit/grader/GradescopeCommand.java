@@ -1,8 +1,10 @@
 package dev.echokit.grader;
 
-import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.GradescopeResults;
 import dev.echokit.grader.report.JsonReport;
+import dev.echokit.grader.report.ConsoleReport;
+import dev.echokit.grader.report.Outcome;
+import dev.echokit.grader.report.Reports;
 import dev.echokit.grader.report.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,18 +37,17 @@ final class GradescopeCommand implements Callable<Integer> {
             // Closed before any server starts, so that no server can leave anything in it.
             Files.createDirectories(results.getParent());
             Classroom.closeToServers(results.getParent());
-            GradescopeResults graded = grade(start);
-            write(results, graded);
+            grade(start, results.getParent());
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             // The grader's own failure: the learner still gets a score of 0 and words to act on.
-            String why = GraderError.describe(e);
-            write(results, GradescopeResults.notGraded(GraderError.forLearner(why), seconds(start)));
-            System.out.println("grader error: " + why);
+            NotGraded error = NotGraded.graderError(GraderError.describe(e));
+            write(results, GradescopeResults.notGraded(error.forLearner(), seconds(start)));
+            System.out.println(error.words());
         }
         return 0;
     }
 
-    private GradescopeResults grade(long start) throws IOException {
+    private void grade(long start, Path outDir) throws IOException {
         Path submission = root.resolve("submission").toAbsolutePath().normalize();
         Path workDir = root.resolve("grader-work").toAbsolutePath();
         // For the instructor (Gradescope shows this output to staff only): how the servers were held.
@@ -57,22 +58,16 @@ final class GradescopeCommand implements Callable<Integer> {
         Intake.Found found = Files.isDirectory(submission) ? Intake.find(submission, workDir.resolve("intake"))
                 : Intake.Found.not("there is no submission folder");
         if (!found.graded()) {
-            String why = found.reason();
-            System.out.println("not graded: " + why);
-            return GradescopeResults.notGraded("Total: 0/" + Lesson.CONNECTION_LIMITS.maxXp() + "\n\nNot graded: " + why + ".\n\nWhat to upload: your copy"
-                    + " of the kit, its lesson-starter folder, or its src/main/java folder; as files, or as one .zip.", seconds(start));
+            System.out.println(found.notGraded().words());
+            write(outDir.resolve("results.json"), GradescopeResults.notGraded("Total: 0/" + Lesson.CONNECTION_LIMITS.maxXp() + "\n\n" + found.notGraded().forLearner() + "\n\nWhat to upload: your copy"
+                    + " of the kit, its lesson-starter folder, or its src/main/java folder; as files, or as one .zip.", seconds(start)));
+            return;
         }
         Verdict verdict = Grader.grade(Grader.Request.of(found.sources().toString(), submission, workDir)).withNotesBefore(found.notes());
         Path proof = Grader.proofFile(workDir);
-        StringBuilder output = new StringBuilder("Total: " + verdict.score() + "/" + verdict.maxScore() + "\n\n");
-        output.append(Console.notes(verdict));
-        output.append(Console.summary(verdict, Optional.empty(), Optional.empty()).strip()
-                .replace("the first ✗ block above says", "the failed tests below say"));
-        if (Files.exists(proof)) {
-            output.append("\n\nYour server's log from the task 5 check (the lesson's proof):\n\n").append(Files.readString(proof));
-        }
-        System.out.print(Console.render(verdict, Optional.empty(), Optional.of(root.resolve("results").resolve("results.json"))));
-        return GradescopeResults.of(verdict, output.toString(), seconds(start));
+        Outcome outcome = new Outcome(verdict, Files.exists(proof) ? Optional.of(proof) : Optional.empty(), seconds(start));
+        Reports.write(Reports.gradescope(new ConsoleReport(System.out, Optional.empty(), Optional.of(outDir.resolve("results.json")))),
+                outcome, outDir);
     }
 
     /**

@@ -42,7 +42,7 @@ public final class Intake {
      * What a submission holds: the sources to grade, or why there are none to grade.
      *
      * @param sources   the folder the server's sources are under (null: nothing to grade)
-     * @param reason    why there is nothing to grade, in words after "not graded: " (null when graded)
+     * @param reason    why there is nothing to grade (null when graded); {@link NotGraded} words it
      * @param files     the server's own .java files under it, tests left out
      * @param notes     what the learner should know about how the sources were read: which set was
      *                  graded when there were others, test files left out
@@ -52,9 +52,9 @@ public final class Intake {
             return sources != null;
         }
 
-        /** The row's words for a submission that is not graded: "not graded: " and the reason. */
-        public String notGraded() {
-            return reason == null ? null : "not graded: " + reason;
+        /** Why the submission is not graded (null when it is). */
+        public NotGraded notGraded() {
+            return reason == null ? null : NotGraded.because(reason);
         }
 
         static Found sources(Path sources, List<Path> files, List<String> notes) {

@@ -11,10 +11,17 @@ public final class NeedsTask extends TestAbortedException {
     private static final long serialVersionUID = 1L;
 
     private final Part needed;
+    private final String reason;
 
     public NeedsTask(Part needed, String reason) {
         super("needs " + needed.shortName() + ": " + reason);
         this.needed = needed;
+        this.reason = reason;
+    }
+
+    /** Why, without the "needs task N: " the message starts with. */
+    public String reason() {
+        return reason;
     }
 
     /** The part whose behaviour is missing: a task, or the echo of the previous lesson. */

@@ -270,7 +270,7 @@ public final class RunningServer implements AutoCloseable {
 
     /** Whether the server has said it listens (taking the port from that line), or its port is listening. */
     public boolean isReady() {
-        Optional<String> line = log.find(LISTENING.asPredicate());
+        Optional<String> line = log.find(LISTENING.asPredicate()).map(LogLine::text);
         if (line.isPresent()) {
             Matcher m = LISTENING.matcher(line.get());
             if (m.find()) {

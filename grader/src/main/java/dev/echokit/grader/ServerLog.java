@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * What a graded server printed, line by line, each marked with the time since it started. Capped,
+ * What a graded server printed, line by line, each with the time since it started ({@link LogLine}). Capped,
  * so that a server flooding its output costs the grader a count, not its memory.
  */
 public final class ServerLog {
@@ -22,7 +22,7 @@ public final class ServerLog {
     static final int MAX_LINES = 20_000;
 
     private final long startNanos = System.nanoTime();
-    private final List<String> lines = new ArrayList<>();
+    private final List<LogLine> lines = new ArrayList<>();
     private long dropped;
     private boolean ended;
     /**
@@ -30,7 +30,7 @@ public final class ServerLog {
      * that floods before it says it is ready is found ready (by every reader of this log) the same
      * whether the grader was fast or slow to read the flood.
      */
-    private String lateListening;
+    private LogLine lateListening;
     private boolean listeningKept;
 
     /** Longest line kept; the rest of a longer one is skipped, never held in memory. */
@@ -101,27 +101,27 @@ public final class ServerLog {
         if (lines.size() >= MAX_LINES) {
             dropped++;
             if (lateListening == null && !listeningKept && line.contains("listening on")) {
-                lateListening = "[+" + millis + " ms] " + line;
+                lateListening = new LogLine(millis, line);
                 notifyAll();
             }
             return;
         }
-        lines.add("[+" + millis + " ms] " + line);
+        lines.add(new LogLine(millis, line));
         listeningKept |= line.contains("listening on");
         notifyAll();
     }
 
     /** The kept lines, and the listening line if it came past the cap. */
-    private List<String> all() {
+    private List<LogLine> all() {
         if (lateListening == null) {
             return lines;
         }
-        List<String> all = new ArrayList<>(lines);
+        List<LogLine> all = new ArrayList<>(lines);
         all.add(lateListening);
         return all;
     }
 
-    public synchronized List<String> lines() {
+    public synchronized List<LogLine> lines() {
         return List.copyOf(all());
     }
 
@@ -134,21 +134,27 @@ public final class ServerLog {
         return dropped;
     }
 
-    public synchronized Optional<String> find(Predicate<String> match) {
-        return all().stream().filter(match).findFirst();
+    /** The first line whose text matches. */
+    public synchronized Optional<LogLine> find(Predicate<String> text) {
+        return all().stream().filter(line -> text.test(line.text())).findFirst();
     }
 
-    public synchronized List<String> matching(Predicate<String> match) {
-        return all().stream().filter(match).toList();
+    /** Every line whose text matches, in order. */
+    public synchronized List<LogLine> matching(Predicate<String> text) {
+        return all().stream().filter(line -> text.test(line.text())).toList();
     }
 
-    /** Waits until at least {@code wanted} lines match; false when the timeout passes or the output ends first. */
-    public synchronized boolean await(Predicate<String> match, long wanted, Duration timeout) throws InterruptedException {
+    private long count(Predicate<String> text) {
+        return all().stream().filter(line -> text.test(line.text())).count();
+    }
+
+    /** Waits until the text of at least {@code wanted} lines matches; false when the timeout passes or the output ends first. */
+    public synchronized boolean await(Predicate<String> text, long wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (all().stream().filter(match).count() < wanted) {
+        while (count(text) < wanted) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || ended) {
-                return all().stream().filter(match).count() >= wanted;
+                return count(text) >= wanted;
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
@@ -180,27 +186,16 @@ public final class ServerLog {
         }
     }
 
-    /** The last lines, marked up for a failure message ("| line"), with a note on earlier and dropped lines. */
-    public synchronized List<String> tail(int count) {
-        List<String> out = new ArrayList<>();
-        if (lines.isEmpty()) {
-            out.add("(the server printed nothing)");
-            return out;
-        }
-        if (lines.size() > count) {
-            out.add("| ... (" + (lines.size() - count) + " earlier lines)");
-        }
-        lines.subList(Math.max(0, lines.size() - count), lines.size()).forEach(line -> out.add("| " + line));
-        if (dropped > 0) {
-            out.add("| ... and " + dropped + " more lines not kept: the server is flooding its output");
-        }
-        return out;
+    /** The last {@code count} lines, with how many came before them and how many were not kept. */
+    public synchronized LogTail tail(int count) {
+        int from = Math.max(0, lines.size() - count);
+        return new LogTail(List.copyOf(lines.subList(from, lines.size())), from, dropped);
     }
 
     /** Writes the whole log without the grader's time marks: the learner's proof. */
     public void save(Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        Files.write(file, lines().stream().map(line -> line.replaceFirst("^\\[\\+\\d+ ms\\] ", "")).toList(),
+        Files.write(file, lines().stream().map(LogLine::text).toList(),
                 StandardCharsets.UTF_8);
     }
 }

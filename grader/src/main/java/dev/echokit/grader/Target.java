@@ -66,7 +66,7 @@ public final class Target {
         Path sources = found.graded() ? found.sources() : root;
         Path classes = workDir.resolve("graded").resolve(safeName(root)).resolve("classes");
         Compilation compilation = found.graded() ? Compilation.compile(sources, found.files(), classes)
-                : Compilation.nothingToGrade(found.notGraded(), classes);
+                : Compilation.nothingToGrade(found.notGraded().words(), classes);
         List<String> notes = new ArrayList<>(found.notes());
         notes.addAll(compilation.notes());
         // The servers run the classes and picocli from the grading's own folder, never from the kit.

@@ -66,14 +66,14 @@ class ClassroomSelfTest {
 
         assertThat(graded).hasSize(7);
         for (String correct : List.of("ann", "ben", "cat", "dan", "eve")) {
-            assertThat(byName.get(correct).score()).as(correct + ": " + byName.get(correct).problem()).isEqualTo(50);
+            assertThat(byName.get(correct).score()).as(correct + ": " + byName.get(correct).notGraded()).isEqualTo(50);
         }
         assertThat(graded).filteredOn(g -> g.verdict() != null).hasSize(5)
                 .allSatisfy(g -> assertThat(g.verdict().passed()).as(g.row().submission() + ": " + g.verdict().with(Status.FAILED)).isTrue());
         assertThat(byName.get("ann").gradedPath()).endsWith("lesson-starter/src/main/java");
-        assertThat(byName.get("fay").problem()).startsWith("not graded: no server sources");
-        assertThat(byName.get("gus").problem()).startsWith("not graded: 2 candidate source sets: ").contains("first/src/main/java");
-        assertThat(byName.get("zed").problem()).isEqualTo("not graded: no submission");
+        assertThat(byName.get("fay").notGraded().words()).startsWith("not graded: no server sources");
+        assertThat(byName.get("gus").notGraded().words()).startsWith("not graded: 2 candidate source sets: ").contains("first/src/main/java");
+        assertThat(byName.get("zed").notGraded().words()).isEqualTo("not graded: no submission");
 
         String csv = Files.readString(out.resolve("results.csv"));
         assertThat(csv.lines().findFirst().orElseThrow()).startsWith("id,name,email,submission,score,max,echo,echo reason,task:1");
@@ -149,16 +149,16 @@ class ClassroomSelfTest {
         List<String> names = List.of("Jane Doe (late)", "bob", "mia", "rex", "sam", "tim", "uma");
         assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(names);
         for (String correct : List.of("Jane Doe (late)", "bob", "mia", "sam", "tim")) {
-            assertThat(byName.get(correct).score()).as(correct + ": " + byName.get(correct).problem()).isEqualTo(50);
+            assertThat(byName.get(correct).score()).as(correct + ": " + byName.get(correct).notGraded()).isEqualTo(50);
             assertThat(out.resolve(correct).resolve("feedback.md")).content(StandardCharsets.UTF_8).contains("Score: **50/50**");
         }
         assertThat(out.resolve("Jane Doe (late)/feedback.md")).content(StandardCharsets.UTF_8)
                 .contains("note: read dev/echokit/server/Connection.java as windows-1252, not UTF-8: save your files as UTF-8");
         assertThat(byName.get("sam").gradedPath()).endsWith("sam/main/java"); // its tests (AssertJ) would not compile
-        assertThat(byName.get("rex").problem()).isEqualTo("not graded: rex.rar is a .rar archive, which the grader cannot open;"
+        assertThat(byName.get("rex").notGraded().words()).isEqualTo("not graded: rex.rar is a .rar archive, which the grader cannot open;"
                 + " hand in a .zip instead (a .tar.gz works too)");
         assertThat(out.resolve("rex/feedback.md")).content(StandardCharsets.UTF_8).contains("Score: **0/50**").contains("hand in a .zip");
-        assertThat(byName.get("uma").problem()).startsWith("grader error: a file could not be read or written").doesNotContain("Exception");
+        assertThat(byName.get("uma").notGraded().words()).startsWith("grader error: a file could not be read or written").doesNotContain("Exception");
         assertThat(out.resolve("uma/feedback.md")).content(StandardCharsets.UTF_8).contains("tell your instructor");
         String lines = progress.toString(StandardCharsets.UTF_8);
         assertThat(lines.lines().filter(l -> l.matches("  \\[\\d+/7\\] .*"))).as(lines).hasSize(7);

@@ -187,7 +187,7 @@ class GraderProgramTest {
         // other started none (the grading's most recent server is another check's, not this one's).
         assertThat(verdict.with(Status.FAILED)).anySatisfy(c -> {
             assertThat(c.feedback().got()).contains("did not finish within its time limit");
-            assertThat(c.feedback().log()).anyMatch(line -> line.contains("(max clients: 2)"));
+            assertThat(c.feedback().log().orElseThrow().lines()).anyMatch(line -> line.text().contains("(max clients: 2)"));
         });
         assertThat(verdict.with(Status.FAILED)).anySatisfy(c -> {
             assertThat(c.feedback().got()).contains("reset a connection");

@@ -116,7 +116,7 @@ class InsightsSelfTest {
             cells.put(part.tag(), Classroom.cellOf(verdict, part));
             Classroom.reasonOf(verdict, part).ifPresent(r -> reasons.put(part.tag(), r));
         }
-        JsonReport.write(dir.resolve("row.json"), new Classroom.Row(name, "", verdict.score(), "", cells, reasons, ""));
+        JsonReport.write(dir.resolve("row.json"), new Classroom.Row(name, "", verdict.score(), null, cells, reasons, ""));
         JsonReport.write(dir.resolve("grader-report.json"), verdict);
     }
 

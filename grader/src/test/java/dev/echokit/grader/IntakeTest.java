@@ -129,7 +129,7 @@ class IntakeTest {
         Intake.Found inFolder = Intake.find(gradescope, dir.resolve("scratch-gradescope"));
         assertThat(inFolder.graded()).as(String.valueOf(inFolder.notGraded())).isTrue();
         Files.copy(dir.resolve("tom.tar"), gradescope.resolve("again.tar"));
-        assertThat(Intake.find(gradescope, dir.resolve("scratch-gradescope2")).notGraded())
+        assertThat(Intake.find(gradescope, dir.resolve("scratch-gradescope2")).notGraded().words())
                 .isEqualTo("not graded: no sources, but 2 archives (again.tar, work.zip); leave one");
     }
 
@@ -138,32 +138,32 @@ class IntakeTest {
     void badArchivesAreRefused() throws Exception {
         Path dir = fresh("bad-archives");
         zip(dir.resolve("escape.zip"), Map.of("ok/Hello.java", HELLO.getBytes(StandardCharsets.UTF_8), "../../escaped.txt", "x".getBytes()));
-        assertThat(Intake.find(dir.resolve("escape.zip"), dir.resolve("s1")).notGraded())
+        assertThat(Intake.find(dir.resolve("escape.zip"), dir.resolve("s1")).notGraded().words())
                 .isEqualTo("not graded: escape.zip: the archive has an entry that points outside it (../../escaped.txt)");
         assertThat(dir.resolve("escaped.txt")).doesNotExist();
         assertThat(WORK.resolve("escaped.txt")).doesNotExist();
         tar(dir.resolve("absolute.tar.gz"), true, Map.of("/tmp/echokit-absolute.txt", "x".getBytes()));
-        assertThat(Intake.find(dir.resolve("absolute.tar.gz"), dir.resolve("s2")).notGraded()).contains("points outside it (/tmp/echokit-absolute.txt)");
+        assertThat(Intake.find(dir.resolve("absolute.tar.gz"), dir.resolve("s2")).notGraded().words()).contains("points outside it (/tmp/echokit-absolute.txt)");
         assertThat(Path.of("/tmp/echokit-absolute.txt")).doesNotExist();
         zip(dir.resolve("windows.zip"), Map.of("..\\..\\escaped.txt", "x".getBytes()));
-        assertThat(Intake.find(dir.resolve("windows.zip"), dir.resolve("s3")).notGraded()).contains("points outside it");
+        assertThat(Intake.find(dir.resolve("windows.zip"), dir.resolve("s3")).notGraded().words()).contains("points outside it");
 
         // 40 MiB of zeros packs into some 40 KiB: a bomb, refused long before it fills the disk.
         zip(dir.resolve("bomb.zip"), Map.of("src/main/java/Zeros.java", new byte[40 * 1024 * 1024]));
         assertThat(Files.size(dir.resolve("bomb.zip"))).isLessThan(200 * 1024);
-        assertThat(Intake.find(dir.resolve("bomb.zip"), dir.resolve("s4")).notGraded()).contains("archive bomb");
+        assertThat(Intake.find(dir.resolve("bomb.zip"), dir.resolve("s4")).notGraded().words()).contains("archive bomb");
         // The same bytes spread over honest sources are not a bomb: the ratio, not the size, decides.
         assertThat(Archives.MAX_RATIO).isGreaterThan(20);
 
         Files.write(dir.resolve("work.rar"), new byte[] {'R', 'a', 'r', '!', 0x1A, 7, 0});
-        assertThat(Intake.find(dir.resolve("work.rar"), dir.resolve("s5")).notGraded())
+        assertThat(Intake.find(dir.resolve("work.rar"), dir.resolve("s5")).notGraded().words())
                 .isEqualTo("not graded: work.rar is a .rar archive, which the grader cannot open; hand in a .zip instead (a .tar.gz works too)");
         Files.write(dir.resolve("mystery"), new byte[] {'7', 'z', (byte) 0xBC, (byte) 0xAF, 0x27, 0x1C, 0});
-        assertThat(Intake.find(dir.resolve("mystery"), dir.resolve("s6")).notGraded()).contains("is a 7-Zip archive");
+        assertThat(Intake.find(dir.resolve("mystery"), dir.resolve("s6")).notGraded().words()).contains("is a 7-Zip archive");
         Files.writeString(dir.resolve("notes.txt"), "hello");
-        assertThat(Intake.find(dir.resolve("notes.txt"), dir.resolve("s7")).notGraded()).contains("neither a folder nor an archive");
+        assertThat(Intake.find(dir.resolve("notes.txt"), dir.resolve("s7")).notGraded().words()).contains("neither a folder nor an archive");
         Files.write(dir.resolve("broken.zip"), new byte[] {'P', 'K', 3, 4, 1, 2, 3});
-        assertThat(Intake.find(dir.resolve("broken.zip"), dir.resolve("s8")).notGraded()).startsWith("not graded: broken.zip: the archive cannot be read");
+        assertThat(Intake.find(dir.resolve("broken.zip"), dir.resolve("s8")).notGraded().words()).startsWith("not graded: broken.zip: the archive cannot be read");
     }
 
     @Test

@@ -28,7 +28,7 @@ class ServerLogTest {
         ServerLog log = new ServerLog();
         log.readFrom(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
 
-        assertThat(log.find(line -> line.contains("listening on"))).hasValueSatisfying(line -> assertThat(line).endsWith(LISTENING));
+        assertThat(log.find(line -> line.contains("listening on"))).hasValueSatisfying(line -> assertThat(line.text()).isEqualTo(LISTENING));
         assertThat(log.matching(line -> line.contains("listening on"))).hasSize(1);
         assertThat(log.await(line -> line.contains("listening on"), 1, Duration.ZERO)).isTrue();
         assertThat(log.size()).isEqualTo(ServerLog.MAX_LINES);
@@ -44,7 +44,18 @@ class ServerLogTest {
         }
         ServerLog log = new ServerLog();
         log.readFrom(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
-        assertThat(log.find(line -> line.contains("listening on"))).hasValueSatisfying(line -> assertThat(line).endsWith(LISTENING));
+        assertThat(log.find(line -> line.contains("listening on"))).hasValueSatisfying(line -> assertThat(line.text()).isEqualTo(LISTENING));
         assertThat(log.lines()).hasSize(ServerLog.MAX_LINES);
+    }
+
+    @Test
+    @DisplayName("keeps each line's time apart from its text: stamped only where shown, bare in the proof")
+    void timeIsKeptApartFromText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ServerLog log = new ServerLog();
+        log.readFrom(new ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(log.lines()).extracting(LogLine::text).containsExactly("one", "two");
+        assertThat(FailureText.lines(log.tail(5))).allSatisfy(line -> assertThat(line).matches("\\| \\[\\+\\d+ ms\\] (one|two)"));
+        log.save(dir.resolve("proof.log"));
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("proof.log"))).containsExactly("one", "two");
     }
 }

@@ -247,7 +247,7 @@ public final class Grading {
             RunningServer server = RunningServer.start(target, List.of("--port", Integer.toString(port)), null);
             plainServer.set(server);
             Optional<String> problem = server.awaitListening(RunningServer.startTimeout());
-            Optional<Integer> used = server.log().find(PORT_IN_LOG.asPredicate())
+            Optional<Integer> used = server.log().find(PORT_IN_LOG.asPredicate()).map(dev.echokit.grader.LogLine::text)
                     .map(PORT_IN_LOG::matcher).filter(java.util.regex.Matcher::find).map(m -> Integer.parseInt(m.group(1)));
             if (used.isPresent() && used.get() != port) {
                 return new RunningServer.Started(server, Optional.of("started with --port " + port + ", it chose port "

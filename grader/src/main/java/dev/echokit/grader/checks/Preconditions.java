@@ -103,7 +103,7 @@ final class Preconditions {
 
     /** Whether the server's output says it does not know --max-clients. */
     static boolean rejectsTheOption(RunningServer server) {
-        return server.log().lines().stream().map(String::toLowerCase).anyMatch(line -> line.contains("--max-clients")
+        return server.log().lines().stream().map(line -> line.text().toLowerCase(java.util.Locale.ROOT)).anyMatch(line -> line.contains("--max-clients")
                 && (line.contains("unknown") || line.contains("unmatched") || line.contains("unrecogni")));
     }
 
@@ -124,7 +124,7 @@ final class Preconditions {
                         ? "the server does not accept --max-clients yet"
                         : "the server does not start with --max-clients 3: " + fresh.problem);
             }
-            Optional<String> listening = fresh.server.log().find(line -> line.contains("listening on"));
+            Optional<String> listening = fresh.server.log().find(line -> line.contains("listening on")).map(dev.echokit.grader.LogLine::text);
             Matcher max = MAX_IN_LISTENING.matcher(listening.orElse(""));
             if (max.find() && !max.group(1).equals("3")) {
                 return Optional.of("started with --max-clients 3, the server says (max clients: " + max.group(1)

@@ -375,7 +375,7 @@ final class Scenario implements AutoCloseable {
      */
     static java.util.Optional<String> countHint(RunningServer server) {
         java.util.Set<String> peers = new java.util.HashSet<>();
-        for (String line : server.log().matching(l -> l.contains("closed connection from"))) {
+        for (String line : server.log().matching(l -> l.contains("closed connection from")).stream().map(dev.echokit.grader.LogLine::text).toList()) {
             java.util.regex.Matcher m = CLOSED.matcher(line);
             if (!m.find()) {
                 continue;
@@ -423,7 +423,8 @@ final class Scenario implements AutoCloseable {
     static java.util.Optional<String> refusalsCountedHint(RunningServer server) {
         List<Integer> counts = new ArrayList<>();
         // The refusals before anybody left: a departure counts down, and the next refusal starts lower.
-        for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("closed connection"))) {
+        for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("closed connection"))
+                .stream().map(dev.echokit.grader.LogLine::text).toList()) {
             if (line.contains("closed connection")) {
                 break;
             }
@@ -452,7 +453,7 @@ final class Scenario implements AutoCloseable {
     static java.util.Optional<String> refusalFreedHint(RunningServer server) {
         boolean refused = false;
         for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("accepted connection")
-                || l.contains("closed connection"))) {
+                || l.contains("closed connection")).stream().map(dev.echokit.grader.LogLine::text).toList()) {
             if (line.contains("rejected connection")) {
                 refused = true;
             } else if (line.contains("closed connection")) {

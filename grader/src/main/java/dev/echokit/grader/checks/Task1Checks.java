@@ -1,6 +1,7 @@
 package dev.echokit.grader.checks;
 
 import dev.echokit.grader.Behaviour;
+import dev.echokit.grader.LogLine;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.RunningServer;
 import java.io.IOException;
@@ -33,16 +34,16 @@ public class Task1Checks {
     @DisplayName("--max-clients 3 is accepted and the listening line names the limit")
     void acceptsTheOption(Grading grading) throws Exception {
         try (RunningServer server = grading.serve(grading.part(), "--max-clients", "3")) {
-            Optional<String> listening = server.log().find(line -> line.contains("listening on"));
-            if (listening.isPresent() && !listening.get().endsWith("(max clients: 3)")) {
+            Optional<LogLine> listening = server.log().find(line -> line.contains("listening on"));
+            if (listening.isPresent() && !listening.get().text().endsWith("(max clients: 3)")) {
                 throw grading.feedback(grading.part(), server)
                         .did("started the server with --max-clients 3")
                         .expected("the listening line to end with \"(max clients: 3)\", e.g. listening on 127.0.0.1:9000 (max clients: 3)")
-                        .got("it logged: " + listening.get())
-                        .hint(listening.get().contains("(max clients: 100)")
+                        .got("it logged: " + listening.get().stamped())
+                        .hint(listening.get().text().contains("(max clients: 100)")
                                 ? "the server runs with the default limit, 100: the value given with --max-clients never reaches it."
                                         + " Hand the option's value from the command class to EchoServer"
-                                : listening.get().contains("(max clients:")
+                                : listening.get().text().contains("(max clients:")
                                 ? "the line shows another number: print the limit the server was given"
                                 : "add \" (max clients: \" + maxClients + \")\" to the end of the listening line")
                         .error();
@@ -79,7 +80,7 @@ public class Task1Checks {
             exit = server.awaitExit(Duration.ofMillis(50));
         }
         String did = "started the server with --max-clients " + value;
-        List<String> output = server.log().lines();
+        List<String> output = server.log().lines().stream().map(LogLine::text).toList();
         var feedback = grading.feedback(grading.part(), server).did(did);
         if (exit.isEmpty()) {
             throw feedback.did(did + " and waited " + waited.toSeconds() + " s for it to exit")
@@ -122,10 +123,10 @@ public class Task1Checks {
     @DisplayName("without the option the limit is 100: the server admits as many clients as with --max-clients 100")
     void defaultIsOneHundred(Grading grading) throws Exception {
         int byDefault;
-        String listening;
+        LogLine listening;
         try (RunningServer server = grading.serve(grading.part())) {
             byDefault = admittedClients(server);
-            listening = server.log().find(line -> line.contains("listening on")).orElse("");
+            listening = server.log().find(line -> line.contains("listening on")).orElse(new LogLine(0, ""));
         }
         if (byDefault == 100) {
             return;
@@ -143,13 +144,13 @@ public class Task1Checks {
         if (explicit == byDefault && byDefault >= COUNT_UP_TO) {
             // Nobody is turned away, with or without the option: enforcing a limit is task 2's work.
             // The default this task gives is still seen in the listening line, and judged there.
-            java.util.regex.Matcher said = DEFAULT_IN_LISTENING.matcher(listening);
+            java.util.regex.Matcher said = DEFAULT_IN_LISTENING.matcher(listening.text());
             if (said.find() && said.group(1).equals("100")) {
                 return;
             }
             if (said.find(0)) {
                 throw feedback.got("it served all " + COUNT_UP_TO + " clients, with or without --max-clients 100 (it enforces no limit yet),"
-                                + " and without the option it says: " + listening.replaceFirst("^\\[\\+\\d+ ms\\] ", ""))
+                                + " and without the option it says: " + listening.text())
                         .hint("the default must be 100: defaultValue = \"100\" on the option, and the server given that value")
                         .error();
             }

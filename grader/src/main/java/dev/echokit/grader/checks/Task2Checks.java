@@ -1,6 +1,7 @@
 package dev.echokit.grader.checks;
 
 import dev.echokit.grader.Behaviour;
+import dev.echokit.grader.LogLine;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -41,7 +42,7 @@ public class Task2Checks {
             for (int n = 1; n <= 3; n++) {
                 scenario.admit("then connected client " + n + " of 3");
                 scenario.server.log().await(line -> line.contains("accepted connection"), n, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
-                List<String> accepted = scenario.server.log().matching(line -> line.contains("accepted connection"));
+                List<LogLine> accepted = scenario.server.log().matching(line -> line.contains("accepted connection"));
                 String expected = "(" + n + "/3)";
                 if (accepted.size() < n) {
                     throw scenario.fail(scenario.feedback()
@@ -50,13 +51,13 @@ public class Task2Checks {
                             .got(accepted.isEmpty() ? "no line contains \"accepted connection\"" : "only " + accepted.size() + " such lines")
                             .hint("log each admitted client once: accepted connection from HOST:PORT (N/MAX)"));
                 }
-                String line = accepted.get(n - 1);
-                Matcher count = COUNT.matcher(line);
+                LogLine line = accepted.get(n - 1);
+                Matcher count = COUNT.matcher(line.text());
                 if (!count.find() || !count.group().strip().equals(expected)) {
                     throw scenario.fail(scenario.feedback()
                             .did(scenario.setup() + ", then connected " + n + " client" + (n == 1 ? "" : "s") + ", each served")
                             .expected("accepted line " + n + " to end with " + expected + ": " + n + " clients connected, limit 3")
-                            .got("it logged: " + line)
+                            .got("it logged: " + line.stamped())
                             .hint(!count.find(0) ? "end the accepted line with \" (\" + clients + \"/\" + maxClients + \")\""
                                     : Integer.parseInt(count.group(1)) == n - 1
                                     ? "the line shows the count before this client: count it first, then log"

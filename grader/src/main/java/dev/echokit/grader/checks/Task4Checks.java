@@ -1,6 +1,7 @@
 package dev.echokit.grader.checks;
 
 import dev.echokit.grader.Behaviour;
+import dev.echokit.grader.LogLine;
 import dev.echokit.grader.Probe;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +48,8 @@ public class Task4Checks {
                 log.await(line -> line.contains("rejected connection"), 3, Scenario.echoWait());
                 // One more admitted round trip: anything the server still had to log about the refusals is out by now.
                 scenario.admitted.get(0).echo("sync", Scenario.echoWait());
-                List<String> rejected = log.matching(line -> line.contains("rejected connection"));
-                List<String> wellFormed = rejected.stream().filter(line -> REJECTED.matcher(line).find()).toList();
+                List<LogLine> rejected = log.matching(line -> line.contains("rejected connection"));
+                List<LogLine> wellFormed = rejected.stream().filter(line -> REJECTED.matcher(line.text()).find()).toList();
                 String did = scenario.setup() + ", filled it, then had 3 more clients turned away";
                 String want = "(" + l + "/" + m + ")";
                 if (wellFormed.size() != 3 || rejected.size() != 3) {
@@ -63,14 +64,14 @@ public class Task4Checks {
                     throw rejected.isEmpty() && !allEnded ? scenario.fail(feedback, Behaviour.ENDS_REFUSALS) : scenario.fail(feedback);
                 }
                 List<Integer> counts = new ArrayList<>();
-                for (String line : wellFormed) {
-                    Matcher matcher = REJECTED.matcher(line);
+                for (LogLine line : wellFormed) {
+                    Matcher matcher = REJECTED.matcher(line.text());
                     matcher.find();
                     counts.add(Integer.parseInt(matcher.group(1)));
                     if (!matcher.group(2).equals(Integer.toString(m))) {
                         throw scenario.fail(scenario.feedback().did(did)
                                 .expected("MAX = " + m + " in every refusal line, the limit the server was given")
-                                .got("it logged: " + line)
+                                .got("it logged: " + line.stamped())
                                 .hint("the second number is the limit: print maxClients"));
                     }
                 }
@@ -80,7 +81,7 @@ public class Task4Checks {
                     // asking task 3 first keeps that from being charged here.
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected(want + " in every refusal line: N is the clients connected, which at a refusal is " + l)
-                            .got("it logged N = " + counts + " in the 3 refusal lines: " + wellFormed.get(0).replaceFirst("^\\[\\+\\d+ ms\\] ", ""))
+                            .got("it logged N = " + counts + " in the 3 refusal lines: " + wellFormed.get(0).text())
                             .hint(rising ? "N grows with each refusal: the refused clients are being counted (clients++ for a client that is"
                                     + " not admitted). Count only in the admit path"
                                     : counts.stream().allMatch(n -> n == l - 1) ? "N is one below the clients connected: print clients as it is,"

@@ -1,6 +1,7 @@
 package dev.echokit.grader.checks;
 
 import dev.echokit.grader.Behaviour;
+import dev.echokit.grader.LogLine;
 import dev.echokit.grader.Probe;
 import dev.echokit.grader.Proof;
 import java.time.Duration;
@@ -104,7 +105,7 @@ public class Task5Checks {
                     leaving.close();
                 }
                 scenario.server.log().await(line -> line.contains("closed connection"), left, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
-                List<String> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
+                List<LogLine> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
                 String expected = "(" + (l - left) + "/" + m + ")";
                 String did = scenario.setup() + ", connected " + l + " clients, then let " + left + " of them leave, one at a time";
                 if (closed.size() < left) {
@@ -113,8 +114,8 @@ public class Task5Checks {
                             .got(closed.isEmpty() ? "no line contains \"closed connection\"" : "only " + closed.size() + " such lines")
                             .hint("log each departure once, in the one place every way of leaving goes through"));
                 }
-                String line = closed.get(left - 1);
-                Matcher count = Task2Checks.COUNT.matcher(line);
+                LogLine line = closed.get(left - 1);
+                Matcher count = Task2Checks.COUNT.matcher(line.text());
                 if (count.find() && !count.group().strip().equals(expected) && Integer.parseInt(count.group(1)) == l - left + 1
                         && left < Math.min(l, 3)) {
                     // One behind: logged before counting down, or never counted down at all. The next departures tell which.
@@ -123,13 +124,13 @@ public class Task5Checks {
                             : "the line shows the count before the client left: count down first, then log";
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected("closed line " + left + " to end with " + expected + ": " + (l - left) + " clients still connected, limit " + m)
-                            .got("it logged: " + line)
+                            .got("it logged: " + line.stamped())
                             .hint(hint));
                 }
                 if (!count.find(0) || !count.group().strip().equals(expected)) {
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected("closed line " + left + " to end with " + expected + ": " + (l - left) + " clients still connected, limit " + m)
-                            .got("it logged: " + line)
+                            .got("it logged: " + line.stamped())
                             .hint(!count.find(0) ? "end the closed line with \" (\" + clients + \"/\" + maxClients + \")\""
                                     : Integer.parseInt(count.group(1)) == l - left + 1
                                     ? "the line shows the count before the client left: count down first, then log"
@@ -146,7 +147,7 @@ public class Task5Checks {
             scenario.admitted.remove(0).close();
         }
         scenario.server.log().await(line -> line.contains("closed connection"), leaving, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
-        List<String> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
+        List<String> closed = scenario.server.log().matching(line -> line.contains("closed connection")).stream().map(LogLine::text).toList();
         String full = "(" + scenario.limit + "/" + scenario.max + ")";
         return closed.size() >= 2 && closed.stream().allMatch(line -> line.endsWith(full));
     }

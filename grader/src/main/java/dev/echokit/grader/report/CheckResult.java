@@ -15,6 +15,8 @@ import dev.echokit.grader.Status;
  * @param feedback the failure's parts, for the console; null unless the check failed with grader feedback
  * @param order    the check's place in the run's plan: results sort by part, then by this, whatever order they finished in
  * @param setup    why nothing could be checked at all, for the one result that stands for that; null for a check
+ * @param reason   why it did not judge, in its own words: a needs-task's or an n/a's reason, with none of
+ *                 the status words the message starts with; the message itself otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record CheckResult(
@@ -26,17 +28,18 @@ public record CheckResult(
         @JsonProperty("durationMillis") long millis,
         @JsonIgnore Feedback feedback,
         @JsonIgnore int order,
-        @JsonIgnore Setup setup) {
+        @JsonIgnore Setup setup,
+        @JsonIgnore String reason) {
 
     /** Why a server could not be checked at all: the grader found no sources, or they did not build into a server. */
     public enum Setup { NO_SOURCES, DOES_NOT_BUILD }
 
     public CheckResult(String name, Part part, Status status, Part needs, String message, long millis, Feedback feedback, int order) {
-        this(name, part, status, needs, message, millis, feedback, order, null);
+        this(name, part, status, needs, message, millis, feedback, order, null, message);
     }
 
     public CheckResult(String name, Part part, Status status, Part needs, String message, long millis, Feedback feedback) {
-        this(name, part, status, needs, message, millis, feedback, 0, null);
+        this(name, part, status, needs, message, millis, feedback, 0, null, message);
     }
 
     /**
@@ -44,7 +47,7 @@ public record CheckResult(
      * the previous lesson's part, since nothing else ran.
      */
     public static CheckResult setupFailure(Part first, String name, Setup why, String message) {
-        return new CheckResult(name, first, Status.FAILED, null, message, 0, null, 0, why);
+        return new CheckResult(name, first, Status.FAILED, null, message, 0, null, 0, why, message);
     }
 
     public boolean isSetupFailure() {

@@ -1,5 +1,6 @@
 package dev.echokit.grader.report;
 
+import dev.echokit.grader.FailureText;
 import dev.echokit.grader.Feedback;
 import dev.echokit.grader.Part;
 import dev.echokit.grader.Status;
@@ -42,7 +43,7 @@ public final class Console {
                 out.add("");
                 out.add("✗ " + part.heading() + (part.isTask() ? "   (lesson: " + verdict.lesson().text() + ")" : ""));
                 failed.stream().map(CheckResult::feedback).filter(f -> f != null && !f.whereToLook().isEmpty())
-                        .findFirst().ifPresent(f -> out.add(labelled("where to look: ", f.whereToLook(), "  ")));
+                        .findFirst().ifPresent(f -> out.add(labelled(FailureText.Field.WHERE.label() + " ", f.whereToLook(), "  ")));
                 failed.forEach(check -> out.add(failure(check)));
             }
             blocked(verdict.in(part)).forEach((why, count) -> out.add("○ " + part.heading() + ": "
@@ -55,7 +56,7 @@ public final class Console {
     private static Map<String, Integer> blocked(List<CheckResult> checks) {
         Map<String, Integer> groups = new LinkedHashMap<>();
         checks.stream().filter(c -> c.is(Status.NEEDS_TASK)).forEach(c -> groups.merge(
-                c.needs().shortName() + " first: " + c.message().replaceFirst("^needs [^:]*: ", ""),
+                c.needs().shortName() + " first: " + c.reason(),
                 1, Integer::sum));
         return groups;
     }
@@ -65,22 +66,13 @@ public final class Console {
         if (f == null) {
             return "  ✗ " + check.name() + "\n" + indent(check.message(), "      ");
         }
+        // Where to look is said once per part, above its checks; the part's heading names the lesson.
+        List<FailureText.Entry> entries = FailureText.of(f).stream()
+                .filter(e -> e.field() != FailureText.Field.WHERE && e.field() != FailureText.Field.LESSON).toList();
         List<String> lines = new ArrayList<>();
         lines.add("  ✗ " + check.name());
-        add(lines, "expected:  ", f.expected());
-        add(lines, "did:       ", f.did());
-        add(lines, "server:    ", f.got());
-        add(lines, "hint:      ", f.hint());
-        if (!f.log().isEmpty()) {
-            lines.add(labelled("log:       ", f.log(), "      "));
-        }
+        lines.addAll(FailureText.aligned(entries, "      "));
         return String.join("\n", lines);
-    }
-
-    private static void add(List<String> lines, String label, String text) {
-        if (!text.isEmpty()) {
-            lines.add(indent(label + text, "      ").replace("\n", "\n" + " ".repeat(label.length())));
-        }
     }
 
     private static String labelled(String label, List<String> items, String indent) {
@@ -113,7 +105,7 @@ public final class Console {
         List<CheckResult> notApplicable = verdict.with(Status.NOT_APPLICABLE);
         if (!notApplicable.isEmpty()) {
             out.add("  n/a: " + notApplicable.size() + " check" + (notApplicable.size() == 1 ? "" : "s") + " — "
-                    + notApplicable.stream().map(c -> c.message().replaceFirst("^not applicable: ", "")).distinct()
+                    + notApplicable.stream().map(CheckResult::reason).distinct()
                     .collect(Collectors.joining("; ")));
         }
         proof.ifPresent(line -> out.add("  " + line));

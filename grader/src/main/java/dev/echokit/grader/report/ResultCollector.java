@@ -64,7 +64,7 @@ public final class ResultCollector implements TestExecutionListener {
     public synchronized void executionSkipped(TestIdentifier id, String reason) {
         Status status = Status.NOT_RUN; // what cannot apply is not skipped: it ends as NotApplicable
         for (TestIdentifier check : checksUnder(id)) {
-            add(check, status, null, reason, 0, null);
+            add(check, status, null, reason, reason, 0, null);
         }
     }
 
@@ -76,6 +76,8 @@ public final class ResultCollector implements TestExecutionListener {
         Feedback feedback = thrown.filter(Feedback.Failure.class::isInstance)
                 .map(t -> ((Feedback.Failure) t).feedback()).orElse(null);
         Part needs = thrown.filter(NeedsTask.class::isInstance).map(t -> ((NeedsTask) t).needed()).orElse(null);
+        String reason = thrown.map(t -> t instanceof NeedsTask n ? n.reason() : t instanceof NotApplicable n ? n.reason() : null)
+                .orElse(message);
         Status status = switch (result.getStatus()) {
             case SUCCESSFUL -> Status.PASSED;
             case ABORTED -> needs != null ? Status.NEEDS_TASK
@@ -83,7 +85,7 @@ public final class ResultCollector implements TestExecutionListener {
             case FAILED -> Status.FAILED;
         };
         if (id.isTest()) {
-            add(id, status, needs, message, millis, feedback);
+            add(id, status, needs, message, reason, millis, feedback);
         } else if (status != Status.PASSED) {
             // A class that ended before its checks ran (its server never started): the first check
             // carries the reason, the others were not run, so the one problem is reported once.
@@ -91,9 +93,10 @@ public final class ResultCollector implements TestExecutionListener {
             for (TestIdentifier check : checksUnder(id)) {
                 if (results.stream().noneMatch(r -> r.name().equals(nameOf(check)))) {
                     if (first || status != Status.FAILED) {
-                        add(check, status, needs, message, 0, feedback);
+                        add(check, status, needs, message, reason, 0, feedback);
                     } else {
-                        add(check, Status.NOT_RUN, null, "not run: see the first failure of this part", 0, null);
+                        String notRun = "not run: see the first failure of this part";
+                        add(check, Status.NOT_RUN, null, notRun, notRun, 0, null);
                     }
                     first = false;
                 }
@@ -112,9 +115,9 @@ public final class ResultCollector implements TestExecutionListener {
         return plan == null ? List.of() : plan.getDescendants(id).stream().filter(TestIdentifier::isTest).toList();
     }
 
-    private void add(TestIdentifier id, Status status, Part needs, String message, long millis, Feedback feedback) {
+    private void add(TestIdentifier id, Status status, Part needs, String message, String reason, long millis, Feedback feedback) {
         results.add(new CheckResult(nameOf(id), lesson.partOf(id.getTags().stream().map(TestTag::getName).toList()), status, needs, message, millis, feedback,
-                planOrder.getOrDefault(id.getUniqueId(), Integer.MAX_VALUE)));
+                planOrder.getOrDefault(id.getUniqueId(), Integer.MAX_VALUE), null, reason));
     }
 
     /** The check's sentence, with its parameters for a parameterised one. */
