@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -33,7 +34,7 @@ public final class Grader {
      * Checks that run at once in one grading. They mostly wait on sockets; what they share is the
      * cores their servers start on. Overridable with -Dechokit.parallelChecks, for measuring.
      */
-    static final int PARALLEL_CHECKS = Integer.getInteger("echokit.parallelChecks", 4);
+    static final int PARALLEL_CHECKS = Integer.getInteger("echokit.parallelChecks", 8);
 
     private Grader() {
     }
@@ -104,6 +105,9 @@ public final class Grader {
         String id = UUID.randomUUID().toString();
         Grading grading = new Grading(target, request.workDir(), request.lesson());
         Grading.register(id, grading);
+        if (target.compilation().filter(Compilation::succeeded).isPresent() && readsClasses(request)) {
+            grading.readClassesAhead();
+        }
         try {
             List<CheckResult> results = new ArrayList<>(run(id, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c)));
@@ -121,6 +125,23 @@ public final class Grader {
             }
             files.close();
         }
+    }
+
+    /**
+     * Whether this run's checks include the lesson's rules, which read the compiled classes: a
+     * default run does, and one whose groups name a tag their class or one of its checks carries.
+     */
+    private static boolean readsClasses(Request request) {
+        if (!request.only().isEmpty()) {
+            return false;
+        }
+        if (request.groups().isEmpty()) {
+            return true;
+        }
+        return request.lesson().parts().stream().filter(p -> p.kind() == Part.Kind.RULES).map(Part::checkClass).flatMap(Optional::stream)
+                .flatMap(c -> java.util.stream.Stream.concat(java.util.stream.Stream.of(c), java.util.Arrays.stream(c.getDeclaredMethods())))
+                .flatMap(e -> java.util.Arrays.stream(e.getAnnotationsByType(org.junit.jupiter.api.Tag.class)))
+                .anyMatch(tag -> request.groups().contains(tag.value()));
     }
 
     private static List<CheckResult> run(String id, Request request) {

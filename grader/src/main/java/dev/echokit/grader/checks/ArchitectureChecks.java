@@ -14,7 +14,6 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import dev.echokit.grader.Compilation;
 import dev.echokit.grader.Feedback;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -47,10 +46,16 @@ public class ArchitectureChecks {
 
     @BeforeAll
     void importClasses(Grading grading) {
-        Compilation compilation = grading.target().compilation().orElseThrow();
-        server = new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPath(compilation.classes());
+        try {
+            server = grading.serverClasses().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** The compiled classes in {@code folder}, as ArchUnit sees them. */
+    static JavaClasses read(java.nio.file.Path folder) {
+        return new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPath(folder);
     }
 
     static final ArchRule the_server_should_not_start_threads =

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import com.tngtech.archunit.core.domain.JavaClasses;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -41,6 +42,7 @@ public final class Grading {
     private final AtomicBoolean plainStartTried;
     private final CompletableFuture<RunningServer.Started> plainStart;
     private final AtomicReference<RunningServer> plainServer;
+    private final AtomicReference<CompletableFuture<JavaClasses>> serverClasses;
 
     // One check's own: checks run side by side, so "the server it started" is per check.
     private final Part part;
@@ -54,6 +56,7 @@ public final class Grading {
         this.plainStartTried = new AtomicBoolean();
         this.plainStart = new CompletableFuture<>();
         this.plainServer = new AtomicReference<>();
+        this.serverClasses = new AtomicReference<>();
         this.part = null;
     }
 
@@ -66,6 +69,7 @@ public final class Grading {
         this.plainStartTried = run.plainStartTried;
         this.plainStart = run.plainStart;
         this.plainServer = run.plainServer;
+        this.serverClasses = run.serverClasses;
         this.part = part;
     }
 
@@ -99,6 +103,33 @@ public final class Grading {
             throw new IllegalStateException("no grading run " + id);
         }
         return grading;
+    }
+
+    /**
+     * Starts reading the server's compiled classes for the architecture rules now, on a thread of
+     * its own: the read (ArchUnit also reads the JDK classes they use) then overlaps JUnit's start
+     * and the first servers' instead of holding up the rules at the end of a grading.
+     */
+    public void readClassesAhead() {
+        serverClasses();
+    }
+
+    /** The server's compiled classes as the architecture rules see them: read once per grading run. */
+    CompletableFuture<JavaClasses> serverClasses() {
+        CompletableFuture<JavaClasses> fresh = new CompletableFuture<>();
+        if (serverClasses.compareAndSet(null, fresh)) {
+            Path classes = target.compilation().orElseThrow().classes();
+            Thread reader = new Thread(() -> {
+                try {
+                    fresh.complete(ArchitectureChecks.read(classes));
+                } catch (RuntimeException | Error e) {
+                    fresh.completeExceptionally(e);
+                }
+            }, "grader-class-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+        return serverClasses.get();
     }
 
     public Target target() {
