@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.report.JsonReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
             JsonNode checks = JsonReport.mapper().readTree(report.toFile()).path("checks");
             TreeSet<String> seenWaits = new TreeSet<>();
             for (JsonNode check : checks) {
-                Part part = Lesson.CONNECTION_LIMITS.part(check.path("task").asString()).orElse(null);
+                Part part = ConnectionLimits.LESSON.part(check.path("task").asString()).orElse(null);
                 if (part == null || part.kind() == Part.Kind.STRETCH) {
                     continue;
                 }
@@ -74,7 +75,7 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
                     String name = check.path("name").asString();
                     failed.computeIfAbsent(part.tag() + "\n" + name, k -> new Hit(part, name, new ArrayList<>())).learners().add(row.submission());
                 } else if (status.equals(Status.NEEDS_TASK.word())) {
-                    Part needs = Lesson.CONNECTION_LIMITS.part(check.path("needsTask").asString()).orElse(null);
+                    Part needs = ConnectionLimits.LESSON.part(check.path("needsTask").asString()).orElse(null);
                     String chain = part.shortName() + " waits for " + (needs == null ? "another part" : needs.shortName());
                     if (seenWaits.add(chain)) {
                         waits.computeIfAbsent(chain, k -> new Hit(part, chain, new ArrayList<>())).learners().add(row.submission());
@@ -160,7 +161,7 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
             String name = names.getOrDefault(row.submission(), "");
             h.append("<tr><td><a href=\"").append(esc(url(row.submission()))).append("/feedback.md\">").append(esc(row.submission()))
                     .append("</a>").append(name.isEmpty() ? "" : " <span class=\"muted\">" + esc(name) + "</span>").append("</td>")
-                    .append("<td class=\"num\" data-value=\"").append(row.score()).append("\">").append(row.score()).append("/").append(Lesson.CONNECTION_LIMITS.maxXp())
+                    .append("<td class=\"num\" data-value=\"").append(row.score()).append("\">").append(row.score()).append("/").append(ConnectionLimits.LESSON.maxXp())
                     .append("</td>");
             for (Part part : Classroom.PARTS) {
                 String cell = row.cell(part);

@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.PartResult;
@@ -39,7 +40,7 @@ import java.util.stream.Stream;
 public final class Classroom {
 
     /** The parts a classroom table shows: everything but stretch. */
-    static final List<Part> PARTS = Lesson.CONNECTION_LIMITS.parts().stream().filter(p -> p.kind() != Part.Kind.STRETCH).toList();
+    static final List<Part> PARTS = ConnectionLimits.LESSON.parts().stream().filter(p -> p.kind() != Part.Kind.STRETCH).toList();
 
     /**
      * One submission's line in the table, as stored in its results folder ({@code row.json}).
@@ -99,7 +100,7 @@ public final class Classroom {
                     long elapsed = (System.nanoTime() - start) / 1_000_000_000;
                     long left = n == entries.size() ? 0 : elapsed * (entries.size() - n) / n;
                     progress.printf(Locale.ROOT, "  [%d/%d] %-28s %s   (%d s so far%s)%n", n, entries.size(), graded.row().submission(),
-                            graded.row().graded() ? graded.row().score() + "/" + Lesson.CONNECTION_LIMITS.maxXp() : graded.row().notGraded().words(),
+                            graded.row().graded() ? graded.row().score() + "/" + ConnectionLimits.LESSON.maxXp() : graded.row().notGraded().words(),
                             elapsed, left == 0 ? "" : ", about " + minutes(left) + " left");
                     return graded;
                 }));
@@ -272,7 +273,7 @@ public final class Classroom {
         Files.deleteIfExists(resultDir.resolve("grader-report.json"));
         Files.deleteIfExists(resultDir.resolve("server.log"));
         Files.writeString(resultDir.resolve("feedback.md"), "# Grader feedback — " + row.submission() + "\n\nScore: **0/"
-                + Lesson.CONNECTION_LIMITS.maxXp() + "**\n\n" + row.notGraded().forLearner() + "\n", StandardCharsets.UTF_8);
+                + ConnectionLimits.LESSON.maxXp() + "**\n\n" + row.notGraded().forLearner() + "\n", StandardCharsets.UTF_8);
     }
 
     /** The sources with comments and spacing set aside, hashed: equal for copies that differ only in those. */
@@ -408,7 +409,7 @@ public final class Classroom {
                 Learner l = learners.getOrDefault(row.submission(), new Learner(row.submission(), "", "", ""));
                 out.append(csvCell(l.id())).append(',').append(csvCell(l.name())).append(',').append(csvCell(l.email())).append(',');
             }
-            out.append(csvCell(row.submission())).append(',').append(row.score()).append(',').append(Lesson.CONNECTION_LIMITS.maxXp());
+            out.append(csvCell(row.submission())).append(',').append(row.score()).append(',').append(ConnectionLimits.LESSON.maxXp());
             for (Part part : PARTS) {
                 out.append(',').append(csvCell(row.cell(part))).append(',').append(csvCell(row.reasons().getOrDefault(part.tag(), "")));
             }
@@ -425,7 +426,7 @@ public final class Classroom {
         for (Row row : rows) {
             Learner l = learners.get(row.submission());
             out.append("| ").append(l == null || l.name().isEmpty() ? row.submission() : l.name() + " (" + row.submission() + ")")
-                    .append(" | ").append(row.graded() ? row.score() + "/" + Lesson.CONNECTION_LIMITS.maxXp() : "0/" + Lesson.CONNECTION_LIMITS.maxXp());
+                    .append(" | ").append(row.graded() ? row.score() + "/" + ConnectionLimits.LESSON.maxXp() : "0/" + ConnectionLimits.LESSON.maxXp());
             for (Part part : PARTS) {
                 String reason = row.reasons().get(part.tag());
                 out.append(" | ").append(md(row.cell(part) + (reason == null ? "" : " ✗ " + reason)));
@@ -463,7 +464,7 @@ public final class Classroom {
 
     /** The table as plain text for the terminal. */
     static String text(List<Row> rows) {
-        return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d  %s", r.submission(), r.score(), Lesson.CONNECTION_LIMITS.maxXp(),
+        return rows.stream().map(r -> String.format(Locale.ROOT, "  %-28s %2d/%d  %s", r.submission(), r.score(), ConnectionLimits.LESSON.maxXp(),
                         !r.graded() ? r.notGraded().words() : lostIn(r)).stripTrailing())
                 .collect(Collectors.joining("\n"));
     }

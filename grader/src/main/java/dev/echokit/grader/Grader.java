@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
@@ -47,13 +48,13 @@ public final class Grader {
      * @param stretch include the stretch checks in a default run
      * @param only    check classes or {@code Class#method} names to run instead of all (the self-test's use)
      * @param platform what the machine offers beyond the JDK (detected, or portable)
-     * @param lesson  the lesson whose parts are graded: {@link Lesson#CONNECTION_LIMITS} unless a test brings its own
+     * @param lesson  the lesson whose parts are graded: {@link ConnectionLimits#LESSON} unless a test brings its own
      */
     public record Request(String target, String command, Path kitRoot, Path workDir, List<String> groups,
                           boolean stretch, List<String> only, Platform platform, Lesson lesson) {
 
         public static Request of(String target, Path kitRoot, Path workDir) {
-            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of(), Platform.detect(), Lesson.CONNECTION_LIMITS);
+            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of(), Platform.detect(), ConnectionLimits.LESSON);
         }
 
         public Request lesson(Lesson graded) {

@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.report.ConsoleReport;
 import dev.echokit.grader.report.Outcome;
 import dev.echokit.grader.report.Reports;
@@ -67,9 +68,9 @@ public final class GraderCommand implements Callable<Integer> {
         Path kitRoot = kit.kitRoot();
         Path workDir = out != null ? out.toAbsolutePath() : kitRoot.resolve("grader/target");
         for (String group : groups) {
-            if (Lesson.CONNECTION_LIMITS.part(group).isEmpty()) {
+            if (ConnectionLimits.LESSON.part(group).isEmpty()) {
                 throw new ParameterException(spec.commandLine(), "Invalid value '" + group + "' for option '--groups': must be one of "
-                        + String.join(", ", Lesson.CONNECTION_LIMITS.parts().stream().map(Part::tag).toList()) + ".");
+                        + String.join(", ", ConnectionLimits.LESSON.parts().stream().map(Part::tag).toList()) + ".");
             }
         }
         Platform where = kit.platform();

@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.report.GradescopeResults;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.ConsoleReport;
@@ -59,7 +60,7 @@ final class GradescopeCommand implements Callable<Integer> {
                 : Intake.Found.not("there is no submission folder");
         if (!found.graded()) {
             System.out.println(found.notGraded().words());
-            write(outDir.resolve("results.json"), GradescopeResults.notGraded("Total: 0/" + Lesson.CONNECTION_LIMITS.maxXp() + "\n\n" + found.notGraded().forLearner() + "\n\nWhat to upload: your copy"
+            write(outDir.resolve("results.json"), GradescopeResults.notGraded("Total: 0/" + ConnectionLimits.LESSON.maxXp() + "\n\n" + found.notGraded().forLearner() + "\n\nWhat to upload: your copy"
                     + " of the kit, its lesson-starter folder, or its src/main/java folder; as files, or as one .zip.", seconds(start)));
             return;
         }

@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +27,7 @@ final class KitOptions {
             return kit.toAbsolutePath().normalize();
         }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.exists(dir.resolve(Lesson.CONNECTION_LIMITS.text()))) {
+            if (Files.exists(dir.resolve(ConnectionLimits.LESSON.text()))) {
                 return dir;
             }
         }

@@ -1,73 +1,22 @@
 package dev.echokit.grader;
 
-import static dev.echokit.grader.Behaviour.ECHOES;
-import static dev.echokit.grader.Behaviour.ENDS_REFUSALS;
-import static dev.echokit.grader.Behaviour.FREES_SLOTS;
-import static dev.echokit.grader.Behaviour.TAKES_THE_OPTION;
-import static dev.echokit.grader.Behaviour.TURNS_AWAY;
-
-import dev.echokit.grader.checks.ArchitectureChecks;
-import dev.echokit.grader.checks.EchoChecks;
-import dev.echokit.grader.checks.StretchChecks;
-import dev.echokit.grader.checks.Task1Checks;
-import dev.echokit.grader.checks.Task2Checks;
-import dev.echokit.grader.checks.Task3Checks;
-import dev.echokit.grader.checks.Task4Checks;
-import dev.echokit.grader.checks.Task5Checks;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
  * A graded lesson as data: its text and its parts in lesson order. Which checks run and in what
  * order, what holds up what, the summary, the scores and the Classroom runners all derive from it;
- * {@link #CONNECTION_LIMITS} is the one place this lesson's parts are declared.
+ * {@code checks/ConnectionLimits} is the one place this lesson's parts are declared. The type
+ * sits low, beside the parts, so that every layer can read a lesson; the definition names the
+ * check classes, so it sits with them.
  *
  * @param text  the lesson text, relative to the kit's root; task headings are quoted from it
  * @param parts the parts, in lesson order (each placed at its index)
  */
 public record Lesson(String text, List<Part> parts) {
-
-    /** w02-l12, "Connection limits — refuse when full": what the grader grades unless told otherwise. */
-    public static final Lesson CONNECTION_LIMITS = new Lesson("lessons/w02-l12-connection-limits/README.md", List.of(
-            Part.of(Part.Kind.PREVIOUS_LESSON, "echo", "Echo still works (previous lesson)", 0)
-                    .provides(ECHOES)
-                    .anchors(declaration("readAndEcho|handle|read\\w*"), Pattern.compile("\\.select\\w*\\s*\\("))
-                    .checkedBy(EchoChecks.class),
-            Part.task(1, "Task 1 — Add the --max-clients option", 10)
-                    .provides(TAKES_THE_OPTION)
-                    .relyingOn(ECHOES, TURNS_AWAY)
-                    .anchors(Pattern.compile("\"--max-clients\""), Pattern.compile("max clients:"))
-                    .checkedBy(Task1Checks.class),
-            Part.task(2, "Task 2 — Check the count before you admit", 10)
-                    .provides(TURNS_AWAY)
-                    .relyingOn(ECHOES, TAKES_THE_OPTION, FREES_SLOTS)
-                    .anchors(declaration("admit\\w*|accept\\w*"), Pattern.compile("accepted connection"),
-                            Pattern.compile("\\.accept\\s*\\(\\s*\\)"))
-                    .checkedBy(Task2Checks.class),
-            Part.task(3, "Task 3 — Tell the client, then close", 10)
-                    .provides(ENDS_REFUSALS)
-                    .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, FREES_SLOTS)
-                    .anchors(declaration("refuse\\w*|reject\\w*"), Pattern.compile("server at capacity"))
-                    .checkedBy(Task3Checks.class),
-            Part.task(4, "Task 4 — Log every refusal", 10)
-                    .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)
-                    .anchors(Pattern.compile("rejected connection"), declaration("refuse\\w*|reject\\w*"))
-                    .checkedBy(Task4Checks.class),
-            Part.task(5, "Task 5 — Give the slot back", 10)
-                    .provides(FREES_SLOTS)
-                    .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY)
-                    .anchors(declaration("connectionClosed\\w*|onClose\\w*|close"), Pattern.compile("closed connection"))
-                    .checkedBy(Task5Checks.class),
-            Part.of(Part.Kind.RULES, "architecture", "Architecture rules", 0)
-                    .relyingOn(ECHOES)
-                    .checkedBy(ArchitectureChecks.class),
-            Part.of(Part.Kind.STRETCH, "stretch", "Stretch (-Dgroups=stretch)", 0)
-                    .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)
-                    .checkedBy(StretchChecks.class)));
 
     public Lesson {
         List<Part> given = List.copyOf(parts);
@@ -135,11 +84,5 @@ public record Lesson(String text, List<Part> parts) {
     /** The most XP a run can earn: the sum of the parts'. */
     public int maxXp() {
         return parts.stream().mapToInt(Part::xp).sum();
-    }
-
-    /** A method declared with one of these names (a call ends with ';', a declaration does not). */
-    private static Pattern declaration(String names) {
-        return Pattern.compile("^\\s*(?:(?:private|public|protected|static|final|synchronized)\\s+)*"
-                + "[\\w<>\\[\\],.?]+\\s+(?:" + names + ")\\s*\\([^;]*$");
     }
 }

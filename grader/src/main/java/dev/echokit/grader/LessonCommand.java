@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -12,7 +13,7 @@ final class LessonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.print(render(Lesson.CONNECTION_LIMITS));
+        System.out.print(render(ConnectionLimits.LESSON));
         return 0;
     }
 

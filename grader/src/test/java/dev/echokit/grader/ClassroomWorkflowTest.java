@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.report.CheckResult;
@@ -37,7 +38,7 @@ class ClassroomWorkflowTest {
     @Test
     @DisplayName("one runner per task check, named after its task, worth the lesson's XP together")
     void runnersFollowTheDefinition() {
-        Lesson lesson = Lesson.CONNECTION_LIMITS;
+        Lesson lesson = ConnectionLimits.LESSON;
         List<CheckResult> checks = new ArrayList<>();
         for (Part part : lesson.parts()) {
             for (int i = 1; i <= 3; i++) {

@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.checks.Task6FixtureChecks;
@@ -25,7 +26,7 @@ class LessonFixtureTest {
 
     private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
 
-    static final Lesson WITH_TASK_6 = Lesson.CONNECTION_LIMITS.withPartAfter("task:5",
+    static final Lesson WITH_TASK_6 = ConnectionLimits.LESSON.withPartAfter("task:5",
             Part.task(6, "Task 6 — Fixture", 10)
                     .relyingOn(Behaviour.ECHOES, Behaviour.TAKES_THE_OPTION)
                     .checkedBy(Task6FixtureChecks.class));

@@ -1,5 +1,6 @@
 package dev.echokit.grader.report;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -37,7 +38,7 @@ public record Verdict(
     }
 
     public Verdict(String target, String header, List<CheckResult> checks) {
-        this(target, header, checks, List.of(), Lesson.CONNECTION_LIMITS);
+        this(target, header, checks, List.of(), ConnectionLimits.LESSON);
     }
 
     /** The same verdict under another name: a class's row names the learner, not the folder the grader read. */
