@@ -1,8 +1,11 @@
 package dev.echokit.grader;
 
-import dev.echokit.grader.checks.ConnectionLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.Verdict;

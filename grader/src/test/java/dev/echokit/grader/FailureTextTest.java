@@ -1,8 +1,10 @@
 package dev.echokit.grader;
 
-import dev.echokit.grader.checks.ConnectionLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.feedback.FailureText;
+import dev.echokit.grader.feedback.Feedback;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;

@@ -1,14 +1,19 @@
 package dev.echokit.grader;
 
-import dev.echokit.grader.checks.ConnectionLimits;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.checks.Task6FixtureChecks;
+import dev.echokit.grader.cli.LessonCommand;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.GradescopeResults;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Verdict;
+import dev.echokit.grader.run.Grader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

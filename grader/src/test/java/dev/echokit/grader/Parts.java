@@ -1,6 +1,9 @@
 package dev.echokit.grader;
 
 import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
+
 /** The real lesson's parts by name, for tests that build results by hand; the grader itself names them only in {@link Lesson}. */
 public final class Parts {
 

@@ -1,13 +1,13 @@
 package dev.echokit.grader.checks;
 
-import static dev.echokit.grader.Behaviour.ECHOES;
-import static dev.echokit.grader.Behaviour.ENDS_REFUSALS;
-import static dev.echokit.grader.Behaviour.FREES_SLOTS;
-import static dev.echokit.grader.Behaviour.TAKES_THE_OPTION;
-import static dev.echokit.grader.Behaviour.TURNS_AWAY;
+import static dev.echokit.grader.lesson.Behaviour.ECHOES;
+import static dev.echokit.grader.lesson.Behaviour.ENDS_REFUSALS;
+import static dev.echokit.grader.lesson.Behaviour.FREES_SLOTS;
+import static dev.echokit.grader.lesson.Behaviour.TAKES_THE_OPTION;
+import static dev.echokit.grader.lesson.Behaviour.TURNS_AWAY;
 
-import dev.echokit.grader.Lesson;
-import dev.echokit.grader.Part;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
 import java.util.List;
 import java.util.regex.Pattern;
 

@@ -1,12 +1,12 @@
 package dev.echokit.grader.report;
 
-import dev.echokit.grader.checks.ConnectionLimits;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.echokit.grader.Lesson;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Status;
+import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
