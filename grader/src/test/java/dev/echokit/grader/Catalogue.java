@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.lesson.Part;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +15,9 @@ import java.util.stream.Stream;
  * grader check that must catch it. Derived from the solution on every run, so the catalogue
  * follows the solution when it changes (an edit that no longer applies fails loudly).
  */
-final class Catalogue {
+public final class Catalogue {
 
-    static final String SERVER = "dev/echokit/server/EchoServer.java";
+    public static final String SERVER = "dev/echokit/server/EchoServer.java";
     static final String CONNECTION = "dev/echokit/server/Connection.java";
     static final String COMMAND = "dev/echokit/server/EchoCommand.java";
 
@@ -25,7 +26,7 @@ final class Catalogue {
      * in the default run — the parts with a failed check, and the parts with a check that needs
      * another task — plus the stretch check that must catch it, if it is one that only abuse shows.
      */
-    record Broken(String name, String what, String file, String find, String replace,
+    public record Broken(String name, String what, String file, String find, String replace,
                   Set<Part> fails, Set<Part> needs, String stretchCheck, String hint) {
 
         Broken needs(Part... parts) {
@@ -196,7 +197,7 @@ final class Catalogue {
     }
 
     /** Writes the broken server into {@code dir}/src/main/java: a copy of the solution with one edit. */
-    static Path materialise(Broken broken, Path solutionSources, Path dir) throws IOException {
+    public static Path materialise(Broken broken, Path solutionSources, Path dir) throws IOException {
         Path sources = dir.resolve("src/main/java");
         deleteRecursively(dir);
         copyTree(solutionSources, sources);
@@ -212,7 +213,7 @@ final class Catalogue {
         return dir;
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
+    public static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path source : walk.toList()) {
                 Path target = to.resolve(from.relativize(source).toString());
@@ -225,7 +226,7 @@ final class Catalogue {
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -2,6 +2,11 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.lesson.Status;
+import dev.echokit.grader.process.ContainmentSelfTest;
+import dev.echokit.grader.process.Platform;
+import dev.echokit.grader.process.ServerFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -2,6 +2,10 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.Verdict;
@@ -37,7 +41,7 @@ class ClassroomWorkflowTest {
     @Test
     @DisplayName("one runner per task check, named after its task, worth the lesson's XP together")
     void runnersFollowTheDefinition() {
-        Lesson lesson = Lesson.CONNECTION_LIMITS;
+        Lesson lesson = ConnectionLimits.LESSON;
         List<CheckResult> checks = new ArrayList<>();
         for (Part part : lesson.parts()) {
             for (int i = 1; i <= 3; i++) {

@@ -2,6 +2,9 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.feedback.FailureText;
+import dev.echokit.grader.feedback.Feedback;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -16,7 +19,7 @@ class FailureTextTest {
     @Test
     @DisplayName("the console's column and the message use the same words for every field")
     void sameWordsInEveryLayout() {
-        Feedback f = Feedback.forPart(Lesson.CONNECTION_LIMITS, Parts.TASK_1)
+        Feedback f = Feedback.forPart(ConnectionLimits.LESSON, Parts.TASK_1)
                 .expected("a line").did("connected").got("nothing").hint("write it").error().feedback();
         List<FailureText.Entry> entries = FailureText.of(f);
         String column = String.join("\n", FailureText.aligned(entries, "  "));

@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.cli.GraderCommand;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

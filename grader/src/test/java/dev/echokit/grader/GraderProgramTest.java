@@ -2,10 +2,15 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.cli.GraderCommand;
+import dev.echokit.grader.intake.Intake;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Verdict;
+import dev.echokit.grader.run.Grader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

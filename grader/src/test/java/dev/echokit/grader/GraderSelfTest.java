@@ -2,9 +2,14 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
+import dev.echokit.grader.process.Platform;
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.Verdict;
+import dev.echokit.grader.run.Grader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

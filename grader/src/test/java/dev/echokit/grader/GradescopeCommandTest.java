@@ -2,6 +2,8 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.cli.GraderCommand;
+import dev.echokit.grader.intake.NotGraded;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;

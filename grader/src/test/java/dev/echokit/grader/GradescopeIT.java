@@ -2,6 +2,7 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.process.ServerUser;
 import dev.echokit.grader.report.JsonReport;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,11 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.compile.Compilation;
+import dev.echokit.grader.intake.Archives;
+import dev.echokit.grader.intake.Intake;
+import dev.echokit.grader.intake.SourceText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;

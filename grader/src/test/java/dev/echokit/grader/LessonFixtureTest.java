@@ -2,12 +2,18 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.checks.Task6FixtureChecks;
+import dev.echokit.grader.cli.LessonCommand;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.GradescopeResults;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Verdict;
+import dev.echokit.grader.run.Grader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +31,7 @@ class LessonFixtureTest {
 
     private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
 
-    static final Lesson WITH_TASK_6 = Lesson.CONNECTION_LIMITS.withPartAfter("task:5",
+    static final Lesson WITH_TASK_6 = ConnectionLimits.LESSON.withPartAfter("task:5",
             Part.task(6, "Task 6 — Fixture", 10)
                     .relyingOn(Behaviour.ECHOES, Behaviour.TAKES_THE_OPTION)
                     .checkedBy(Task6FixtureChecks.class));

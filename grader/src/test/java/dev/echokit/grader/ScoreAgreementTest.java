@@ -2,6 +2,10 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
+import dev.echokit.grader.process.Platform;
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.GradescopeResults;

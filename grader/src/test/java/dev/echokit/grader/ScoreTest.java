@@ -2,12 +2,15 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import dev.echokit.grader.report.CheckResult;
-import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.ClassroomRunnerResult;
+import dev.echokit.grader.report.Console;
 import dev.echokit.grader.report.GradescopeResults;
 import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Verdict;
+import dev.echokit.grader.run.Grader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

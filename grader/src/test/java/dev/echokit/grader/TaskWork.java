@@ -1,5 +1,6 @@
 package dev.echokit.grader;
 
+import dev.echokit.grader.cli.CompareCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

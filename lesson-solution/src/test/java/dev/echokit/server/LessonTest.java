@@ -195,10 +195,10 @@ class LessonTest {
             return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/flood/Flood.java");
         }
         if (m.group(2).equals("grader")) {
-            return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/GraderCommand.java",
-                    "grader/src/main/java/dev/echokit/grader/GradescopeCommand.java",
-                    "grader/src/main/java/dev/echokit/grader/CompareCommand.java",
-                    "grader/src/main/java/dev/echokit/grader/KitOptions.java");
+            return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/cli/GraderCommand.java",
+                    "grader/src/main/java/dev/echokit/grader/cli/GradescopeCommand.java",
+                    "grader/src/main/java/dev/echokit/grader/cli/CompareCommand.java",
+                    "grader/src/main/java/dev/echokit/grader/cli/KitOptions.java");
         }
         // Run the arguments through the finished server: they must start it, or be one of the lesson's bad examples.
         List<String> args = new ArrayList<>(words.subList(3, words.size()));

@@ -1,9 +1,9 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.NotApplicable;
-import dev.echokit.grader.Probe;
-import dev.echokit.grader.RunningServer;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.lesson.NotApplicable;
+import dev.echokit.grader.process.Probe;
+import dev.echokit.grader.process.RunningServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,10 +58,10 @@ public class EchoChecks {
     void echoesLines(Grading grading) throws Exception {
         try (Probe client = Probe.connect(server.port())) {
             for (String line : List.of("hello", "héllo wörld", "   spaces   ", "x".repeat(3000))) {
-                Probe.Received back = client.echo(line, dev.echokit.grader.Patience.of(WAIT));
+                Probe.Received back = client.echo(line, dev.echokit.grader.process.Patience.of(WAIT));
                 if (!back.text().equals(line + "\n")) {
                     throw grading.feedback(grading.part(), server)
-                            .did("sent " + Probe.quote(line + "\n") + " and waited " + dev.echokit.grader.Patience.of(WAIT).toSeconds() + " s")
+                            .did("sent " + Probe.quote(line + "\n") + " and waited " + dev.echokit.grader.process.Patience.of(WAIT).toSeconds() + " s")
                             .expected("the same bytes back")
                             .got(back.describe())
                             .error();
@@ -111,7 +111,7 @@ public class EchoChecks {
             for (int round = 0; round < 10; round++) {
                 for (int i = clients.size() - 1; i >= 0; i--) {
                     String line = "client " + i + " round " + round;
-                    Probe.Received back = clients.get(i).echo(line, dev.echokit.grader.Patience.of(WAIT));
+                    Probe.Received back = clients.get(i).echo(line, dev.echokit.grader.process.Patience.of(WAIT));
                     if (!back.text().equals(line + "\n")) {
                         throw grading.feedback(grading.part(), server)
                                 .did("connected 5 clients and had each send its own lines in turn")

@@ -1,11 +1,11 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.Compilation;
-import dev.echokit.grader.Feedback;
-import dev.echokit.grader.NotApplicable;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.RunningServer;
+import dev.echokit.grader.compile.Compilation;
+import dev.echokit.grader.feedback.Feedback;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.lesson.NotApplicable;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.process.RunningServer;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;

@@ -1,12 +1,12 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.Feedback;
-import dev.echokit.grader.Lesson;
-import dev.echokit.grader.NeedsTask;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.RunningServer;
-import dev.echokit.grader.Target;
+import dev.echokit.grader.feedback.Feedback;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.NeedsTask;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.process.RunningServer;
+import dev.echokit.grader.process.Target;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class Grading {
 
-    /** The configuration parameter that names the run; the {@link dev.echokit.grader.Grader} registers it. */
+    /** The configuration parameter that names the run; the {@link dev.echokit.grader.run.Grader} registers it. */
     public static final String RUN_ID = "grader.run";
 
     private static final Map<String, Grading> RUNS = new ConcurrentHashMap<>();
@@ -93,7 +93,7 @@ public final class Grading {
 
     static Grading of(ExtensionContext context) {
         return run(context.getConfigurationParameter(RUN_ID)
-                .orElseThrow(() -> new IllegalStateException("the checks run only through dev.echokit.grader.Grader")));
+                .orElseThrow(() -> new IllegalStateException("the checks run only through dev.echokit.grader.run.Grader")));
     }
 
     /** The grading run registered under {@code id}. */
@@ -278,7 +278,7 @@ public final class Grading {
             RunningServer server = RunningServer.start(target, List.of("--port", Integer.toString(port)), null);
             plainServer.set(server);
             Optional<String> problem = server.awaitListening(RunningServer.startTimeout());
-            Optional<Integer> used = server.log().find(PORT_IN_LOG.asPredicate()).map(dev.echokit.grader.LogLine::text)
+            Optional<Integer> used = server.log().find(PORT_IN_LOG.asPredicate()).map(dev.echokit.grader.process.LogLine::text)
                     .map(PORT_IN_LOG::matcher).filter(java.util.regex.Matcher::find).map(m -> Integer.parseInt(m.group(1)));
             if (used.isPresent() && used.get() != port) {
                 return new RunningServer.Started(server, Optional.of("started with --port " + port + ", it chose port "

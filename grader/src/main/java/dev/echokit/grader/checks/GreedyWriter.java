@@ -1,6 +1,6 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Probe;
+import dev.echokit.grader.process.Probe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -29,11 +29,11 @@ final class GreedyWriter {
     static GreedyWriter writeUntilStalled(Probe client, long total, Duration stall, Duration limit) throws InterruptedException {
         GreedyWriter writer = new GreedyWriter(client, total);
         writer.thread.start();
-        long deadline = System.nanoTime() + dev.echokit.grader.Patience.of(limit).toNanos();
+        long deadline = System.nanoTime() + dev.echokit.grader.process.Patience.of(limit).toNanos();
         int quietWindows = 0;
         while (quietWindows < 2 && writer.thread.isAlive() && System.nanoTime() < deadline) {
             long before = writer.written.get();
-            writer.thread.join(dev.echokit.grader.Patience.of(stall).toMillis());
+            writer.thread.join(dev.echokit.grader.process.Patience.of(stall).toMillis());
             quietWindows = writer.written.get() == before ? quietWindows + 1 : 0;
         }
         writer.stalled = quietWindows >= 2 && writer.thread.isAlive();

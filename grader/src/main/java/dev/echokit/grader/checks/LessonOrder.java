@@ -1,6 +1,6 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Lesson;
+import dev.echokit.grader.lesson.Lesson;
 import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.ClassDescriptor;
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.ClassOrdererContext;
 
 /**
  * Runs the check classes in the order of the graded lesson's parts, as its definition declares
- * them; a class no part names (a test's own) goes last. The {@link dev.echokit.grader.Grader}
+ * them; a class no part names (a test's own) goes last. The {@link dev.echokit.grader.run.Grader}
  * configures it for every grading run.
  */
 public final class LessonOrder implements ClassOrderer {

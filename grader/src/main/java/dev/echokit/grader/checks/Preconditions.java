@@ -1,10 +1,10 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.NeedsTask;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Probe;
-import dev.echokit.grader.RunningServer;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.lesson.NeedsTask;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.process.Probe;
+import dev.echokit.grader.process.RunningServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -124,7 +124,7 @@ final class Preconditions {
                         ? "the server does not accept --max-clients yet"
                         : "the server does not start with --max-clients 3: " + fresh.problem);
             }
-            Optional<String> listening = fresh.server.log().find(line -> line.contains("listening on")).map(dev.echokit.grader.LogLine::text);
+            Optional<String> listening = fresh.server.log().find(line -> line.contains("listening on")).map(dev.echokit.grader.process.LogLine::text);
             Matcher max = MAX_IN_LISTENING.matcher(listening.orElse(""));
             if (max.find() && !max.group(1).equals("3")) {
                 return Optional.of("started with --max-clients 3, the server says (max clients: " + max.group(1)

@@ -1,11 +1,11 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.Feedback;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Patience;
-import dev.echokit.grader.Probe;
-import dev.echokit.grader.RunningServer;
+import dev.echokit.grader.feedback.Feedback;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.process.Patience;
+import dev.echokit.grader.process.Probe;
+import dev.echokit.grader.process.RunningServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -375,7 +375,7 @@ final class Scenario implements AutoCloseable {
      */
     static java.util.Optional<String> countHint(RunningServer server) {
         java.util.Set<String> peers = new java.util.HashSet<>();
-        for (String line : server.log().matching(l -> l.contains("closed connection from")).stream().map(dev.echokit.grader.LogLine::text).toList()) {
+        for (String line : server.log().matching(l -> l.contains("closed connection from")).stream().map(dev.echokit.grader.process.LogLine::text).toList()) {
             java.util.regex.Matcher m = CLOSED.matcher(line);
             if (!m.find()) {
                 continue;
@@ -424,7 +424,7 @@ final class Scenario implements AutoCloseable {
         List<Integer> counts = new ArrayList<>();
         // The refusals before anybody left: a departure counts down, and the next refusal starts lower.
         for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("closed connection"))
-                .stream().map(dev.echokit.grader.LogLine::text).toList()) {
+                .stream().map(dev.echokit.grader.process.LogLine::text).toList()) {
             if (line.contains("closed connection")) {
                 break;
             }
@@ -453,7 +453,7 @@ final class Scenario implements AutoCloseable {
     static java.util.Optional<String> refusalFreedHint(RunningServer server) {
         boolean refused = false;
         for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("accepted connection")
-                || l.contains("closed connection")).stream().map(dev.echokit.grader.LogLine::text).toList()) {
+                || l.contains("closed connection")).stream().map(dev.echokit.grader.process.LogLine::text).toList()) {
             if (line.contains("rejected connection")) {
                 refused = true;
             } else if (line.contains("closed connection")) {

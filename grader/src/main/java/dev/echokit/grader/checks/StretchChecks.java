@@ -1,8 +1,8 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.Probe;
-import dev.echokit.grader.RunningServer;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.process.Probe;
+import dev.echokit.grader.process.RunningServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.LogLine;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.process.LogLine;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -41,7 +41,7 @@ public class Task2Checks {
         try (Scenario scenario = Scenario.start(grading, grading.part(), 3)) {
             for (int n = 1; n <= 3; n++) {
                 scenario.admit("then connected client " + n + " of 3");
-                scenario.server.log().await(line -> line.contains("accepted connection"), n, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
+                scenario.server.log().await(line -> line.contains("accepted connection"), n, dev.echokit.grader.process.Patience.of(Duration.ofSeconds(2)));
                 List<LogLine> accepted = scenario.server.log().matching(line -> line.contains("accepted connection"));
                 String expected = "(" + n + "/3)";
                 if (accepted.size() < n) {

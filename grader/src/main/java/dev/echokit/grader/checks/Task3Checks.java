@@ -1,7 +1,7 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.Probe;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.process.Probe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketException;

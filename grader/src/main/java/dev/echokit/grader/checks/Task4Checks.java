@@ -1,8 +1,8 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.LogLine;
-import dev.echokit.grader.Probe;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.process.LogLine;
+import dev.echokit.grader.process.Probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

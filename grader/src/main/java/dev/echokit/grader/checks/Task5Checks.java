@@ -1,9 +1,8 @@
 package dev.echokit.grader.checks;
 
-import dev.echokit.grader.Behaviour;
-import dev.echokit.grader.LogLine;
-import dev.echokit.grader.Probe;
-import dev.echokit.grader.Proof;
+import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.process.LogLine;
+import dev.echokit.grader.process.Probe;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -34,7 +33,7 @@ public class Task5Checks {
             scenario.admitAfterDeparture("closed one client cleanly");
             scenario.expectNotAdmitted("filled it, closed one, let a new one in, then connected another");
             // The whole lesson in one log: admitted up to the limit, one leaves, one more in, one refused.
-            scenario.server.log().await(line -> line.contains("rejected connection"), 1, dev.echokit.grader.Patience.of(Duration.ofSeconds(1)));
+            scenario.server.log().await(line -> line.contains("rejected connection"), 1, dev.echokit.grader.process.Patience.of(Duration.ofSeconds(1)));
             scenario.server.log().save(Proof.candidate(grading.workDir()));
         });
     }
@@ -104,7 +103,7 @@ public class Task5Checks {
                 } else {
                     leaving.close();
                 }
-                scenario.server.log().await(line -> line.contains("closed connection"), left, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
+                scenario.server.log().await(line -> line.contains("closed connection"), left, dev.echokit.grader.process.Patience.of(Duration.ofSeconds(2)));
                 List<LogLine> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
                 String expected = "(" + (l - left) + "/" + m + ")";
                 String did = scenario.setup() + ", connected " + l + " clients, then let " + left + " of them leave, one at a time";
@@ -146,7 +145,7 @@ public class Task5Checks {
         for (int more = left + 1; more <= leaving; more++) {
             scenario.admitted.remove(0).close();
         }
-        scenario.server.log().await(line -> line.contains("closed connection"), leaving, dev.echokit.grader.Patience.of(Duration.ofSeconds(2)));
+        scenario.server.log().await(line -> line.contains("closed connection"), leaving, dev.echokit.grader.process.Patience.of(Duration.ofSeconds(2)));
         List<String> closed = scenario.server.log().matching(line -> line.contains("closed connection")).stream().map(LogLine::text).toList();
         String full = "(" + scenario.limit + "/" + scenario.max + ")";
         return closed.size() >= 2 && closed.stream().allMatch(line -> line.endsWith(full));
@@ -164,7 +163,7 @@ public class Task5Checks {
                 } catch (AssertionError admitted) {
                     // The admission's own log line may reach the grader after the client's echo: wait for it, briefly.
                     scenario.server.log().await(line -> line.contains("accepted connection"), scenario.limit + 1,
-                            dev.echokit.grader.Patience.of(Duration.ofSeconds(1)));
+                            dev.echokit.grader.process.Patience.of(Duration.ofSeconds(1)));
                     throw scenario.fail(scenario.feedback()
                             .did(scenario.setup() + ", connected " + scenario.limit + " clients, had " + (i - 1) + " more turned away, then connected another")
                             .expected("that client to be turned away too: a refused connection was never counted")

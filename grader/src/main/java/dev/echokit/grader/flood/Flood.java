@@ -1,6 +1,5 @@
 package dev.echokit.grader.flood;
 
-import dev.echokit.grader.report.JsonReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -16,6 +15,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Loads a server on 127.0.0.1 to show what a connection limit is for: many clients held at once,
@@ -25,6 +26,9 @@ import picocli.CommandLine.Option;
         description = {"Loads an echo server on 127.0.0.1 and reports what happened to every connection.",
                 "Modes: --clients N (hold many), --storm DURATION (refusals at the limit), --echo N (throughput)."})
 public final class Flood implements Callable<Integer> {
+
+    /** One line of JSON for --json; flood is a tool of its own and shares nothing with the grader. */
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     @Option(names = "--port", required = true, paramLabel = "P", description = "The server's port on 127.0.0.1.")
     int port;
@@ -138,7 +142,7 @@ public final class Flood implements Callable<Integer> {
             bounded("--echo", echoClients, 1, 10_000);
             report = new EchoRun(this).run();
         }
-        out.println(json ? JsonReport.compact(report.json()) : report.table());
+        out.println(json ? JSON.writeValueAsString(report.json()) : report.table());
         return 0;
     }
 

@@ -3,9 +3,9 @@ package dev.echokit.grader.report;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.echokit.grader.Feedback;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Status;
+import dev.echokit.grader.feedback.Feedback;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 
 /**
  * The outcome of one check: which part of the lesson it belongs to, how it ended, and the

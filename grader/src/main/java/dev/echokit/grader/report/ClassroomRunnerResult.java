@@ -1,9 +1,8 @@
 package dev.echokit.grader.report;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.echokit.grader.Grader;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Status;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.echokit.grader.report;
 
-import dev.echokit.grader.FailureText;
-import dev.echokit.grader.Feedback;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Status;
+import dev.echokit.grader.feedback.FailureText;
+import dev.echokit.grader.feedback.Feedback;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,7 +2,7 @@ package dev.echokit.grader.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.echokit.grader.Status;
+import dev.echokit.grader.lesson.Status;
 import java.util.List;
 
 /**

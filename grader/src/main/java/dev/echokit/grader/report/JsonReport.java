@@ -25,13 +25,6 @@ public final class JsonReport {
         return JSON;
     }
 
-    private static final ObjectMapper COMPACT = JsonMapper.builder().build();
-
-    /** One line, for tools that print a single JSON object (flood --json). */
-    public static String compact(Object value) {
-        return COMPACT.writeValueAsString(value);
-    }
-
     public static String toJson(Object value) {
         return JSON.writeValueAsString(value) + "\n";
     }

@@ -1,11 +1,11 @@
 package dev.echokit.grader.report;
 
-import dev.echokit.grader.Feedback;
-import dev.echokit.grader.Lesson;
-import dev.echokit.grader.NeedsTask;
-import dev.echokit.grader.NotApplicable;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Status;
+import dev.echokit.grader.feedback.Feedback;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.NeedsTask;
+import dev.echokit.grader.lesson.NotApplicable;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.echokit.grader.report;
 
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Status;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import java.util.List;
 
 /** What one check is worth on a platform that scores check by check: its whole share of its task's XP. */

@@ -3,9 +3,10 @@ package dev.echokit.grader.report;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.echokit.grader.Lesson;
-import dev.echokit.grader.Part;
-import dev.echokit.grader.Status;
+import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.lesson.Status;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +38,7 @@ public record Verdict(
     }
 
     public Verdict(String target, String header, List<CheckResult> checks) {
-        this(target, header, checks, List.of(), Lesson.CONNECTION_LIMITS);
+        this(target, header, checks, List.of(), ConnectionLimits.LESSON);
     }
 
     /** The same verdict under another name: a class's row names the learner, not the folder the grader read. */

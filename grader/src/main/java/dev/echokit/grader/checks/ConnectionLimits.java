@@ -1,0 +1,67 @@
+package dev.echokit.grader.checks;
+
+import static dev.echokit.grader.lesson.Behaviour.ECHOES;
+import static dev.echokit.grader.lesson.Behaviour.ENDS_REFUSALS;
+import static dev.echokit.grader.lesson.Behaviour.FREES_SLOTS;
+import static dev.echokit.grader.lesson.Behaviour.TAKES_THE_OPTION;
+import static dev.echokit.grader.lesson.Behaviour.TURNS_AWAY;
+
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The one definition of this lesson's parts, as data: each part's tag, heading and XP, what it
+ * provides and relies on, where its code sits and its check class. It lives beside the check
+ * classes it names, so that the {@link Lesson} type can sit below them.
+ */
+public final class ConnectionLimits {
+
+    private ConnectionLimits() {
+    }
+
+    /** w02-l12, "Connection limits — refuse when full": what the grader grades unless told otherwise. */
+    public static final Lesson LESSON = new Lesson("lessons/w02-l12-connection-limits/README.md", List.of(
+            Part.of(Part.Kind.PREVIOUS_LESSON, "echo", "Echo still works (previous lesson)", 0)
+                    .provides(ECHOES)
+                    .anchors(declaration("readAndEcho|handle|read\\w*"), Pattern.compile("\\.select\\w*\\s*\\("))
+                    .checkedBy(EchoChecks.class),
+            Part.task(1, "Task 1 — Add the --max-clients option", 10)
+                    .provides(TAKES_THE_OPTION)
+                    .relyingOn(ECHOES, TURNS_AWAY)
+                    .anchors(Pattern.compile("\"--max-clients\""), Pattern.compile("max clients:"))
+                    .checkedBy(Task1Checks.class),
+            Part.task(2, "Task 2 — Check the count before you admit", 10)
+                    .provides(TURNS_AWAY)
+                    .relyingOn(ECHOES, TAKES_THE_OPTION, FREES_SLOTS)
+                    .anchors(declaration("admit\\w*|accept\\w*"), Pattern.compile("accepted connection"),
+                            Pattern.compile("\\.accept\\s*\\(\\s*\\)"))
+                    .checkedBy(Task2Checks.class),
+            Part.task(3, "Task 3 — Tell the client, then close", 10)
+                    .provides(ENDS_REFUSALS)
+                    .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, FREES_SLOTS)
+                    .anchors(declaration("refuse\\w*|reject\\w*"), Pattern.compile("server at capacity"))
+                    .checkedBy(Task3Checks.class),
+            Part.task(4, "Task 4 — Log every refusal", 10)
+                    .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)
+                    .anchors(Pattern.compile("rejected connection"), declaration("refuse\\w*|reject\\w*"))
+                    .checkedBy(Task4Checks.class),
+            Part.task(5, "Task 5 — Give the slot back", 10)
+                    .provides(FREES_SLOTS)
+                    .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY)
+                    .anchors(declaration("connectionClosed\\w*|onClose\\w*|close"), Pattern.compile("closed connection"))
+                    .checkedBy(Task5Checks.class),
+            Part.of(Part.Kind.RULES, "architecture", "Architecture rules", 0)
+                    .relyingOn(ECHOES)
+                    .checkedBy(ArchitectureChecks.class),
+            Part.of(Part.Kind.STRETCH, "stretch", "Stretch (-Dgroups=stretch)", 0)
+                    .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)
+                    .checkedBy(StretchChecks.class)));
+
+    /** A method declared with one of these names (a call ends with ';', a declaration does not). */
+    private static Pattern declaration(String names) {
+        return Pattern.compile("^\\s*(?:(?:private|public|protected|static|final|synchronized)\\s+)*"
+                + "[\\w<>\\[\\],.?]+\\s+(?:" + names + ")\\s*\\([^;]*$");
+    }
+}

@@ -1,0 +1,141 @@
+package dev.echokit.grader.checks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The lesson's proof: the server's log from the task 5 scenario, offered to the learner only when
+ * it tells the lesson's story in the contract's words — clients accepted up to the limit, then a
+ * refusal — and the lesson's own proof patterns match it. The check writes a candidate; after the
+ * run, {@link #settle} makes it the proof or keeps it aside with what is missing. A run that
+ * checks no task leaves the last proof as it was.
+ */
+public final class Proof {
+
+    /** The lesson's {@code proof.regex_patterns}, in its front matter; ProofTest keeps the two the same. */
+    static final List<String> LESSON_PATTERNS = List.of("limit|max|refuse|reject", "rejected connection: at capacity \\(\\d+/\\d+\\)");
+
+    private static final String TIME = "\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ";
+    private static final String PEER = "\\S+:\\d+";
+    private static final String COUNT = " \\((\\d+)/(\\d+)\\)";
+
+    /** Every line the contract lets a server print, after its timestamp. */
+    private static final List<Pattern> CONTRACT = List.of(
+            Pattern.compile(TIME + "listening on " + PEER + " \\(max clients: (\\d+)\\)"),
+            Pattern.compile(TIME + "accepted connection from " + PEER + COUNT),
+            Pattern.compile(TIME + "rejected connection: at capacity" + COUNT),
+            Pattern.compile(TIME + "closed connection from " + PEER + COUNT),
+            Pattern.compile(TIME + "shutting down"),
+            Pattern.compile(TIME + "cannot accept: .+; retrying every \\d+ ms"),
+            Pattern.compile(TIME + "accepting again"));
+    private static final Pattern ACCEPTED = CONTRACT.get(1);
+    private static final Pattern REJECTED = CONTRACT.get(2);
+
+    private Proof() {
+    }
+
+    /** The proof the learner pastes: there only when the last run that checked a task made one that holds. */
+    public static Path file(Path workDir) {
+        return workDir.resolve("proof").resolve("server.log");
+    }
+
+    /** Where the task 5 check writes the log it offers as proof; {@link #settle} decides what becomes of it. */
+    public static Path candidate(Path workDir) {
+        return workDir.resolve("proof").resolve("candidate.log");
+    }
+
+    /** A candidate that did not hold, kept so that the learner can read it next to what it lacks. */
+    static Path notAProof(Path workDir) {
+        return workDir.resolve("proof").resolve("not-a-proof.log");
+    }
+
+    /** Before a run: a candidate left over from an interrupted run must not pass for this run's. */
+    public static void prepare(Path workDir) throws IOException {
+        Files.deleteIfExists(candidate(workDir));
+    }
+
+    /**
+     * After a run: when it checked a task, the old proof goes, and this run's candidate becomes the
+     * proof if it holds, or is kept aside if not. A run that checked no task changes nothing.
+     */
+    public static void settle(Path workDir, boolean checkedATask) throws IOException {
+        Path candidate = candidate(workDir);
+        if (!checkedATask) {
+            Files.deleteIfExists(candidate);
+            return;
+        }
+        Files.deleteIfExists(file(workDir));
+        Files.deleteIfExists(notAProof(workDir));
+        if (Files.exists(candidate)) {
+            boolean holds = problems(Files.readAllLines(candidate, StandardCharsets.UTF_8)).isEmpty();
+            Files.move(candidate, holds ? file(workDir) : notAProof(workDir), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** What the log lacks to prove the lesson, in plain words; empty when it holds. */
+    public static List<String> problems(List<String> lines) {
+        List<String> problems = new ArrayList<>();
+        int firstRefusal = -1;
+        int admittedToLimit = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (CONTRACT.stream().noneMatch(p -> p.matcher(line).matches())) {
+                problems.add("line " + (i + 1) + " is not in the contract's form: " + line);
+                continue;
+            }
+            Matcher accepted = ACCEPTED.matcher(line);
+            if (firstRefusal < 0 && accepted.matches() && accepted.group(1).equals(accepted.group(2))) {
+                admittedToLimit = i;
+            }
+            if (firstRefusal < 0 && REJECTED.matcher(line).matches()) {
+                firstRefusal = i;
+            }
+        }
+        boolean mentionsRefusal = lines.stream().anyMatch(line -> line.contains("rejected connection"));
+        if (firstRefusal < 0 && !mentionsRefusal) {
+            problems.add("no refusal: no line reads \"rejected connection: at capacity (N/MAX)\"");
+        } else if (firstRefusal >= 0 && admittedToLimit < 0) {
+            problems.add("no client was accepted up to the limit before the first refusal:"
+                    + " no \"accepted connection from HOST:PORT (MAX/MAX)\" line comes before it");
+        }
+        String text = String.join("\n", lines);
+        for (String pattern : LESSON_PATTERNS) {
+            if (!Pattern.compile(pattern).matcher(text).find()) {
+                problems.add("the lesson's proof pattern " + pattern + " matches no line");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The summary's line about the proof: where it is, or why there is none, or that this run
+     * left the earlier one alone. Empty when there is nothing to say (no run has written a proof).
+     */
+    public static Optional<String> note(Path workDir, boolean checkedATask, Function<Path, Path> shown) throws IOException {
+        Path proof = file(workDir);
+        if (!checkedATask) {
+            return Files.exists(proof)
+                    ? Optional.of("proof log for the lesson: " + shown.apply(proof) + " (from an earlier run: this run checked no task)")
+                    : Optional.empty();
+        }
+        if (Files.exists(proof)) {
+            return Optional.of("proof log for the lesson: " + shown.apply(proof));
+        }
+        Path kept = notAProof(workDir);
+        if (Files.exists(kept)) {
+            return Optional.of("no proof log for the lesson: the task 5 scenario's log (" + shown.apply(kept) + ") does not prove it: "
+                    + String.join("; ", problems(Files.readAllLines(kept, StandardCharsets.UTF_8))));
+        }
+        return Optional.of("no proof log for the lesson: it comes from the task 5 check \"a client that closes cleanly"
+                + " frees exactly one slot\", which did not run or did not pass in this run");
+    }
+}

@@ -1,0 +1,201 @@
+package dev.echokit.grader.cli;
+
+import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.checks.Proof;
+import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.process.Containment;
+import dev.echokit.grader.process.Platform;
+import dev.echokit.grader.report.ConsoleReport;
+import dev.echokit.grader.report.Outcome;
+import dev.echokit.grader.report.Reports;
+import dev.echokit.grader.report.Verdict;
+import dev.echokit.grader.run.Grader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The grader as a program: grades one server (the learner's starter by default) and prints each
+ * failure once, then the summary; or, with {@code classroom}, grades a folder of submissions.
+ * Exits 0 when every check that ran passed, 1 when one did not, 2 on bad usage.
+ */
+@Command(
+        name = "grader",
+        mixinStandardHelpOptions = true,
+        version = "EchoKit grader 1.0 (lesson w02-l12)",
+        description = "Grades an echo server against the lesson \"Connection limits — refuse when full\".",
+        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, CompareCommand.class, CdsCommand.class, LessonCommand.class},
+        sortOptions = false)
+public final class GraderCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--target", paramLabel = "PATH",
+            description = "What to grade: a module of the kit, a copy of the kit (its lesson-starter), a folder holding"
+                    + " src/main/java, or that folder itself. Default: lesson-starter.")
+    private String target;
+
+    @Option(names = "--command", paramLabel = "CMD",
+            description = "Grade a program in any language instead: started with CMD --port P --max-clients N.")
+    private String command;
+
+    @Option(names = "--groups", split = ",", paramLabel = "TAG",
+            description = "Run only these parts: echo, task:1 ... task:5, architecture, stretch.")
+    private List<String> groups = new ArrayList<>();
+
+    @Option(names = "--stretch", description = "Also run the stretch checks (they earn no XP).")
+    private boolean stretch;
+
+    @Mixin
+    private KitOptions kit;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where to write grader-report.json and proof/server.log. Default: grader/target in the kit.")
+    private Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path kitRoot = kit.kitRoot();
+        Path workDir = out != null ? out.toAbsolutePath() : kitRoot.resolve("grader/target");
+        for (String group : groups) {
+            if (ConnectionLimits.LESSON.part(group).isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + group + "' for option '--groups': must be one of "
+                        + String.join(", ", ConnectionLimits.LESSON.parts().stream().map(Part::tag).toList()) + ".");
+            }
+        }
+        Platform where = kit.platform();
+        Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
+                .groups(groups).withStretch(stretch).on(where));
+        Path proof = Grader.proofFile(workDir);
+        Outcome outcome = new Outcome(verdict, Files.exists(proof) ? Optional.of(proof) : Optional.empty(), 0);
+        System.out.println();
+        System.out.println("EchoKit grader — " + verdict.header());
+        if (where.containment() != Containment.BUBBLEWRAP && command == null) {
+            System.out.println("  (" + where.describeContainment() + ")");
+        }
+        ConsoleReport console = new ConsoleReport(System.out, Proof.note(workDir, verdict.xpGraded(), p -> shown(p, kitRoot)),
+                Optional.of(shown(workDir.resolve("grader-report.json"), kitRoot)));
+        Reports.write(Reports.command(console), outcome, workDir);
+        return verdict.passed() ? 0 : 1;
+    }
+
+    /** Grades a class: every folder or zip in DIR is one learner's submission. */
+    @Command(name = "classroom", mixinStandardHelpOptions = true,
+            description = "Grades every submission (a folder, or a .zip, .tar, .tar.gz or .tgz) in DIR and writes results.csv, results.md and,"
+                    + " per learner, feedback.md and grader-report.json.")
+    static final class ClassroomCommand implements Callable<Integer> {
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "DIR", description = "A folder with one folder or zip per learner.")
+        private Path submissions;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: a folder 'results' beside DIR.")
+        private Path out;
+
+        @Option(names = "--roster", paramLabel = "FILE",
+                description = "A CSV of folder,id,name,email (first line: the column names) to add learners' ids, names and emails."
+                        + " Remembered in the results folder, so later runs (--only) keep it.")
+        private Path roster;
+
+        @Option(names = "--only", split = ",", paramLabel = "NAME",
+                description = "Regrade only these submissions into an existing results folder; the others' rows stay."
+                        + " A name that matches no submission is an error.")
+        private Set<String> only = new LinkedHashSet<>();
+
+        @Option(names = "--parallel", defaultValue = "2", paramLabel = "N",
+                description = "Submissions graded at once. Default: ${DEFAULT-VALUE}.")
+        private int parallel;
+
+        @Mixin
+        private KitOptions kit;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(submissions)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + submissions + "' for parameter 'DIR': not a folder.");
+            }
+            if (parallel < 1) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + parallel + "' for option '--parallel': must be at least 1.");
+            }
+            if (roster != null && !Files.isRegularFile(roster)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + roster + "' for option '--roster': no such file.");
+            }
+            Path kitRoot = kit.kitRoot();
+            Path classDir = submissions.toAbsolutePath().normalize();
+            Path outDir = out != null ? out.toAbsolutePath() : classDir.resolveSibling("results");
+            List<String> names = Classroom.submissions(classDir).stream().map(Classroom::nameOf).toList();
+            for (String name : only) {
+                if (!names.contains(name)) {
+                    List<String> nearest = Classroom.nearest(name, names);
+                    throw new ParameterException(spec.commandLine(), "Invalid value '" + name + "' for option '--only': no submission in "
+                            + classDir + " is called that" + (!nearest.isEmpty() ? "; the nearest: " + String.join(", ", nearest) + "."
+                            : names.size() <= 20 ? "; the submissions: " + String.join(", ", names) + "." : "."));
+                }
+            }
+            Platform where = kit.platform();
+            System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.describeContainment());
+            Optional<Path> classRoster = Classroom.rememberRoster(Optional.ofNullable(roster), outDir);
+            if (roster == null && classRoster.isPresent()) {
+                System.out.println("  roster: the one remembered in " + shown(classRoster.get(), kitRoot) + " (--roster FILE replaces it)");
+            }
+            List<String> ignored = Classroom.notSubmissions(classDir);
+            if (!ignored.isEmpty()) {
+                System.out.println("  not submissions (neither a folder nor an archive), left alone: " + String.join(", ", ignored));
+            }
+            long start = System.nanoTime();
+            List<Classroom.Graded> graded = Classroom.grade(classDir, kitRoot, outDir, parallel, System.out, where, only);
+            List<Classroom.Row> rows = Classroom.writeTables(outDir, classRoster, where);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000;
+            System.out.println();
+            System.out.println("EchoKit classroom — graded " + graded.size() + " of " + rows.size() + " submissions in " + seconds
+                    + " s (" + parallel + " at a time)");
+            System.out.println(Classroom.text(rows));
+            System.out.println("  table: " + shown(outDir.resolve("results.md"), kitRoot)
+                    + "\n  csv:   " + shown(outDir.resolve("results.csv"), kitRoot)
+                    + "\n  each learner's feedback: " + shown(outDir, kitRoot) + "/NAME/feedback.md");
+            return 0;
+        }
+    }
+
+    /** A path as the learner would type it from the kit's root folder. */
+    static Path shown(Path path, Path kitRoot) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(kitRoot) ? kitRoot.relativize(absolute) : absolute;
+    }
+
+    public static void main(String[] args) {
+        // ArchUnit logs through SLF4J; with no provider on the classpath it would print three warnings.
+        System.setProperty("slf4j.internal.verbosity", System.getProperty("slf4j.internal.verbosity", "ERROR"));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The parser with the kit's error style: one line naming the bad option, then where to get help. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new GraderCommand());
+        cli.setParameterExceptionHandler((ex, args) -> {
+            CommandLine bad = ex.getCommandLine();
+            bad.getErr().println("grader: " + ex.getMessage());
+            bad.getErr().println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return bad.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cli;
+    }
+}

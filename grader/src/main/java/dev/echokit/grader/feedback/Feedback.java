@@ -1,0 +1,146 @@
+package dev.echokit.grader.feedback;
+
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.process.LogTail;
+import dev.echokit.grader.process.RunningServer;
+import dev.echokit.grader.process.Target;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a failed check tells the learner: what the grader did, what it expected, what the server
+ * did, a hint, the end of the server's log, and where to look in the code and the lesson.
+ * Built fluently by a check; {@link #error()} freezes it into the failure that ends the check.
+ */
+public final class Feedback {
+
+    /** How many lines of the server's log a failure shows. */
+    static final int LOG_LINES = 6;
+
+    private final Lesson lesson;
+    private final Part part;
+    private String did = "";
+    private String expected = "";
+    private String got = "";
+    private String hint = "";
+    private RunningServer server;
+    private Target target;
+    private LogTail log;
+    private List<String> whereToLook = List.of();
+
+    private Feedback(Lesson lesson, Part part) {
+        this.lesson = lesson;
+        this.part = part;
+    }
+
+    /** Feedback on a check of {@code part}; a task's names the lesson text it is quoted from. */
+    public static Feedback forPart(Lesson lesson, Part part) {
+        return new Feedback(lesson, part);
+    }
+
+    public Feedback did(String what) {
+        this.did = what;
+        return this;
+    }
+
+    public Feedback expected(String what) {
+        this.expected = what;
+        return this;
+    }
+
+    public Feedback got(String what) {
+        this.got = what;
+        return this;
+    }
+
+    public Feedback hint(String what) {
+        this.hint = what;
+        return this;
+    }
+
+    public Feedback server(RunningServer server) {
+        this.server = server;
+        return this;
+    }
+
+    public Feedback target(Target target) {
+        this.target = target;
+        return this;
+    }
+
+    /** The failure that ends the check, carrying this feedback (the log tail is read now). */
+    public Failure error() {
+        if (server != null) {
+            // A server stopped at one of the grader's limits failed for that reason, whatever the check saw.
+            server.stoppedAtLimit().ifPresent(why -> {
+                if (!got.contains(why)) {
+                    got = (got.isEmpty() ? "" : got + "; ") + "the grader stopped the server: " + why;
+                }
+                hint = "every graded server runs within limits (README, \"Limits\") and yours reached one:"
+                        + " look for something that grows without end — processes, threads, memory, a busy loop, a file";
+            });
+        }
+        log = server == null ? null : server.log().tail(LOG_LINES);
+        whereToLook = target == null ? List.of() : target.whereToLook(part);
+        return new Failure(this);
+    }
+
+    public Part part() {
+        return part;
+    }
+
+    public String did() {
+        return did;
+    }
+
+    public String expected() {
+        return expected;
+    }
+
+    public String got() {
+        return got;
+    }
+
+    public String hint() {
+        return hint;
+    }
+
+    /** The end of the server's log; empty when no server ran. */
+    public Optional<LogTail> log() {
+        return Optional.ofNullable(log);
+    }
+
+    /** file:line places in the graded source, or one sentence saying there is no source. */
+    public List<String> whereToLook() {
+        return whereToLook;
+    }
+
+    /** The lesson whose text a task's failure points to. */
+    Lesson lesson() {
+        return lesson;
+    }
+
+    /** The whole feedback as text, worded by {@link FailureText}: the message of the failure and of the JSON report. */
+    public String message() {
+        return FailureText.message(part, FailureText.of(this));
+    }
+
+    /** A check's failure with the grader's feedback: what the listener reports and the console prints. */
+    public static final class Failure extends AssertionError {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient Feedback feedback;
+
+        Failure(Feedback feedback) {
+            super(feedback.message());
+            this.feedback = feedback;
+            setStackTrace(new StackTraceElement[0]); // the message is the whole story
+        }
+
+        public Feedback feedback() {
+            return feedback;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.echokit.grader.intake;
+
+import dev.echokit.grader.lesson.Lesson;
+import dev.echokit.grader.lesson.Part;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Where each part of the lesson lives in the graded source, found the way a reader would: by the
+ * option, the methods and the log words the starter gives each task (each part's anchors in its
+ * {@link Lesson}), then by its
+ * {@code TODO(task N)} markers. Still points somewhere real after the learner has replaced the
+ * markers with code, or renamed a method.
+ */
+public final class SourceMap {
+
+    private static final Pattern TODO = Pattern.compile("TODO\\(task (\\d+)\\)");
+    private static final int MOST = 4;
+
+    private final Path sources;
+    private final Path shownFrom;
+    private final List<SourceLine> lines = new ArrayList<>();
+
+    private record SourceLine(Path file, int number, String text) {
+    }
+
+    private SourceMap(Path sources, Path shownFrom) {
+        this.sources = sources;
+        this.shownFrom = shownFrom;
+    }
+
+    /** Reads every .java file under {@code sources}; paths are shown relative to {@code shownFrom} when inside it. */
+    public static SourceMap read(Path sources, Path shownFrom) throws IOException {
+        SourceMap map = new SourceMap(sources, shownFrom);
+        if (!Files.isDirectory(sources)) {
+            return map;
+        }
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                List<String> text = SourceText.read(file).lines();
+                for (int i = 0; i < text.size(); i++) {
+                    map.lines.add(new SourceLine(file, i + 1, text.get(i)));
+                }
+            }
+        }
+        return map;
+    }
+
+    /** file:line places for the part, each with its code; never empty while there is any source. */
+    public List<String> whereToLook(Part part) {
+        Set<String> found = new LinkedHashSet<>();
+        for (Pattern anchor : part.anchors()) {
+            lines.stream().filter(l -> !isComment(l.text()) && anchor.matcher(l.text()).find())
+                    .limit(2).forEach(l -> found.add(show(l)));
+        }
+        List<String> places = new ArrayList<>(found.stream().limit(part.isTask() ? MOST - 1 : MOST).toList());
+        if (part.isTask()) {
+            lines.stream().filter(l -> isMarker(l.text(), part.task())).limit(MOST - places.size() + 1)
+                    .map(this::show).filter(s -> !places.contains(s)).forEach(places::add);
+        }
+        if (places.isEmpty() && !lines.isEmpty()) {
+            places.add(shown(lines.get(0).file()) + " (no method or marker of this part found; start from the file with the accept loop)");
+        }
+        return places.stream().limit(MOST).toList();
+    }
+
+    private static boolean isMarker(String text, int task) {
+        Matcher m = TODO.matcher(text);
+        return m.find() && Integer.parseInt(m.group(1)) == task;
+    }
+
+    private static boolean isComment(String text) {
+        String t = text.strip();
+        return t.startsWith("//") || t.startsWith("*") || t.startsWith("/*");
+    }
+
+    private String show(SourceLine line) {
+        String code = line.text().strip();
+        if (code.length() > 90) {
+            code = code.substring(0, 87) + "...";
+        }
+        return shown(line.file()) + ":" + line.number() + "  " + code;
+    }
+
+    private String shown(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
+        if (absolute.startsWith(shownFrom)) {
+            return shownFrom.relativize(absolute).toString();
+        }
+        // Outside the kit (a class folder, an unpacked zip): as the learner knows their own files, from the
+        // folder that holds src/main/java, or from the sources' own folder.
+        Path root = sources.toAbsolutePath().normalize();
+        if (root.endsWith(Path.of("src", "main", "java")) && root.getNameCount() > 3) {
+            root = root.getParent().getParent().getParent();
+        }
+        return absolute.startsWith(root) ? root.relativize(absolute).toString() : absolute.toString();
+    }
+}

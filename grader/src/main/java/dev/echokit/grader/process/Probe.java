@@ -1,0 +1,201 @@
+package dev.echokit.grader.process;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * One client connection to the graded server. Every read is bounded, and every outcome is
+ * described in words a learner can act on.
+ */
+public final class Probe implements AutoCloseable {
+
+    /** How a read ended. */
+    public enum Ending {
+        /** The grader stopped reading (it had the bytes it waited for, or the rest of an answer); the connection is still open. */
+        COMPLETE("the connection stayed open"),
+        /** The server closed the connection cleanly. */
+        END_OF_STREAM("the server closed the connection (end of stream)"),
+        /** The server reset the connection. */
+        RESET("the connection was reset: the server closed it while data was unread, or crashed"),
+        /** Nothing more arrived in time. */
+        TIMEOUT("nothing more arrived before the deadline: the server did not answer (is its loop blocked?)");
+
+        private final String words;
+
+        Ending(String words) {
+            this.words = words;
+        }
+
+        public String words() {
+            return words;
+        }
+    }
+
+    /** What a read returned: the bytes, and how it ended. */
+    public record Received(byte[] bytes, Ending ending, long millis) {
+        public String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        /** The bytes as a Java string literal, so that a missing newline shows. */
+        public String quoted() {
+            return quote(text());
+        }
+
+        public String describe() {
+            return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", then " + ending.words()
+                    + " (after " + millis + " ms)";
+        }
+    }
+
+    private final Socket socket;
+
+    private Probe(Socket socket) {
+        this.socket = socket;
+    }
+
+    /** Connects to 127.0.0.1:port; a refused connection becomes a message saying the server is not listening. */
+    public static Probe connect(int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        } catch (ConnectException e) {
+            socket.close();
+            throw new ConnectException("could not connect to 127.0.0.1:" + port
+                    + ": connection refused, so nothing is listening there (did the server stop?)");
+        } catch (SocketException e) {
+            socket.close();
+            throw new SocketException("the connection to 127.0.0.1:" + port + " was reset while connecting ("
+                    + e.getMessage() + "): the server closed its listening socket, or crashed, with this client waiting");
+        }
+        socket.setTcpNoDelay(true);
+        return new Probe(socket);
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    public void send(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+    }
+
+    public void send(String text) throws IOException {
+        send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends a line and waits for it to come back; the result tells what came instead if it did not.
+     * When the answer is not the echo, the rest of it is read too (briefly), so that a message such
+     * as "server at capacity" is shown whole rather than cut at the echo's length.
+     */
+    public Received echo(String line, Duration timeout) throws IOException {
+        byte[] sent = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            send(sent);
+        } catch (SocketException e) {
+            return new Received(new byte[0], Ending.RESET, 0);
+        }
+        Received back = read(sent.length, timeout);
+        if (back.ending() != Ending.COMPLETE || java.util.Arrays.equals(back.bytes(), sent)) {
+            return back;
+        }
+        Received rest = readToEnd(Duration.ofMillis(300));
+        byte[] all = java.util.Arrays.copyOf(back.bytes(), back.bytes().length + rest.bytes().length);
+        System.arraycopy(rest.bytes(), 0, all, back.bytes().length, rest.bytes().length);
+        return new Received(all, rest.ending() == Ending.TIMEOUT ? Ending.COMPLETE : rest.ending(), back.millis() + rest.millis());
+    }
+
+    /** True when the line comes back intact within the timeout. */
+    public boolean isEchoed(String line, Duration timeout) {
+        try {
+            Received r = echo(line, timeout);
+            return r.ending() == Ending.COMPLETE && r.text().equals(line + "\n");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Reads until {@code expected} bytes arrived, the stream ends, it is reset, or the time is up. */
+    public Received read(int expected, Duration timeout) throws IOException {
+        return readUntil(expected, timeout);
+    }
+
+    /** Reads until the server closes the connection (or resets it, or the time is up). */
+    public Received readToEnd(Duration timeout) throws IOException {
+        return readUntil(Integer.MAX_VALUE, timeout);
+    }
+
+    private Received readUntil(int expected, Duration timeout) throws IOException {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] chunk = new byte[64 * 1024];
+        Ending ending;
+        while (true) {
+            if (received.size() >= expected) {
+                ending = Ending.COMPLETE;
+                break;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                ending = Ending.TIMEOUT;
+                break;
+            }
+            socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+            try {
+                int n = in.read(chunk, 0, (int) Math.min(chunk.length, (long) expected - received.size()));
+                if (n < 0) {
+                    ending = Ending.END_OF_STREAM;
+                    break;
+                }
+                received.write(chunk, 0, n);
+            } catch (SocketTimeoutException e) {
+                ending = Ending.TIMEOUT;
+                break;
+            } catch (SocketException e) {
+                ending = Ending.RESET;
+                break;
+            }
+        }
+        return new Received(received.toByteArray(), ending, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Closes with a TCP reset instead of a FIN, as a crashed client would. */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    public static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '"' -> out.append("\\\"");
+                default -> out.append(c < 32 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+            if (out.length() > 200) {
+                return out.append("...\" (").append(text.length()).append(" chars)").toString();
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.echokit.grader.process;
+
+import dev.echokit.grader.compile.Compilation;
+import dev.echokit.grader.intake.Intake;
+import dev.echokit.grader.intake.SourceMap;
+import dev.echokit.grader.intake.Tree;
+import dev.echokit.grader.lesson.Part;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What is being graded: a Java server compiled from a {@code src/main/java} folder, or any program
+ * started by a shell command. Knows how to launch it and where each part of the lesson lives in it.
+ */
+public final class Target {
+
+        private final String name;
+    private final Path sourceRoot;          // null for a command target
+    private final List<String> launch;      // the command, before --port and --max-clients
+    private final Compilation compilation;  // null for a command target
+    private final SourceMap sourceMap;   // null for a command target
+    private final Platform platform;
+    private final ServerFiles files;
+    private final List<Path> readable;
+    private final List<String> notes = new ArrayList<>();
+
+    private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap,
+                   Platform platform, ServerFiles files, List<Path> readable) {
+        this.name = name;
+        this.sourceRoot = sourceRoot;
+        this.launch = launch;
+        this.compilation = compilation;
+        this.sourceMap = sourceMap;
+        this.platform = platform;
+        this.files = files;
+        this.readable = List.copyOf(readable);
+    }
+
+    /**
+     * Resolves a target the way the README describes: a command string, else a module name, a
+     * folder or a zip, whose one set of server sources the {@link Intake} finds (a copy of the kit:
+     * its lesson-starter), compiled into {@code workDir}. When there is nothing to grade, the
+     * target's compilation says why, and the grader reports that as its one failure.
+     */
+    public static Target resolve(String command, String target, Path kitRoot, Path workDir, Platform platform, ServerFiles files)
+            throws IOException {
+        if (command != null && !command.isBlank()) {
+            // The shell adds --port P --max-clients N after the command, as the README says.
+            List<Path> folders = new ArrayList<>();
+            String run = command;
+            for (Path folder : commandFolders(command)) {
+                if (platform.containment() != Containment.NONE && ServerUser.isRoot() && !Tree.openToOthers(folder)) {
+                    // The server runs as an unprivileged user: it reads its program from a copy it may read
+                    // (a folder made by mktemp -d is root's alone).
+                    Path copy = files.stageCommandFolder(folder);
+                    run = replacePath(run, folder, copy);
+                    folders.add(copy);
+                } else {
+                    folders.add(folder);
+                }
+            }
+            List<String> shell = Platform.isWindows() ? List.of("cmd.exe", "/c", run) : List.of("sh", "-c", run + " \"$@\"", "server");
+            return new Target("command: " + command, null, shell, null, null, platform, files, folders);
+        }
+        Path root = locate(target, kitRoot);
+        Intake.Found found = Intake.find(root, workDir.resolve("intake"));
+        Path sources = found.graded() ? found.sources() : root;
+        Path classes = workDir.resolve("graded").resolve(safeName(root)).resolve("classes");
+        Compilation compilation = found.graded() ? Compilation.compile(sources, found.files(), classes)
+                : Compilation.nothingToGrade(found.notGraded().words(), classes);
+        List<String> notes = new ArrayList<>(found.notes());
+        notes.addAll(compilation.notes());
+        // The servers run the classes and picocli from the grading's own folder, never from the kit.
+        Path staged = compilation.succeeded() ? files.stageClasses(classes) : classes;
+        // picocli comes first on the class path, archive or not: the archive holds it (see ClassShare), and a
+        // server's classes resolve the same way whether this machine could build the archive or not.
+        Optional<ClassShare.Archive> archive = ClassShare.forServers(platform);
+        Path picocli = archive.isPresent() ? archive.get().jar() : ServerFiles.picocli();
+        List<String> launch = new ArrayList<>();
+        launch.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        launch.add("-Xmx" + Limits.JAVA_HEAP_MIB + "m");
+        launch.add("-XX:+ExitOnOutOfMemoryError"); // a server out of memory stops, and says so, instead of limping on
+        launch.add("-XX:-UsePerfData");            // no hsperfdata files in a shared /tmp
+        launch.add("-XX:+UseSerialGC");
+        launch.add("-XX:TieredStopAtLevel=1");
+        archive.ifPresent(a -> launch.addAll(a.flags()));
+        launch.add("-cp");
+        launch.add(picocli + java.io.File.pathSeparator + staged);
+        launch.add(compilation.mainClass().orElse("<no main class>"));
+        // The archive and its jar are shown read-only in the sandbox at their own paths (the archive names its jar by
+        // that path), and nothing else of the cache.
+        List<Path> readable = new ArrayList<>(List.of(Path.of(System.getProperty("java.home")), staged));
+        archive.ifPresentOrElse(a -> readable.addAll(List.of(a.jar(), a.jsa())), () -> readable.add(picocli.getParent()));
+        Target resolved = new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform,
+                files, readable);
+        resolved.notes.addAll(notes);
+        return resolved;
+    }
+
+    /**
+     * The folders a command's server needs to read: for each word of the command that names an
+     * existing file by its absolute path, that file's folder (a folder named itself), unless the
+     * sandbox shows it anyway (the system's folders, the JDK). A server built in a temporary
+     * folder is found there too, although the sandbox has a /tmp of its own.
+     */
+    static List<Path> commandFolders(String command) {
+        List<Path> folders = new ArrayList<>();
+        for (String word : command.split("[\\s:=]+")) { // a class path or --option=/path holds paths too
+            String unquoted = word.replaceAll("^['\"]|['\"]$", "");
+            if (!unquoted.startsWith("/")) {
+                continue;
+            }
+            Path path = Path.of(unquoted).normalize();
+            if (Sandbox.shownAnyway(path)) {
+                continue;
+            }
+            if (Files.isRegularFile(path) && path.getParent() != null && path.getParent().getNameCount() > 0) {
+                folders.add(path.getParent());
+            } else if (Files.isDirectory(path) && path.getNameCount() > 0) {
+                folders.add(path);
+            }
+        }
+        // A folder inside another is shown with it; the longest first, so that replacing paths never cuts one short.
+        List<Path> outer = folders.stream().distinct().filter(f -> folders.stream().noneMatch(o -> !o.equals(f) && f.startsWith(o))).toList();
+        return outer.stream().sorted(java.util.Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+    }
+
+    /** The command with every mention of {@code from} (itself, or as the start of a longer path) made {@code to}. */
+    static String replacePath(String command, Path from, Path to) {
+        return command.replaceAll(java.util.regex.Pattern.quote(from.toString()) + "(?=$|[/\\s:='\"])",
+                java.util.regex.Matcher.quoteReplacement(to.toString()));
+    }
+
+    private static Path locate(String target, Path kitRoot) {
+        String wanted = target == null || target.isBlank() ? "lesson-starter" : target;
+        Path path = Path.of(wanted);
+        if (!path.isAbsolute()) {
+            Path inKit = kitRoot.resolve(wanted);
+            path = Files.exists(inKit) ? inKit : path.toAbsolutePath();
+        }
+        return path.normalize();
+    }
+
+    private static String displayName(Path root, Path kitRoot) {
+        Path absolute = root.toAbsolutePath().normalize();
+        String shown = absolute.startsWith(kitRoot) ? kitRoot.relativize(absolute).toString() : absolute.toString();
+        return shown.isEmpty() ? String.valueOf(absolute.getFileName()) : shown;
+    }
+
+    private static String safeName(Path root) {
+        return root.toAbsolutePath().normalize().toString().replaceAll("[^A-Za-z0-9._-]+", "_");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** This grading's folder for its servers: staged classes, and a scratch folder per start. */
+    public ServerFiles files() {
+        return files;
+    }
+
+    /** Paths a contained server must be able to read: the JDK, its staged classes, picocli (with the class-data archive), or a command's folders. */
+    List<Path> readablePaths() {
+        return readable;
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public boolean isJava() {
+        return compilation != null;
+    }
+
+    /** The compiled classes, for the architecture rules; empty for command targets. */
+    public Optional<Compilation> compilation() {
+        return Optional.ofNullable(compilation);
+    }
+
+    public Optional<Path> sourceRoot() {
+        return Optional.ofNullable(sourceRoot);
+    }
+
+    public List<String> launch() {
+        return launch;
+    }
+
+    /** Where a failure of this part should send the learner: file:line places, or why there are none. */
+    public List<String> whereToLook(Part part) {
+        if (sourceMap == null) {
+            return List.of("no source to point at: this target is a command, not Java sources");
+        }
+        return part.kind() == Part.Kind.RULES ? List.of() : sourceMap.whereToLook(part);
+    }
+
+    /** What the learner should know about how the sources were read and chosen (encodings, tests left out). */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    /** One line on what is graded, for the top of the output. */
+    public String describe() {
+        if (compilation == null) {
+            return "Grading " + name + " (each run gets --port P --max-clients N appended)";
+        }
+        return "Grading " + name + ": compiled " + compilation.fileCount() + " Java files from " + sourceRoot
+                + " into " + compilation.classes();
+    }
+}

@@ -1,0 +1,134 @@
+package dev.echokit.grader.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.echokit.grader.Catalogue;
+import dev.echokit.grader.Parts;
+import dev.echokit.grader.SelfTestCondition;
+import dev.echokit.grader.report.Verdict;
+import dev.echokit.grader.run.Grader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The lesson's proof: offered only when it proves the lesson, and never replaced by a run that checks no task. */
+@Tag("selftest")
+@DisplayName("The proof log")
+@ExtendWith(SelfTestCondition.class)
+class ProofTest {
+
+    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Function<Path, Path> AS_IS = p -> p;
+
+    private static final List<String> STORY = List.of(
+            "21:04:10.117 listening on 127.0.0.1:9000 (max clients: 3)",
+            "21:04:13.502 accepted connection from 127.0.0.1:40112 (1/3)",
+            "21:04:14.861 accepted connection from 127.0.0.1:40118 (2/3)",
+            "21:04:15.930 accepted connection from 127.0.0.1:40126 (3/3)",
+            "21:04:17.244 rejected connection: at capacity (3/3)",
+            "21:04:21.006 closed connection from 127.0.0.1:40118 (2/3)");
+
+    @Test
+    @DisplayName("the grader's proof patterns are the lesson's own")
+    void patternsAreTheLessons() throws Exception {
+        String lesson = Files.readString(KIT.resolve(Parts.LESSON.text()));
+        String front = lesson.substring(0, lesson.indexOf("\n---", 4));
+        Matcher quoted = Pattern.compile("^\\s+- \"(.*)\"$", Pattern.MULTILINE).matcher(front.substring(front.indexOf("regex_patterns:")));
+        List<String> patterns = new java.util.ArrayList<>();
+        while (quoted.find()) {
+            patterns.add(quoted.group(1).replace("\\\\", "\\"));
+        }
+        assertThat(patterns).isEqualTo(Proof.LESSON_PATTERNS);
+    }
+
+    @Test
+    @DisplayName("a log that tells the story holds; one that breaks the contract, lacks the refusal or refuses early does not, and says why")
+    void problemsSayWhatIsMissing() {
+        assertThat(Proof.problems(STORY)).isEmpty();
+
+        List<String> noSpace = STORY.stream().map(l -> l.replace("at capacity (", "at capacity(")).toList();
+        assertThat(Proof.problems(noSpace)).hasSize(2).anyMatch(p -> p.startsWith("line 5 is not in the contract's form: ")
+                        && p.endsWith("rejected connection: at capacity(3/3)"))
+                .anyMatch(p -> p.contains("rejected connection: at capacity \\(\\d+/\\d+\\)") && p.contains("matches no line"));
+
+        assertThat(Proof.problems(STORY.subList(0, 4))).containsExactly("no refusal: no line reads \"rejected connection: at capacity (N/MAX)\"",
+                "the lesson's proof pattern rejected connection: at capacity \\(\\d+/\\d+\\) matches no line");
+
+        List<String> early = List.of(STORY.get(0), STORY.get(1), "21:04:17.244 rejected connection: at capacity (1/3)", STORY.get(3));
+        assertThat(Proof.problems(early)).singleElement().asString().startsWith("no client was accepted up to the limit before the first refusal");
+
+        List<String> withNoise = new java.util.ArrayList<>(STORY);
+        withNoise.add(2, "debug: clients=2");
+        assertThat(Proof.problems(withNoise)).containsExactly("line 3 is not in the contract's form: debug: clients=2");
+    }
+
+    @Test
+    @DisplayName("after a run that checks a task, a candidate that holds becomes the proof, one that does not is kept aside with why; a run that checks no task changes nothing")
+    void settleKeepsOnlyAProof() throws Exception {
+        Path work = WORK.resolve("selftest/proof-settle");
+        Catalogue.deleteRecursively(work);
+        Files.createDirectories(work.resolve("proof"));
+
+        Files.write(Proof.candidate(work), STORY);
+        Proof.settle(work, true);
+        assertThat(Proof.file(work)).hasContent(String.join("\n", STORY));
+        assertThat(Proof.candidate(work)).doesNotExist();
+        assertThat(Proof.note(work, true, AS_IS)).contains("proof log for the lesson: " + Proof.file(work));
+
+        // A run that checks no task (stretch only): the last proof stays, and the summary says it is an earlier run's.
+        Proof.prepare(work);
+        Proof.settle(work, false);
+        assertThat(Proof.file(work)).exists();
+        assertThat(Proof.note(work, false, AS_IS).orElseThrow()).endsWith("(from an earlier run: this run checked no task)");
+
+        // A run that checks a task and writes a log that does not prove the lesson: no proof, and why.
+        Files.write(Proof.candidate(work), STORY.stream().map(l -> l.replace("at capacity (", "at capacity(")).toList());
+        Proof.settle(work, true);
+        assertThat(Proof.file(work)).doesNotExist();
+        assertThat(Proof.note(work, true, AS_IS).orElseThrow()).startsWith("no proof log for the lesson: the task 5 scenario's log (")
+                .contains("line 5 is not in the contract's form");
+
+        // A run that checks a task but not task 5's scenario: no proof, and which check makes one.
+        Proof.settle(work, true);
+        assertThat(Proof.note(work, true, AS_IS).orElseThrow()).contains("which did not run or did not pass in this run");
+    }
+
+    @Test
+    @DisplayName("graded for real: the solution's task 5 scenario makes the proof, an echo-only run leaves it, and a server whose refusal line lacks its space gets none")
+    void realRuns() throws Exception {
+        Path work = WORK.resolve("selftest/proof-real");
+        Catalogue.deleteRecursively(work);
+        String solution = KIT.resolve("lesson-solution").toString();
+        List<String> scenario = List.of("Task5Checks#cleanCloseFreesOneSlot");
+
+        Verdict graded = Grader.grade(Grader.Request.of(solution, KIT, work).only(scenario));
+        assertThat(graded.xpGraded()).isTrue();
+        assertThat(Proof.file(work)).exists();
+        assertThat(Proof.problems(Files.readAllLines(Proof.file(work)))).isEmpty();
+        String proof = Files.readString(Proof.file(work));
+
+        Verdict echoOnly = Grader.grade(Grader.Request.of(solution, KIT, work).only(List.of("EchoChecks")));
+        assertThat(echoOnly.xpGraded()).isFalse();
+        assertThat(Proof.file(work)).hasContent(proof.strip());
+
+        Catalogue.Broken noSpace = new Catalogue.Broken("refusal-line-without-space", "writes at capacity(N/MAX)", Catalogue.SERVER,
+                "\"rejected connection: at capacity (\"", "\"rejected connection: at capacity(\"", Set.of(Parts.TASK_4), Set.of(), null, null);
+        Path broken = Catalogue.materialise(noSpace, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("selftest/proof-broken"));
+        Verdict brokenVerdict = Grader.grade(Grader.Request.of(broken.toString(), KIT, work).only(scenario));
+        assertThat(brokenVerdict.xpGraded()).isTrue();
+        assertThat(Proof.file(work)).doesNotExist();
+        Optional<String> note = Proof.note(work, true, AS_IS);
+        assertThat(note.orElseThrow()).startsWith("no proof log for the lesson").contains("is not in the contract's form")
+                .contains("at capacity(3/3)");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.echokit.grader.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.echokit.grader.SelfTestCondition;
+import dev.echokit.grader.feedback.FailureText;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@Tag("selftest")
+@DisplayName("The server's log")
+@ExtendWith(SelfTestCondition.class)
+class ServerLogTest {
+
+    private static final String LISTENING = "listening on 127.0.0.1:40123 (max clients: 3)";
+
+    @Test
+    @DisplayName("keeps the first listening line even when it comes after a flood past the cap, and only that one")
+    void listeningLinePastTheCapIsKept() throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < ServerLog.MAX_LINES + 500; i++) {
+            out.append("noise ").append(i).append('\n');
+        }
+        out.append(LISTENING).append('\n').append("listening on 127.0.0.1:1 (max clients: 9)\n").append("more noise\n");
+        ServerLog log = new ServerLog();
+        log.readFrom(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(log.find(line -> line.contains("listening on"))).hasValueSatisfying(line -> assertThat(line.text()).isEqualTo(LISTENING));
+        assertThat(log.matching(line -> line.contains("listening on"))).hasSize(1);
+        assertThat(log.await(line -> line.contains("listening on"), 1, Duration.ZERO)).isTrue();
+        assertThat(log.size()).isEqualTo(ServerLog.MAX_LINES);
+        assertThat(log.dropped()).isEqualTo(503);
+    }
+
+    @Test
+    @DisplayName("a listening line within the cap is not kept twice")
+    void listeningLineWithinTheCap() {
+        StringBuilder out = new StringBuilder(LISTENING + "\n");
+        for (int i = 0; i < ServerLog.MAX_LINES + 10; i++) {
+            out.append("listening on 127.0.0.1:1 (noise)\n");
+        }
+        ServerLog log = new ServerLog();
+        log.readFrom(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
+        assertThat(log.find(line -> line.contains("listening on"))).hasValueSatisfying(line -> assertThat(line.text()).isEqualTo(LISTENING));
+        assertThat(log.lines()).hasSize(ServerLog.MAX_LINES);
+    }
+
+    @Test
+    @DisplayName("keeps each line's time apart from its text: stamped only where shown, bare in the proof")
+    void timeIsKeptApartFromText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ServerLog log = new ServerLog();
+        log.readFrom(new ByteArrayInputStream("one\ntwo\n".getBytes(StandardCharsets.UTF_8)));
+        assertThat(log.lines()).extracting(LogLine::text).containsExactly("one", "two");
+        assertThat(FailureText.lines(log.tail(5))).allSatisfy(line -> assertThat(line).matches("\\| \\[\\+\\d+ ms\\] (one|two)"));
+        log.save(dir.resolve("proof.log"));
+        assertThat(java.nio.file.Files.readAllLines(dir.resolve("proof.log"))).containsExactly("one", "two");
+    }
+}
