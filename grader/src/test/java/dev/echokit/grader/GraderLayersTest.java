@@ -63,4 +63,31 @@ class GraderLayersTest {
                 .map(p -> G + "." + p + "..").toArray(String[]::new);
         classes().should().resideInAnyPackage(all).check(GRADER);
     }
+
+    /**
+     * The lesson's facts live in its definition: no grader source but the definition and the last
+     * task's own checks names that task, so a task is renumbered, added or removed in those files
+     * (and the lesson text) alone. Comments count too: a comment that names a task goes stale with it.
+     */
+    @Test
+    void onlyTheDefinitionAndItsChecksNameTheLastTask() throws java.io.IOException {
+        java.nio.file.Path main = java.nio.file.Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize()
+                .resolve("grader/src/main/java");
+        int last = dev.echokit.grader.checks.ConnectionLimits.LESSON.tasks().stream().mapToInt(dev.echokit.grader.lesson.Part::task).max().orElseThrow();
+        java.util.regex.Pattern naming = java.util.regex.Pattern.compile("(?i)task[ :_]?" + last + "\\b|tasks? \\d+ *(to|-|–) *" + last + "\\b");
+        java.util.List<String> allowed = java.util.List.of("ConnectionLimits.java", "Task" + last + "Checks.java");
+        java.util.List<String> naming_files;
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(main)) {
+            naming_files = files.filter(f -> f.toString().endsWith(".java") && !allowed.contains(f.getFileName().toString()))
+                    .filter(f -> {
+                        try {
+                            return naming.matcher(java.nio.file.Files.readString(f)).find();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .map(f -> main.relativize(f).toString()).sorted().toList();
+        }
+        org.assertj.core.api.Assertions.assertThat(naming_files).as("grader sources that name task " + last).isEmpty();
+    }
 }

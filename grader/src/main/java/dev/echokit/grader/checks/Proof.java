@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The lesson's proof: the server's log from the task 5 scenario, offered to the learner only when
+ * The lesson's proof: the server's log from the check {@link #CHECK}, offered to the learner only when
  * it tells the lesson's story in the contract's words — clients accepted up to the limit, then a
  * refusal — and the lesson's own proof patterns match it. The check writes a candidate; after the
  * run, {@link #settle} makes it the proof or keeps it aside with what is missing. A run that
@@ -48,7 +48,10 @@ public final class Proof {
         return workDir.resolve("proof").resolve("server.log");
     }
 
-    /** Where the task 5 check writes the log it offers as proof; {@link #settle} decides what becomes of it. */
+    /** The check whose server's log is the lesson's proof: clients fill the server, one leaves, a new one is admitted, the next refused. */
+    public static final String CHECK = "a client that closes cleanly frees exactly one slot";
+
+    /** Where the check {@link #CHECK} writes the log it offers as proof; {@link #settle} decides what becomes of it. */
     public static Path candidate(Path workDir) {
         return workDir.resolve("proof").resolve("candidate.log");
     }
@@ -132,10 +135,10 @@ public final class Proof {
         }
         Path kept = notAProof(workDir);
         if (Files.exists(kept)) {
-            return Optional.of("no proof log for the lesson: the task 5 scenario's log (" + shown.apply(kept) + ") does not prove it: "
+            return Optional.of("no proof log for the lesson: the server's log from \"" + CHECK + "\" (" + shown.apply(kept) + ") does not prove it: "
                     + String.join("; ", problems(Files.readAllLines(kept, StandardCharsets.UTF_8))));
         }
-        return Optional.of("no proof log for the lesson: it comes from the task 5 check \"a client that closes cleanly"
-                + " frees exactly one slot\", which did not run or did not pass in this run");
+        return Optional.of("no proof log for the lesson: it comes from the check \"" + CHECK
+                + "\", which did not run or did not pass in this run");
     }
 }

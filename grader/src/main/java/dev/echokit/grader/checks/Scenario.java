@@ -403,7 +403,10 @@ final class Scenario implements AutoCloseable {
         if (own.problem() != null || !own.refuses()) {
             return; // never refuses: the general hint stands, and the later tasks wait for this one
         }
-        String judged = "; tasks 3 to 5 were judged at the limit it enforces, so this mistake costs task 2 alone";
+        List<String> others = grading.lesson().tasks().stream()
+                .filter(p -> p.position() > grading.part().position() && p.reliesOn(Behaviour.TURNS_AWAY)).map(Part::shortName).toList();
+        String judged = "; " + String.join(", ", others).replaceFirst(", ([^,]*)$", " and $1") + " were judged at the limit it enforces,"
+                + " so this mistake costs " + grading.part().shortName() + " alone";
         if (own.admitted() == max + 1) {
             feedback.got("its line came back: " + own.describe() + ", one more than the limit" + judged)
                     .hint("one client too many: refuse when the count has reached the limit (clients >= maxClients), not only past it (>)");

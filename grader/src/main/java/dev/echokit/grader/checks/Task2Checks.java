@@ -30,7 +30,7 @@ public class Task2Checks {
         try (Scenario scenario = Scenario.start(grading, grading.part(), max)) {
             scenario.fill();
             scenario.expectNotAdmitted("connected " + Scenario.clients(max) + ", then one more");
-            // A second one: a refusal must not free a slot (task 5 says so); if it did, that is where to look.
+            // A second one: a refusal must not free a slot (the part that frees slots says so); if it did, that is where to look.
             scenario.expectNotAdmitted("connected " + Scenario.clients(max) + ", had one more turned away, then another", Behaviour.FREES_SLOTS);
         }
     }

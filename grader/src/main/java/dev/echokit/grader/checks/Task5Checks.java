@@ -25,7 +25,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 public class Task5Checks {
 
     @Test
-    @DisplayName("a client that closes cleanly frees exactly one slot")
+    @DisplayName(Proof.CHECK)
     void cleanCloseFreesOneSlot(Grading grading) throws Exception {
         Scenario.judge(grading, grading.part(), 3, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();

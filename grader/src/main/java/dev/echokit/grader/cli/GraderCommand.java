@@ -55,8 +55,8 @@ public final class GraderCommand implements Callable<Integer> {
             description = "Grade a program in any language instead: started with CMD --port P --max-clients N.")
     private String command;
 
-    @Option(names = "--groups", split = ",", paramLabel = "TAG",
-            description = "Run only these parts: echo, task:1 ... task:5, architecture, stretch.")
+    @Option(names = "--groups", split = ",", paramLabel = "TAG", completionCandidates = PartTags.class,
+            description = "Run only these parts: ${COMPLETION-CANDIDATES}.")
     private List<String> groups = new ArrayList<>();
 
     @Option(names = "--stretch", description = "Also run the stretch checks (they earn no XP).")
@@ -197,5 +197,13 @@ public final class GraderCommand implements Callable<Integer> {
             return bad.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cli;
+    }
+
+    /** The tags of the lesson's parts, from its definition: what --groups takes. */
+    static final class PartTags implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return ConnectionLimits.LESSON.parts().stream().map(Part::tag).iterator();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.echokit.grader.report;
 
+import dev.echokit.grader.checks.Proof;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ public final class FeedbackReport implements ReportWriter {
         md.append("Score: **").append(verdict.score()).append("/").append(verdict.maxScore()).append("**\n\n");
         md.append(fenced(Console.render(verdict, Optional.empty(), Optional.empty()).strip()));
         if (outcome.proof().isPresent()) {
-            md.append("\n## The server's log from the task 5 check (the lesson's proof)\n\n")
+            md.append("\n## The lesson's proof: the server's log from the check \"" + Proof.CHECK + "\"\n\n")
                     .append(fenced(Files.readString(outcome.proof().get()).strip()));
         }
         JsonReport.writeText(outDir.resolve("feedback.md"), md.toString());

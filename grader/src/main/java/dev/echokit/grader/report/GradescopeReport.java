@@ -1,5 +1,6 @@
 package dev.echokit.grader.report;
 
+import dev.echokit.grader.checks.Proof;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ public final class GradescopeReport implements ReportWriter {
         output.append(Console.summary(verdict, Optional.empty(), Optional.empty()).strip()
                 .replace("the first ✗ block above says", "the failed tests below say"));
         if (outcome.proof().isPresent()) {
-            output.append("\n\nYour server's log from the task 5 check (the lesson's proof):\n\n").append(Files.readString(outcome.proof().get()));
+            output.append("\n\nThe lesson's proof, your server's log from the check \"" + Proof.CHECK + "\":\n\n").append(Files.readString(outcome.proof().get()));
         }
         return output.toString();
     }

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * One grading as the report writers read it: the verdict, the grader's own copy of the proof log
- * when the task 5 check kept one, and how long the grading took.
+ * when the proof check kept one, and how long the grading took.
  */
 public record Outcome(Verdict verdict, Optional<Path> proof, long seconds) {
 }

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** {@code server.log}: the grader's own record of the server's log in the task 5 check, never a file a server wrote. */
+/** {@code server.log}: the grader's own record of the server's log in the proof check (Proof.CHECK), never a file a server wrote. */
 public final class ProofLogReport implements ReportWriter {
 
     @Override

@@ -99,7 +99,7 @@ public final class Grader {
 
     public static Verdict grade(Request request) throws IOException {
         Files.createDirectories(request.workDir());
-        // The task 5 check writes a candidate proof; once the run is over, Proof.settle decides whether it
+        // The proof check (Proof.CHECK) writes a candidate proof; once the run is over, Proof.settle decides whether it
         // replaces the last one (a run that checks no task leaves that alone).
         Proof.prepare(request.workDir());
         // The servers' own folder: outside the kit and the results, holding what they may read and the

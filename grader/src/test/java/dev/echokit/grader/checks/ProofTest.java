@@ -95,7 +95,7 @@ class ProofTest {
         Files.write(Proof.candidate(work), STORY.stream().map(l -> l.replace("at capacity (", "at capacity(")).toList());
         Proof.settle(work, true);
         assertThat(Proof.file(work)).doesNotExist();
-        assertThat(Proof.note(work, true, AS_IS).orElseThrow()).startsWith("no proof log for the lesson: the task 5 scenario's log (")
+        assertThat(Proof.note(work, true, AS_IS).orElseThrow()).startsWith("no proof log for the lesson: the server's log from \"" + Proof.CHECK + "\" (")
                 .contains("line 5 is not in the contract's form");
 
         // A run that checks a task but not task 5's scenario: no proof, and which check makes one.
