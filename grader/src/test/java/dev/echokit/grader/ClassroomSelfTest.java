@@ -3,6 +3,8 @@ package dev.echokit.grader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.classroom.Graded;
+import dev.echokit.grader.classroom.Row;
 import dev.echokit.grader.lesson.Status;
 import dev.echokit.grader.process.ContainmentSelfTest;
 import dev.echokit.grader.process.Platform;
@@ -63,11 +65,11 @@ class ClassroomSelfTest {
         Path out = WORK.resolve("layouts/results");
         Catalogue.deleteRecursively(out);
 
-        List<Classroom.Graded> graded = Classroom.gradeAll(in, KIT, out, 2, QUIET, Platform.detect());
+        List<Graded> graded = Classroom.gradeAll(in, KIT, out, 2, QUIET, Platform.detect());
         Path roster = WORK.resolve("layouts/roster.csv");
         Files.writeString(roster, "folder,id,name,email\nann,s1,Ann Lee,ann@example.org\nzed,s9,\"Zed, Jr.\",zed@example.org\n");
-        List<Classroom.Row> rows = Classroom.writeTables(out, Optional.of(roster));
-        Map<String, Classroom.Row> byName = rows.stream().collect(Collectors.toMap(Classroom.Row::submission, r -> r));
+        List<Row> rows = Classroom.writeTables(out, Optional.of(roster));
+        Map<String, Row> byName = rows.stream().collect(Collectors.toMap(Row::submission, r -> r));
 
         assertThat(graded).hasSize(7);
         for (String correct : List.of("ann", "ben", "cat", "dan", "eve")) {
@@ -147,9 +149,9 @@ class ClassroomSelfTest {
         Set<String> tmpBefore = echokitFolders(tmp);
 
         java.io.ByteArrayOutputStream progress = new java.io.ByteArrayOutputStream();
-        List<Classroom.Graded> graded = Classroom.gradeAll(in, KIT, out, 2, new PrintStream(progress, true, StandardCharsets.UTF_8), Platform.detect());
-        Map<String, Classroom.Row> byName = Classroom.writeTables(out, Optional.empty()).stream()
-                .collect(Collectors.toMap(Classroom.Row::submission, r -> r));
+        List<Graded> graded = Classroom.gradeAll(in, KIT, out, 2, new PrintStream(progress, true, StandardCharsets.UTF_8), Platform.detect());
+        Map<String, Row> byName = Classroom.writeTables(out, Optional.empty()).stream()
+                .collect(Collectors.toMap(Row::submission, r -> r));
 
         List<String> names = List.of("Jane Doe (late)", "bob", "mia", "rex", "sam", "tim", "uma");
         assertThat(byName.keySet()).containsExactlyInAnyOrderElementsOf(names);

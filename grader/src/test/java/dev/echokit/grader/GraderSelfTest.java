@@ -3,6 +3,7 @@ package dev.echokit.grader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.classroom.Graded;
 import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.lesson.Status;
 import dev.echokit.grader.process.Platform;
@@ -114,9 +115,9 @@ class GraderSelfTest {
         long before = ProcessHandle.current().descendants().count();
 
         // As on macOS or Windows: every task-level mistake must be caught with the JDK alone.
-        List<Classroom.Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("catalogue/classroom"), 2, QUIET, Platform.portable());
+        List<Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("catalogue/classroom"), 2, QUIET, Platform.portable());
         Classroom.writeTables(WORK.resolve("catalogue/classroom"), Optional.empty());
-        Map<String, Classroom.Graded> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
+        Map<String, Graded> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
         Verdict reference = byName.get("reference-solution").verdict();
         assertThat(reference.score()).as("the reference solution's score").isEqualTo(50);
         assertThat(reference.passed()).as("the reference solution passes every check: " + reference.with(Status.FAILED)).isTrue();
@@ -184,8 +185,8 @@ class GraderSelfTest {
                 burner.start();
                 burners.add(burner);
             }
-            List<Classroom.Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("loaded/classroom"), 2, QUIET, Platform.portable());
-            Map<String, Classroom.Graded> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
+            List<Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("loaded/classroom"), 2, QUIET, Platform.portable());
+            Map<String, Graded> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
             Verdict reference = byName.get("reference-solution").verdict();
             if (reference.score() != 50 || !reference.passed()) {
                 wrong.add("the reference solution under load: " + reference.score() + "/50, failures " + reference.with(Status.FAILED)
@@ -262,9 +263,9 @@ class GraderSelfTest {
         for (int task = 1; task <= 5; task++) {
             work.write(seenWith(task), submissions.resolve("with-task-" + task));
         }
-        List<Classroom.Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("graph/classroom"), 2, QUIET, Platform.portable());
+        List<Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("graph/classroom"), 2, QUIET, Platform.portable());
         Classroom.writeTables(WORK.resolve("graph/classroom"), Optional.empty());
-        Map<String, Verdict> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), Classroom.Graded::verdict));
+        Map<String, Verdict> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), Graded::verdict));
 
         List<String> wrong = new ArrayList<>();
         for (int task = 1; task <= 5; task++) {
@@ -313,7 +314,7 @@ class GraderSelfTest {
                 }
             }
         }
-        List<Classroom.Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("repeat/classroom"), 2, QUIET, Platform.detect());
+        List<Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("repeat/classroom"), 2, QUIET, Platform.detect());
         for (String name : names) {
             List<String> verdicts = rows.stream().filter(r -> r.row().submission().startsWith(name + "-"))
                     .map(r -> r.verdict().checks().stream().map(c -> c.name() + " = " + c.statusText()).toList().toString())

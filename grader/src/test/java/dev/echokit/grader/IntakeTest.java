@@ -2,7 +2,8 @@ package dev.echokit.grader;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.classroom.Roster;
+import dev.echokit.grader.classroom.Submissions;
 import dev.echokit.grader.compile.Compilation;
 import dev.echokit.grader.intake.Archives;
 import dev.echokit.grader.intake.Intake;
@@ -120,8 +121,8 @@ class IntakeTest {
             assertThat(found.files()).as(name).singleElement().asString().endsWith("Jane Doe (late)/src/main/java/demo/Hello.java");
             assertThat(Compilation.compile(found.sources(), found.files(), dir.resolve("classes-" + name)).succeeded()).as(name).isTrue();
         }
-        assertThat(Classroom.nameOf(dir.resolve("tia.tar.gz"))).isEqualTo("tia");
-        assertThat(Classroom.nameOf(dir.resolve("ted.tgz"))).isEqualTo("ted");
+        assertThat(Submissions.nameOf(dir.resolve("tia.tar.gz"))).isEqualTo("tia");
+        assertThat(Submissions.nameOf(dir.resolve("ted.tgz"))).isEqualTo("ted");
 
         // A zip with no name ending is still read, by its first bytes.
         Files.copy(dir.resolve("jane.zip"), dir.resolve("jane-upload"));
@@ -180,10 +181,10 @@ class IntakeTest {
         Files.write(dir.resolve("cat.rar"), new byte[] {'R', 'a', 'r', '!', 0x1A, 7, 0});
         Files.writeString(dir.resolve("roster.csv"), "folder,id,name,email\n");
         Files.writeString(dir.resolve(".DS_Store"), "");
-        assertThat(Classroom.submissions(dir).stream().map(Classroom::nameOf)).containsExactly("ann", "ben", "cat");
-        assertThat(Classroom.notSubmissions(dir)).containsExactly("roster.csv");
-        assertThat(Classroom.nearest("bne", List.of("ann", "ben", "cat", "benjamin"))).startsWith("ben");
-        assertThat(Classroom.nearest("zzzzzzzzzz", List.of("ann", "ben"))).isEmpty();
+        assertThat(Submissions.in(dir).stream().map(Submissions::nameOf)).containsExactly("ann", "ben", "cat");
+        assertThat(Submissions.notSubmissions(dir)).containsExactly("roster.csv");
+        assertThat(Submissions.nearest("bne", List.of("ann", "ben", "cat", "benjamin"))).startsWith("ben");
+        assertThat(Submissions.nearest("zzzzzzzzzz", List.of("ann", "ben"))).isEmpty();
     }
 
     @Test
@@ -193,11 +194,11 @@ class IntakeTest {
         Path roster = dir.resolve("my-roster.csv");
         Files.write(roster, "folder,id,name,email\nann,s1,Ann M\u00fcller,ann@example.org\n".getBytes(WINDOWS_1252)); // as a spreadsheet saves it
         Path out = dir.resolve("results");
-        assertThat(Classroom.rememberRoster(Optional.empty(), out)).isEmpty();
-        Optional<Path> kept = Classroom.rememberRoster(Optional.of(roster), out);
+        assertThat(Roster.remember(Optional.empty(), out)).isEmpty();
+        Optional<Path> kept = Roster.remember(Optional.of(roster), out);
         assertThat(kept).contains(out.resolve("roster.csv"));
-        assertThat(Classroom.rememberRoster(Optional.empty(), out)).contains(out.resolve("roster.csv"));
-        assertThat(Classroom.readRoster(kept.get()).get("ann").name()).isEqualTo("Ann M\u00fcller");
+        assertThat(Roster.remember(Optional.empty(), out)).contains(out.resolve("roster.csv"));
+        assertThat(Roster.read(kept.get()).get("ann").name()).isEqualTo("Ann M\u00fcller");
     }
 
     private static Path fresh(String name) throws IOException {

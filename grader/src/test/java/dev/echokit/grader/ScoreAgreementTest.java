@@ -3,6 +3,7 @@ package dev.echokit.grader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.classroom.Graded;
 import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.lesson.Status;
 import dev.echokit.grader.process.Platform;
@@ -114,10 +115,10 @@ class ScoreAgreementTest {
                 Catalogue.materialise(broken, solution, submissions.resolve(broken.name()));
             }
         }
-        List<Classroom.Graded> graded = Classroom.gradeAll(submissions, KIT, WORK.resolve("score-agreement/classroom"), 2,
+        List<Graded> graded = Classroom.gradeAll(submissions, KIT, WORK.resolve("score-agreement/classroom"), 2,
                 new PrintStream(OutputStream.nullOutputStream()), Platform.detect());
         List<String> wrong = new ArrayList<>();
-        for (Classroom.Graded g : graded) {
+        for (Graded g : graded) {
             ScoreAgreement.check(g.row().submission(), g.verdict(), WORK.resolve("score-agreement/runners/" + g.row().submission()), wrong);
         }
         assertThat(graded).extracting(g -> g.row().submission() + " " + g.verdict().score())

@@ -4,6 +4,7 @@ import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.lesson.NotApplicable;
 import dev.echokit.grader.process.Probe;
 import dev.echokit.grader.process.RunningServer;
+import dev.echokit.grader.process.ThreadUse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,11 +159,11 @@ public class EchoChecks {
     void idleServerUsesNoCpu(Grading grading) throws Exception {
         // Where the machine tells how long each thread wanted a core, that is judged: it is the same on
         // a busy machine as on an idle one. Elsewhere, CPU time, which a busy machine makes smaller.
-        Optional<List<RunningServer.ThreadUse>> threads = server.threadUse(Duration.ofSeconds(1));
+        Optional<List<ThreadUse>> threads = server.threadUse(Duration.ofSeconds(1));
         if (threads.isPresent()) {
-            Optional<RunningServer.ThreadUse> polling = threads.get().stream().filter(t -> t.polls(IDLE_CPU_PERCENT)).findFirst();
+            Optional<ThreadUse> polling = threads.get().stream().filter(t -> t.polls(IDLE_CPU_PERCENT)).findFirst();
             if (polling.isPresent()) {
-                RunningServer.ThreadUse t = polling.get();
+                ThreadUse t = polling.get();
                 throw grading.blame(grading.part(), grading.feedback(grading.part(), server)
                         .did("left the server idle for 1 s, with no client sending anything, and watched each of its threads")
                         .expected("every thread asleep, as an idle loop is in select() until something happens: under "

@@ -3,6 +3,7 @@ package dev.echokit.grader.checks;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.process.Probe;
 import dev.echokit.grader.process.RunningServer;
+import dev.echokit.grader.process.ThreadUse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,7 +104,7 @@ public class StretchChecks {
                 // On Linux, where this check runs, each thread is watched: a spinning loop wants a core all
                 // the time without sleeping, on a busy machine as on an idle one, where CPU time alone shrinks.
                 Duration cpu = server.cpuTime().orElse(Duration.ZERO);
-                Optional<List<RunningServer.ThreadUse>> threads = server.threadUse(Duration.ofSeconds(1));
+                Optional<List<ThreadUse>> threads = server.threadUse(Duration.ofSeconds(1));
                 if (threads.isEmpty()) {
                     Thread.sleep(1000); // a measurement window, not a synchronisation
                 }

@@ -51,16 +51,16 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
     }
 
     /** Works the insights out from the class's rows and the reports in {@code outDir}. */
-    static ClassInsights of(Path outDir, List<Classroom.Row> rows) throws IOException {
-        List<Classroom.Row> graded = rows.stream().filter(Classroom.Row::graded).toList();
+    static ClassInsights of(Path outDir, List<Row> rows) throws IOException {
+        List<Row> graded = rows.stream().filter(Row::graded).toList();
         List<PartRate> rates = new ArrayList<>();
-        for (Part part : Classroom.PARTS) {
+        for (Part part : Row.PARTS) {
             int passed = (int) graded.stream().filter(r -> passedWhole(part, r.cell(part))).count();
             rates.add(new PartRate(part, passed, graded.size()));
         }
         Map<String, Hit> failed = new LinkedHashMap<>();
         Map<String, Hit> waits = new LinkedHashMap<>();
-        for (Classroom.Row row : graded) {
+        for (Row row : graded) {
             Path report = outDir.resolve(row.submission()).resolve("grader-report.json");
             if (!Files.exists(report)) {
                 continue;
@@ -119,7 +119,7 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
     }
 
     /** results.html: one page, nothing fetched, a chart of the pass rates, the insights and a sortable table of the rows. */
-    String html(List<Classroom.Row> rows, Map<String, String> names, String containment) {
+    String html(List<Row> rows, Map<String, String> names, String containment) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n")
@@ -157,21 +157,21 @@ public record ClassInsights(List<PartRate> rates, List<Hit> failed, List<Hit> wa
         }
         h.append("<h2>Every submission</h2>\n<p class=\"muted\">Click a column's heading to sort by it.</p>\n<table id=\"rows\">\n<thead><tr>")
                 .append("<th data-type=\"text\">submission</th><th data-type=\"num\">score</th>");
-        Classroom.PARTS.forEach(p -> h.append("<th data-type=\"num\">").append(esc(p.shortName())).append("</th>"));
+        Row.PARTS.forEach(p -> h.append("<th data-type=\"num\">").append(esc(p.shortName())).append("</th>"));
         h.append("<th data-type=\"text\">notes</th></tr></thead>\n<tbody>\n");
-        for (Classroom.Row row : rows) {
+        for (Row row : rows) {
             String name = names.getOrDefault(row.submission(), "");
             h.append("<tr><td><a href=\"").append(esc(url(row.submission()))).append("/feedback.md\">").append(esc(row.submission()))
                     .append("</a>").append(name.isEmpty() ? "" : " <span class=\"muted\">" + esc(name) + "</span>").append("</td>")
                     .append("<td class=\"num\" data-value=\"").append(row.score()).append("\">").append(row.score()).append("/").append(ConnectionLimits.LESSON.maxXp())
                     .append("</td>");
-            for (Part part : Classroom.PARTS) {
+            for (Part part : Row.PARTS) {
                 String cell = row.cell(part);
                 String reason = row.reasons().getOrDefault(part.tag(), "");
                 h.append("<td class=\"num\" data-value=\"").append(leadingNumber(cell)).append("\">").append(esc(cell))
                         .append(reason.isEmpty() ? "" : " ✗ <span class=\"why\">" + esc(reason) + "</span>").append("</td>");
             }
-            h.append("<td>").append(esc(Classroom.notes(row, rows))).append("</td></tr>\n");
+            h.append("<td>").append(esc(TableText.notes(row, rows))).append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n<script>\n").append(SORT).append("</script>\n</body>\n</html>\n");
         return h.toString();

@@ -3,6 +3,11 @@ package dev.echokit.grader.cli;
 import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.checks.Proof;
 import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.classroom.Graded;
+import dev.echokit.grader.classroom.Roster;
+import dev.echokit.grader.classroom.Row;
+import dev.echokit.grader.classroom.Submissions;
+import dev.echokit.grader.classroom.TableText;
 import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.process.Containment;
 import dev.echokit.grader.process.Platform;
@@ -141,10 +146,10 @@ public final class GraderCommand implements Callable<Integer> {
             Path kitRoot = kit.kitRoot();
             Path classDir = submissions.toAbsolutePath().normalize();
             Path outDir = out != null ? out.toAbsolutePath() : classDir.resolveSibling("results");
-            List<String> names = Classroom.submissions(classDir).stream().map(Classroom::nameOf).toList();
+            List<String> names = Submissions.in(classDir).stream().map(Submissions::nameOf).toList();
             for (String name : only) {
                 if (!names.contains(name)) {
-                    List<String> nearest = Classroom.nearest(name, names);
+                    List<String> nearest = Submissions.nearest(name, names);
                     throw new ParameterException(spec.commandLine(), "Invalid value '" + name + "' for option '--only': no submission in "
                             + classDir + " is called that" + (!nearest.isEmpty() ? "; the nearest: " + String.join(", ", nearest) + "."
                             : names.size() <= 20 ? "; the submissions: " + String.join(", ", names) + "." : "."));
@@ -152,22 +157,22 @@ public final class GraderCommand implements Callable<Integer> {
             }
             Platform where = kit.platform();
             System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.describeContainment());
-            Optional<Path> classRoster = Classroom.rememberRoster(Optional.ofNullable(roster), outDir);
+            Optional<Path> classRoster = Roster.remember(Optional.ofNullable(roster), outDir);
             if (roster == null && classRoster.isPresent()) {
                 System.out.println("  roster: the one remembered in " + shown(classRoster.get(), kitRoot) + " (--roster FILE replaces it)");
             }
-            List<String> ignored = Classroom.notSubmissions(classDir);
+            List<String> ignored = Submissions.notSubmissions(classDir);
             if (!ignored.isEmpty()) {
                 System.out.println("  not submissions (neither a folder nor an archive), left alone: " + String.join(", ", ignored));
             }
             long start = System.nanoTime();
-            List<Classroom.Graded> graded = Classroom.grade(classDir, kitRoot, outDir, parallel, System.out, where, only);
-            List<Classroom.Row> rows = Classroom.writeTables(outDir, classRoster, where);
+            List<Graded> graded = Classroom.grade(classDir, kitRoot, outDir, parallel, System.out, where, only);
+            List<Row> rows = Classroom.writeTables(outDir, classRoster, where);
             long seconds = (System.nanoTime() - start) / 1_000_000_000;
             System.out.println();
             System.out.println("EchoKit classroom — graded " + graded.size() + " of " + rows.size() + " submissions in " + seconds
                     + " s (" + parallel + " at a time)");
-            System.out.println(Classroom.text(rows));
+            System.out.println(TableText.text(rows));
             System.out.println("  table: " + shown(outDir.resolve("results.md"), kitRoot)
                     + "\n  csv:   " + shown(outDir.resolve("results.csv"), kitRoot)
                     + "\n  each learner's feedback: " + shown(outDir, kitRoot) + "/NAME/feedback.md");

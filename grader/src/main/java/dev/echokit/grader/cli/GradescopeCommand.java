@@ -1,7 +1,7 @@
 package dev.echokit.grader.cli;
 
 import dev.echokit.grader.checks.ConnectionLimits;
-import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.classroom.ClassResults;
 import dev.echokit.grader.intake.GraderError;
 import dev.echokit.grader.intake.Intake;
 import dev.echokit.grader.intake.NotGraded;
@@ -44,7 +44,7 @@ final class GradescopeCommand implements Callable<Integer> {
         try {
             // Closed before any server starts, so that no server can leave anything in it.
             Files.createDirectories(results.getParent());
-            Classroom.closeToServers(results.getParent());
+            ClassResults.closeToServers(results.getParent());
             grade(start, results.getParent());
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             // The grader's own failure: the learner still gets a score of 0 and words to act on.

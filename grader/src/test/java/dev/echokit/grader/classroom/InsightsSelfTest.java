@@ -53,7 +53,7 @@ class InsightsSelfTest {
                 fail(Parts.TASK_1, "a bad --max-clients stops the program")));
         learner(out, HOSTILE_NAME, List.of(fail(Parts.TASK_1, "a bad --max-clients stops the program"),
                 fail(Parts.TASK_1, "the option sets the limit </td><script>alert(2)</script>")));
-        List<Classroom.Row> rows = Classroom.writeTables(out, Optional.empty(), Platform.portable());
+        List<Row> rows = Classroom.writeTables(out, Optional.empty(), Platform.portable());
         assertThat(rows).hasSize(4);
 
         String md = Files.readString(out.resolve("results.md"));
@@ -79,7 +79,7 @@ class InsightsSelfTest {
                 assertThat(new int[] {Integer.parseInt(bar.group(2)), Integer.parseInt(bar.group(3))}).as(bar.group(1))
                         .containsExactly(fromCsv.get(bar.group(1)));
             }
-            assertThat(bars).isEqualTo(Classroom.PARTS.size());
+            assertThat(bars).isEqualTo(Row.PARTS.size());
             assertThat(page.dom()).contains("data-sorted=\"score desc\"").doesNotContain("<img").doesNotContain("<script>alert");
             List<String> order = new ArrayList<>();
             Matcher link = Pattern.compile("<a href=\"([^\"]+)/feedback.md\">").matcher(page.dom());
@@ -118,11 +118,11 @@ class InsightsSelfTest {
         Path dir = out.resolve(name);
         Map<String, String> cells = new HashMap<>();
         Map<String, String> reasons = new HashMap<>();
-        for (Part part : Classroom.PARTS) {
-            cells.put(part.tag(), Classroom.cellOf(verdict, part));
-            Classroom.reasonOf(verdict, part).ifPresent(r -> reasons.put(part.tag(), r));
+        for (Part part : Row.PARTS) {
+            cells.put(part.tag(), Row.cellOf(verdict, part));
+            Row.reasonOf(verdict, part).ifPresent(r -> reasons.put(part.tag(), r));
         }
-        JsonReport.write(dir.resolve("row.json"), new Classroom.Row(name, "", verdict.score(), null, cells, reasons, ""));
+        JsonReport.write(dir.resolve("row.json"), new Row(name, "", verdict.score(), null, cells, reasons, ""));
         JsonReport.write(dir.resolve("grader-report.json"), verdict);
     }
 
@@ -133,14 +133,14 @@ class InsightsSelfTest {
     /** Per part tag: {learners who passed it whole, learners graded}, from the CSV's cells. */
     private static Map<String, int[]> ratesFromCsv(String csv) {
         List<String> lines = csv.lines().toList();
-        List<String> head = Classroom.csvFields(lines.get(0));
+        List<String> head = Roster.csvFields(lines.get(0));
         Map<String, int[]> rates = new HashMap<>();
-        for (Part part : Classroom.PARTS) {
+        for (Part part : Row.PARTS) {
             int column = head.indexOf(part.tag());
             int passed = 0;
             int graded = 0;
             for (String line : lines.subList(1, lines.size())) {
-                List<String> f = Classroom.csvFields(line);
+                List<String> f = Roster.csvFields(line);
                 graded++;
                 passed += ClassInsights.passedWhole(part, f.get(column)) ? 1 : 0;
             }

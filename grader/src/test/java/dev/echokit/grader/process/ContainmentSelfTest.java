@@ -6,6 +6,8 @@ import dev.echokit.grader.Catalogue;
 import dev.echokit.grader.Parts;
 import dev.echokit.grader.SelfTestCondition;
 import dev.echokit.grader.classroom.Classroom;
+import dev.echokit.grader.classroom.Graded;
+import dev.echokit.grader.classroom.Learner;
 import dev.echokit.grader.lesson.Status;
 import dev.echokit.grader.report.Verdict;
 import dev.echokit.grader.run.Grader;
@@ -59,8 +61,8 @@ public class ContainmentSelfTest {
         String victimBefore = Files.readString(victimFile);
         boolean portTakenBefore = ProcFs.isListening(FIXED_PORT);
 
-        List<Classroom.Graded> graded = Classroom.gradeAll(in, KIT, out, 2, QUIET, platform);
-        Map<String, Classroom.Graded> by = graded.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
+        List<Graded> graded = Classroom.gradeAll(in, KIT, out, 2, QUIET, platform);
+        Map<String, Graded> by = graded.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
         Classroom.writeTables(out, Optional.empty());
         String csv = Files.readString(out.resolve("results.csv"));
         String md = Files.readString(out.resolve("results.md"));
@@ -109,12 +111,12 @@ public class ContainmentSelfTest {
         Path victimFile = in.resolve("victim/src/main/java/dev/echokit/server/EchoServer.java");
         String victimBefore = Files.readString(victimFile);
 
-        List<Classroom.Graded> graded = Classroom.gradeAll(in, KIT, out, 2, QUIET, ownUser);
+        List<Graded> graded = Classroom.gradeAll(in, KIT, out, 2, QUIET, ownUser);
         Classroom.writeTables(out, Optional.empty(), ownUser);
         String csv = Files.readString(out.resolve("results.csv"));
         watchForLateWriters();
 
-        Map<String, Classroom.Graded> by = graded.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
+        Map<String, Graded> by = graded.stream().collect(Collectors.toMap(g -> g.row().submission(), g -> g));
         assertThat(by.get("victim").row().score()).isEqualTo(Parts.LESSON.maxXp());
         assertThat(by.get("mallory").verdict().passed()).as("mallory: " + by.get("mallory").verdict().with(Status.FAILED)).isTrue();
         assertThat(out.resolve("forker/feedback.md")).content().contains("it started more than 64 processes");

@@ -1,0 +1,113 @@
+package dev.echokit.grader.process;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Whether a server listens yet: its {@code listening on HOST:PORT} line (which gives its port),
+ * else its own listening socket in the kernel's table, else, without /proc, a connection.
+ */
+final class Readiness {
+
+    private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
+
+    private final Process process;
+    private final ServerLog log;
+    private final Platform platform;
+    private final boolean javaTarget;
+    private volatile int port;
+
+    Readiness(Process process, ServerLog log, Platform platform, int port, boolean javaTarget) {
+        this.process = process;
+        this.log = log;
+        this.platform = platform;
+        this.port = port;
+        this.javaTarget = javaTarget;
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** See {@link RunningServer#awaitListening}; {@code stoppedAtLimit} says why the grader stopped it, if it did. */
+    Optional<String> await(Duration timeout, Supplier<Optional<String>> stoppedAtLimit) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (isReady()) {
+                return Optional.empty();
+            }
+            if (!process.isAlive()) {
+                log.awaitEnd(Duration.ofSeconds(2));
+                if (isReady()) {
+                    return Optional.empty();
+                }
+                return Optional.of("the server exited with code " + process.exitValue()
+                        + " before it was listening" + (log.size() == 0 ? ", and printed nothing" : "")
+                        + stoppedAtLimit.get().map(why -> "; the grader stopped the server: " + why).orElse(""));
+            }
+            log.await(LISTENING.asPredicate(), 1, Duration.ofMillis(20));
+        }
+        return Optional.of("the server was not listening after " + timeout.toSeconds()
+                + " s (no 'listening on' line, and no listening socket" + (port != 0 ? " on port " + port : "") + ")");
+    }
+
+    /** Whether the server has said it listens (taking the port from that line), or its port is listening. */
+    boolean isReady() {
+        Optional<String> line = log.find(LISTENING.asPredicate()).map(LogLine::text);
+        if (line.isPresent()) {
+            Matcher m = LISTENING.matcher(line.get());
+            if (m.find()) {
+                port = Integer.parseInt(m.group(1));
+            }
+            return true;
+        }
+        if (port == 0) {
+            return false;
+        }
+        if (platform.procFs()) {
+            // The port must be listened on by this server, not by whatever took the same port meanwhile
+            // (the grader picks a free port, then the server binds it: another server can come between).
+            OptionalLong inode = ProcFs.listeningSocket(port);
+            return inode.isPresent() && holdsSocket(inode.getAsLong());
+        }
+        // Without /proc only a connection can tell, and it cannot tell whose listener answered: a Java
+        // server says where it listens, so only a command that prints nothing is probed.
+        return !javaTarget && acceptsConnections(port);
+    }
+
+    /** Whether this server's process, or one it started, holds the socket with this inode. */
+    private boolean holdsSocket(long inode) {
+        return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
+                .anyMatch(p -> ProcFs.holdsSocket(p.pid(), inode));
+    }
+
+    /**
+     * Connects, then half-closes and reads to the end, so that the server has closed this
+     * connection (and freed its slot) before any check connects: the probe never races a check.
+     */
+    private static boolean acceptsConnections(int port) {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            probe.shutdownOutput();
+            probe.setSoTimeout(1000);
+            while (probe.getInputStream().read() >= 0) {
+                // an echo server sends nothing back for an empty connection; read to its end of stream
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return true; // listening, though it did not close; the wait is bounded all the same
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
