@@ -1,6 +1,8 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.process.Patience;
 import dev.echokit.grader.process.Probe;
+import dev.echokit.grader.process.RunningServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -21,28 +23,45 @@ final class GreedyWriter {
     }
 
     /**
-     * Writes up to {@code total} bytes and returns once the writes stall — no progress for
-     * {@code stall}, stretched with the machine's load, twice in a row, so that a server that was
-     * merely waiting for a core is not taken for one that stopped reading — or they finish, or
-     * {@code limit} passes.
+     * Writes up to {@code total} bytes and returns once the writes stall, or they finish, or
+     * {@code limit} (stretched with the machine's load) passes. Stalled means no progress for
+     * {@code stall} while the server's threads are seen asleep three times in a row (it stopped
+     * reading by its own choice: a server merely waiting for a core shows as runnable); or, where
+     * /proc cannot tell and as a bound everywhere, no progress for twice {@code stall} stretched with
+     * the load, so that a server that was merely slow is not taken for one that stopped reading.
      */
-    static GreedyWriter writeUntilStalled(Probe client, long total, Duration stall, Duration limit) throws InterruptedException {
+    static GreedyWriter writeUntilStalled(Probe client, RunningServer server, long total, Duration stall, Duration limit) throws InterruptedException {
         GreedyWriter writer = new GreedyWriter(client, total);
         writer.thread.start();
-        long deadline = System.nanoTime() + dev.echokit.grader.process.Patience.of(limit).toNanos();
-        int quietWindows = 0;
-        while (quietWindows < 2 && writer.thread.isAlive() && System.nanoTime() < deadline) {
-            long before = writer.written.get();
-            writer.thread.join(dev.echokit.grader.process.Patience.of(stall).toMillis());
-            quietWindows = writer.written.get() == before ? quietWindows + 1 : 0;
+        long deadline = System.nanoTime() + Patience.of(limit).toNanos();
+        long quietSince = System.nanoTime();
+        long before = -1;
+        int asleep = 0;
+        while (writer.thread.isAlive() && System.nanoTime() < deadline) {
+            writer.thread.join(POLL.toMillis());
+            long now = System.nanoTime();
+            long written = writer.written.get();
+            if (written != before) {
+                before = written;
+                quietSince = now;
+                asleep = 0;
+                continue;
+            }
+            asleep = server.wantsACore().filter(running -> !running).isPresent() ? asleep + 1 : 0;
+            long quiet = now - quietSince;
+            if (quiet >= stall.toNanos() && asleep >= 3 || quiet >= 2 * Patience.of(stall).toNanos()) {
+                writer.stalled = writer.thread.isAlive();
+                break;
+            }
         }
-        writer.stalled = quietWindows >= 2 && writer.thread.isAlive();
         return writer;
     }
 
+    private static final Duration POLL = Duration.ofMillis(50);
+
     private volatile boolean stalled;
 
-    /** True when the writer was blocked for two quiet windows in a row: the server stopped reading from this client. */
+    /** True when the writes stalled (see {@link #writeUntilStalled}): the server stopped reading from this client. */
     boolean stalled() {
         return stalled;
     }

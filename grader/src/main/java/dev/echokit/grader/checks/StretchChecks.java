@@ -151,8 +151,8 @@ public class StretchChecks {
         Scenario.judge(grading, grading.part(), 3, new Behaviour[] {Behaviour.TURNS_AWAY, Behaviour.ENDS_REFUSALS, Behaviour.FREES_SLOTS}, scenario -> {
             scenario.fill();
             Probe greedy = scenario.admitted.get(0);
-            // Stalled once a whole second passes without progress.
-            GreedyWriter writer = GreedyWriter.writeUntilStalled(greedy, 512L * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(20));
+            // Stalled once a whole second passes without progress with the server asleep (see GreedyWriter).
+            GreedyWriter writer = GreedyWriter.writeUntilStalled(greedy, scenario.server, 512L * 1024 * 1024, Duration.ofSeconds(1), Duration.ofSeconds(20));
             boolean stalled = writer.stalled();
             long mib = writer.mib();
             greedy.reset();

@@ -59,8 +59,8 @@ public class Task5Checks {
         Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             Probe greedy = scenario.admitted.remove(0);
-            // Backed up once 300 ms pass without progress.
-            GreedyWriter writer = GreedyWriter.writeUntilStalled(greedy, 32L * 1024 * 1024, Duration.ofMillis(300), Duration.ofSeconds(10));
+            // Backed up once 300 ms pass without progress with the server asleep (see GreedyWriter).
+            GreedyWriter writer = GreedyWriter.writeUntilStalled(greedy, scenario.server, 32L * 1024 * 1024, Duration.ofMillis(300), Duration.ofSeconds(10));
             greedy.reset();
             writer.awaitEnd();
             scenario.admitAfterDeparture("had one client send without reading until the server's output to it backed up,"

@@ -145,4 +145,31 @@ public final class ProcFs {
             return false;
         }
     }
+
+    /**
+     * Whether any of the process's own threads (a JVM's housekeeping threads left out) is on a core or
+     * waiting for one right now (state R); empty when /proc cannot tell.
+     */
+    static java.util.Optional<Boolean> anyRunnable(long pid) {
+        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            boolean seen = false;
+            for (Path thread : threads.toList()) {
+                try {
+                    if (VM_THREAD.matcher(Files.readString(thread.resolve("comm")).strip()).matches()) {
+                        continue;
+                    }
+                    String stat = Files.readString(thread.resolve("stat"));
+                    seen = true;
+                    if (stat.charAt(stat.lastIndexOf(')') + 2) == 'R') {
+                        return java.util.Optional.of(true);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended while being read
+                }
+            }
+            return seen ? java.util.Optional.of(false) : java.util.Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
 }

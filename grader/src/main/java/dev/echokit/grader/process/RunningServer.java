@@ -205,6 +205,15 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /** The process that actually serves: for a shell command, the last descendant started. */
+    /**
+     * Whether one of the server's own threads is on a core or waiting for one right now: false means
+     * it is asleep by its own choice (in select(), or blocked), which a busy machine does not cause.
+     * Empty where /proc cannot tell.
+     */
+    public Optional<Boolean> wantsACore() {
+        return metrics.wantsACore();
+    }
+
     public long serverPid() {
         return metrics.serverPid();
     }

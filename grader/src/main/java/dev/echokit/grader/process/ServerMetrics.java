@@ -25,6 +25,11 @@ final class ServerMetrics {
         return process.toHandle().descendants().map(ProcessHandle::pid).max(Long::compare).orElse(process.pid());
     }
 
+    /** See {@link RunningServer#wantsACore}. */
+    Optional<Boolean> wantsACore() {
+        return ProcFs.anyRunnable(serverPid()); // Linux's /proc whatever the platform mode, as threadUse: it reads the machine
+    }
+
     /** See {@link RunningServer#pause}. */
     Optional<AutoCloseable> pause() throws InterruptedException {
         if (!platform.procFs() || !process.isAlive()) {
