@@ -203,7 +203,7 @@ load_before_gradings="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: gradings, $grading_runs of each" >&2
 grading_table="$(python3 "$kit/grader/bench/grading.py" --markdown --runs "$grading_runs" --kit "$kit" \
   --target lesson-solution --target lesson-starter \
-  --setup "archive=$grader_flags" --setup "archive, 4 checks at once=$grader_flags -Dechokit.parallelChecks=4" \
+  --setup "archive=$grader_flags" --setup "archive, 8 checks at once=$grader_flags -Dechokit.parallelChecks=8" \
   --setup "no archive=$grader_flags -Dechokit.cds=off")"
 class_table=""
 if [ "$class_size" -gt 0 ]; then
@@ -269,8 +269,8 @@ redis_version="$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo "system time of the grader and of every process it started, sandboxed servers included, from the"
   echo "kernel's process accounting; *whole machine* is /proc/stat's busy time over the run, which also"
   echo "counts anything else running. *archive*: servers start with the class-data archive of the JDK and"
-  echo "picocli (built beforehand with \`grader.jar cds\`); *no archive*: \`-Dechokit.cds=off\`; *4 checks at"
-  echo "once*: \`-Dechokit.parallelChecks=4\`, the grader's setting before issue 22's last round (8 now). Load"
+  echo "picocli (built beforehand with \`grader.jar cds\`); *no archive*: \`-Dechokit.cds=off\`; *8 checks at"
+  echo "once*: \`-Dechokit.parallelChecks=8\` (the grader runs 4 side by side; 8 was tried in issue 22). Load"
   echo "average before the gradings: $load_before_gradings."
   echo
   echo "$grading_table"
