@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # EchoKit benchmark: the reference solution, the starter (no limit), Redis (--maxclients) and the
 # refusal path's floor (Floor.java: accept, write, close, nothing else), measured side by side in
-# one run on this machine, with grader/target/flood.jar; then what a grading costs (wall, CPU,
+# one run on this machine, with grader/flood/target/flood.jar; then what a grading costs (wall, CPU,
 # server starts), with and without the servers' class-data archive, and a class of 30.
 # Writes grader/bench/RESULTS.md.
 #
@@ -48,7 +48,7 @@ fi
 
 echo "bench: building the jars" >&2
 ./mvnw -q -B package -DskipTests >/dev/null
-flood=(java -jar "$kit/grader/target/flood.jar")
+flood=(java -jar "$kit/grader/flood/target/flood.jar")
 jvm_opts=(-Xms64m -Xmx512m -XX:+UseSerialGC)
 
 pids=()

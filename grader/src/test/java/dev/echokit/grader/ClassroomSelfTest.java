@@ -185,7 +185,7 @@ class ClassroomSelfTest {
     private static void kitCopy(Path root) throws IOException {
         Catalogue.copyTree(SOLUTION, root.resolve("lesson-starter/src/main/java"));
         Catalogue.copyTree(SOLUTION, root.resolve("lesson-solution/src/main/java"));
-        Catalogue.copyTree(KIT.resolve("grader/src/main/java/dev/echokit/grader/flood"), root.resolve("grader/src/main/java/flood"));
+        Catalogue.copyTree(KIT.resolve("grader/flood/src/main/java/dev/echokit/flood"), root.resolve("grader/src/main/java/flood"));
         Files.writeString(root.resolve("pom.xml"), "<project/>\n");
     }
 

@@ -185,14 +185,14 @@ class LessonTest {
             return "expected java -jar";
         }
         String jar = words.get(2);
-        Matcher m = Pattern.compile("(lesson-\\w+|grader)/target/([\\w-]+)\\.jar").matcher(jar);
+        Matcher m = Pattern.compile("(lesson-\\w+|grader|grader/flood)/target/([\\w-]+)\\.jar").matcher(jar);
         String pom = m.matches() ? Files.readString(ROOT.resolve(m.group(1)).resolve("pom.xml")) : "";
         if (!m.matches() || !(pom.contains("<finalName>" + m.group(2) + "</finalName>")
                 || pom.contains("<shade.finalName>" + m.group(2) + "</shade.finalName>"))) {
             return "no module builds " + jar;
         }
         if (m.group(2).equals("flood")) {
-            return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/flood/Flood.java");
+            return checkOptions(words.subList(3, words.size()), "grader/flood/src/main/java/dev/echokit/flood/Flood.java");
         }
         if (m.group(2).equals("grader")) {
             return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/cli/GraderCommand.java",

@@ -1,4 +1,4 @@
-package dev.echokit.grader.flood;
+package dev.echokit.flood;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.echokit.grader.flood;
+package dev.echokit.flood;
 
 /** What happened to one flood connection. */
 enum Outcome {

@@ -1,4 +1,4 @@
-package dev.echokit.grader.flood;
+package dev.echokit.flood;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.ByteArrayOutputStream;
