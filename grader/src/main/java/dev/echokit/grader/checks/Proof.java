@@ -39,6 +39,7 @@ public final class Proof {
             Pattern.compile(TIME + "accepting again"));
     private static final Pattern ACCEPTED = CONTRACT.get(1);
     private static final Pattern REJECTED = CONTRACT.get(2);
+    private static final Pattern CLOSED = CONTRACT.get(3);
 
     private Proof() {
     }
@@ -95,6 +96,10 @@ public final class Proof {
                 problems.add("line " + (i + 1) + " is not in the contract's form: " + line);
                 continue;
             }
+            Optional<String> wrong = wrongCount(line);
+            if (wrong.isPresent()) {
+                problems.add("line " + (i + 1) + " " + wrong.get() + ": " + line);
+            }
             Matcher accepted = ACCEPTED.matcher(line);
             if (firstRefusal < 0 && accepted.matches() && accepted.group(1).equals(accepted.group(2))) {
                 admittedToLimit = i;
@@ -117,6 +122,32 @@ public final class Proof {
             }
         }
         return problems;
+    }
+
+    /**
+     * What is wrong with a line's (N/MAX), if anything: a server that admits past its limit, refuses
+     * below it or counts below zero does not show the lesson's story, whatever the words say.
+     */
+    private static Optional<String> wrongCount(String line) {
+        Matcher accepted = ACCEPTED.matcher(line);
+        if (accepted.matches() && (number(accepted.group(1)).compareTo(number(accepted.group(2))) > 0
+                || number(accepted.group(1)).signum() == 0)) {
+            return Optional.of("admits a client past the limit (or counts none)");
+        }
+        Matcher rejected = REJECTED.matcher(line);
+        if (rejected.matches() && number(rejected.group(1)).compareTo(number(rejected.group(2))) != 0) {
+            return Optional.of("refuses a client while the count is not at the limit");
+        }
+        Matcher closed = CLOSED.matcher(line);
+        if (closed.matches() && number(closed.group(1)).compareTo(number(closed.group(2))) >= 0) {
+            return Optional.of("still counts the limit or more after a client left");
+        }
+        return Optional.empty();
+    }
+
+    /** A count as the server printed it, however many digits. */
+    private static java.math.BigInteger number(String digits) {
+        return new java.math.BigInteger(digits);
     }
 
     /**

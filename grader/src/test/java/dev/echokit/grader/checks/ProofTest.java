@@ -65,7 +65,20 @@ class ProofTest {
                 "the lesson's proof pattern rejected connection: at capacity \\(\\d+/\\d+\\) matches no line");
 
         List<String> early = List.of(STORY.get(0), STORY.get(1), "21:04:17.244 rejected connection: at capacity (1/3)", STORY.get(3));
-        assertThat(Proof.problems(early)).singleElement().asString().startsWith("no client was accepted up to the limit before the first refusal");
+        assertThat(Proof.problems(early)).containsExactly(
+                "line 3 refuses a client while the count is not at the limit: 21:04:17.244 rejected connection: at capacity (1/3)",
+                "no client was accepted up to the limit before the first refusal:"
+                        + " no \"accepted connection from HOST:PORT (MAX/MAX)\" line comes before it");
+
+        // One client too many (a '>' for '>='): every line in the contract's form, the words of the story, and still no proof.
+        List<String> oneTooMany = List.of(STORY.get(0), STORY.get(1), STORY.get(2), STORY.get(3),
+                "21:04:16.400 accepted connection from 127.0.0.1:40130 (4/3)",
+                "21:04:17.244 rejected connection: at capacity (4/3)",
+                "21:04:21.006 closed connection from 127.0.0.1:40118 (3/3)");
+        assertThat(Proof.problems(oneTooMany)).containsExactly(
+                "line 5 admits a client past the limit (or counts none): 21:04:16.400 accepted connection from 127.0.0.1:40130 (4/3)",
+                "line 6 refuses a client while the count is not at the limit: 21:04:17.244 rejected connection: at capacity (4/3)",
+                "line 7 still counts the limit or more after a client left: 21:04:21.006 closed connection from 127.0.0.1:40118 (3/3)");
 
         List<String> withNoise = new java.util.ArrayList<>(STORY);
         withNoise.add(2, "debug: clients=2");
