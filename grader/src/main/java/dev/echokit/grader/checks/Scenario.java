@@ -222,7 +222,8 @@ final class Scenario implements AutoCloseable {
                 .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
                 .expected("the server to turn that client away: its connection ended at once")
                 .got("nothing arrived, and the connection stayed open; a line it sent then did not come back either")
-                .hint("the client is left waiting: keep calling accept() at the limit, then write the line and close"), Behaviour.ENDS_REFUSALS);
+                .hint("the client is left waiting: either it was never accepted (it waits in the kernel's backlog) or it was accepted"
+                        + " and then left alone. At the limit, keep calling accept(), then write the line and close"), Behaviour.ENDS_REFUSALS);
     }
 
     /**
@@ -481,8 +482,8 @@ final class Scenario implements AutoCloseable {
 
     static String refusalHint(Probe.Received got) {
         if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0) {
-            return "nothing arrived, and a line it sent did not come back: the client is waiting in the kernel's backlog."
-                    + " Keep calling accept() at the limit, then write the line and close";
+            return "nothing arrived, and a line it sent did not come back: the client was never accepted (it waits in the kernel's"
+                    + " backlog), or it was accepted and then left alone. At the limit, keep calling accept(), then write the line and close";
         }
         if (got.ending() == Probe.Ending.TIMEOUT) {
             return "the line arrived but the connection stayed open: close it after writing";
