@@ -131,19 +131,8 @@ public final class ProcFs {
 
     /** Whether every thread of the process is stopped (state T, as after SIGSTOP); false when unreadable. */
     static boolean stopped(long pid) {
-        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            List<Path> all = threads.toList();
-            for (Path thread : all) {
-                String stat = Files.readString(thread.resolve("stat"));
-                char state = stat.charAt(stat.lastIndexOf(')') + 2);
-                if (state != 'T' && state != 't') {
-                    return false;
-                }
-            }
-            return !all.isEmpty();
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+        List<Character> states = threadStates(pid, true);
+        return !states.isEmpty() && states.stream().allMatch(state -> state == 'T' || state == 't');
     }
 
     /**
@@ -151,25 +140,28 @@ public final class ProcFs {
      * waiting for one right now (state R); empty when /proc cannot tell.
      */
     static java.util.Optional<Boolean> anyRunnable(long pid) {
+        List<Character> states = threadStates(pid, false);
+        return states.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(states.contains('R'));
+    }
+
+    /** The state letter of each thread of the process (with or without a JVM's own threads); empty when unreadable. */
+    private static List<Character> threadStates(long pid, boolean vmThreads) {
+        List<Character> states = new java.util.ArrayList<>();
         try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            boolean seen = false;
             for (Path thread : threads.toList()) {
                 try {
-                    if (VM_THREAD.matcher(Files.readString(thread.resolve("comm")).strip()).matches()) {
+                    if (!vmThreads && VM_THREAD.matcher(Files.readString(thread.resolve("comm")).strip()).matches()) {
                         continue;
                     }
                     String stat = Files.readString(thread.resolve("stat"));
-                    seen = true;
-                    if (stat.charAt(stat.lastIndexOf(')') + 2) == 'R') {
-                        return java.util.Optional.of(true);
-                    }
+                    states.add(stat.charAt(stat.lastIndexOf(')') + 2));
                 } catch (IOException | RuntimeException e) {
                     // a thread that ended while being read
                 }
             }
-            return seen ? java.util.Optional.of(false) : java.util.Optional.empty();
         } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty();
+            return List.of();
         }
+        return states;
     }
 }
