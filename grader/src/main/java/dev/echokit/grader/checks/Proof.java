@@ -44,9 +44,22 @@ public final class Proof {
     private Proof() {
     }
 
-    /** The proof the learner pastes: there only when the last run that checked a task made one that holds. */
+    /** The first line of a proof: what was graded, and when, so that a pasted proof says which code it came from. */
+    static final String HEADER = "# graded ";
+
+    /** The learner's own proof folder in a work folder: {@code proof}, beside the grader's report. */
+    static Path ownDir(Path workDir) {
+        return workDir.resolve("proof");
+    }
+
+    /** The proof the learner pastes: there only when the last full grading of their own work made one that holds. */
     public static Path file(Path workDir) {
-        return workDir.resolve("proof").resolve("server.log");
+        return file(workDir, ProofPlace.OWN).orElseThrow();
+    }
+
+    /** The proof file a run that writes to {@code place} leaves, if it writes one. */
+    public static Optional<Path> file(Path workDir, ProofPlace place) {
+        return place.dir(workDir).map(dir -> dir.resolve("server.log"));
     }
 
     /** The check whose server's log is the lesson's proof: clients fill the server, one leaves, a new one is admitted, the next refused. */
@@ -54,12 +67,12 @@ public final class Proof {
 
     /** Where the check {@link #CHECK} writes the log it offers as proof; {@link #settle} decides what becomes of it. */
     public static Path candidate(Path workDir) {
-        return workDir.resolve("proof").resolve("candidate.log");
+        return ownDir(workDir).resolve("candidate.log");
     }
 
     /** A candidate that did not hold, kept so that the learner can read it next to what it lacks. */
-    static Path notAProof(Path workDir) {
-        return workDir.resolve("proof").resolve("not-a-proof.log");
+    static Path notAProof(Path dir) {
+        return dir.resolve("not-a-proof.log");
     }
 
     /** Before a run: a candidate left over from an interrupted run must not pass for this run's. */
@@ -67,27 +80,46 @@ public final class Proof {
         Files.deleteIfExists(candidate(workDir));
     }
 
-    /**
-     * After a run: when it checked a task, the old proof goes, and this run's candidate becomes the
-     * proof if it holds, or is kept aside if not. A run that checked no task changes nothing.
-     */
+    /** {@link #settle(Path, ProofPlace, boolean, String)} for the learner's own proof, as the self-test settles it. */
     public static void settle(Path workDir, boolean checkedATask) throws IOException {
+        settle(workDir, ProofPlace.OWN, checkedATask, "the graded server");
+    }
+
+    /**
+     * After a run: when it checked a task and has a place for its proof, the proof that was there goes,
+     * and this run's candidate, headed by what was graded and when, becomes the proof if it holds, or
+     * is kept aside if not. A run that checked no task, or has no place for a proof, changes nothing.
+     *
+     * @param graded what was graded, for the proof's first line: the source folder, its file count and digest, or the command
+     */
+    public static void settle(Path workDir, ProofPlace place, boolean checkedATask, String graded) throws IOException {
         Path candidate = candidate(workDir);
-        if (!checkedATask) {
+        Optional<Path> dir = place.dir(workDir);
+        if (!checkedATask || dir.isEmpty()) {
             Files.deleteIfExists(candidate);
             return;
         }
-        Files.deleteIfExists(file(workDir));
-        Files.deleteIfExists(notAProof(workDir));
+        Path proof = dir.get().resolve("server.log");
+        Files.createDirectories(dir.get());
+        Files.deleteIfExists(proof);
+        Files.deleteIfExists(notAProof(dir.get()));
         if (Files.exists(candidate)) {
-            boolean holds = problems(Files.readAllLines(candidate, StandardCharsets.UTF_8)).isEmpty();
-            Files.move(candidate, holds ? file(workDir) : notAProof(workDir), StandardCopyOption.REPLACE_EXISTING);
+            List<String> lines = Files.readAllLines(candidate, StandardCharsets.UTF_8);
+            String at = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+                    .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+            List<String> headed = new ArrayList<>();
+            headed.add(HEADER + graded.replaceAll("[\\r\\n]+", " ") + " at " + at);
+            headed.addAll(lines);
+            Files.write(problems(lines).isEmpty() ? proof : notAProof(dir.get()), headed, StandardCharsets.UTF_8);
+            Files.delete(candidate);
         }
     }
 
     /** What the log lacks to prove the lesson, in plain words; empty when it holds. */
-    public static List<String> problems(List<String> lines) {
+    public static List<String> problems(List<String> log) {
         List<String> problems = new ArrayList<>();
+        // A proof's first line says what was graded; the server's log follows it.
+        List<String> lines = !log.isEmpty() && log.get(0).startsWith(HEADER) ? log.subList(1, log.size()) : log;
         int firstRefusal = -1;
         int admittedToLimit = -1;
         for (int i = 0; i < lines.size(); i++) {
@@ -150,26 +182,40 @@ public final class Proof {
         return new java.math.BigInteger(digits);
     }
 
-    /**
-     * The summary's line about the proof: where it is, or why there is none, or that this run
-     * left the earlier one alone. Empty when there is nothing to say (no run has written a proof).
-     */
+    /** {@link #note(Path, ProofPlace, boolean, Function)} for the learner's own proof. */
     public static Optional<String> note(Path workDir, boolean checkedATask, Function<Path, Path> shown) throws IOException {
-        Path proof = file(workDir);
+        return note(workDir, ProofPlace.OWN, checkedATask, shown);
+    }
+
+    /**
+     * The summary's line about the proof: where it is, or why there is none, and, when this run wrote
+     * no proof of the learner's own, that theirs is left as it was. Empty when there is nothing to say.
+     */
+    public static Optional<String> note(Path workDir, ProofPlace place, boolean checkedATask, Function<Path, Path> shown) throws IOException {
+        Path own = file(workDir);
+        String yours = Files.exists(own) ? "your own, " + shown.apply(own) + ", is left as it was"
+                : "yours comes from a full grading of your own work";
+        if (place instanceof ProofPlace.None none) {
+            return Optional.of("no proof log written: this run checked " + none.run() + " only; " + yours);
+        }
+        Path dir = place.dir(workDir).orElseThrow();
+        Path proof = dir.resolve("server.log");
+        String whose = place instanceof ProofPlace.Beside ? "this target's proof log" : "proof log for the lesson";
+        String after = place instanceof ProofPlace.Beside ? " (" + yours + ")" : "";
         if (!checkedATask) {
             return Files.exists(proof)
-                    ? Optional.of("proof log for the lesson: " + shown.apply(proof) + " (from an earlier run: this run checked no task)")
+                    ? Optional.of(whose + ": " + shown.apply(proof) + " (from an earlier run: this run checked no task)")
                     : Optional.empty();
         }
         if (Files.exists(proof)) {
-            return Optional.of("proof log for the lesson: " + shown.apply(proof));
+            return Optional.of(whose + ": " + shown.apply(proof) + after);
         }
-        Path kept = notAProof(workDir);
+        Path kept = notAProof(dir);
         if (Files.exists(kept)) {
-            return Optional.of("no proof log for the lesson: the server's log from \"" + CHECK + "\" (" + shown.apply(kept) + ") does not prove it: "
-                    + String.join("; ", problems(Files.readAllLines(kept, StandardCharsets.UTF_8))));
+            return Optional.of("no " + whose + ": the server's log from \"" + CHECK + "\" (" + shown.apply(kept) + ") does not prove it: "
+                    + String.join("; ", problems(Files.readAllLines(kept, StandardCharsets.UTF_8))) + after);
         }
-        return Optional.of("no proof log for the lesson: it comes from the check \"" + CHECK
-                + "\", which did not run or did not pass in this run");
+        return Optional.of("no " + whose + ": it comes from the check \"" + CHECK
+                + "\", which did not run or did not pass in this run" + after);
     }
 }

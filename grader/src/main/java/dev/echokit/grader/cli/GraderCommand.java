@@ -2,6 +2,7 @@ package dev.echokit.grader.cli;
 
 import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.checks.Proof;
+import dev.echokit.grader.checks.ProofPlace;
 import dev.echokit.grader.classroom.Classroom;
 import dev.echokit.grader.classroom.Graded;
 import dev.echokit.grader.classroom.Roster;
@@ -85,19 +86,44 @@ public final class GraderCommand implements Callable<Integer> {
             }
         }
         Platform where = kit.platform();
+        ProofPlace place = proofPlace(kitRoot);
         Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
-                .groups(groups).withStretch(stretch).on(where));
-        Path proof = Grader.proofFile(workDir);
-        Outcome outcome = new Outcome(verdict, Files.exists(proof) ? Optional.of(proof) : Optional.empty(), 0);
+                .groups(groups).withStretch(stretch).on(where).proofIn(place));
+        Outcome outcome = new Outcome(verdict, Grader.proofFile(workDir, place), 0);
         System.out.println();
         System.out.println("EchoKit grader — " + verdict.header());
         if (where.containment() != Containment.BUBBLEWRAP && command == null) {
             System.out.println("  (" + where.describeContainment() + ")");
         }
-        ConsoleReport console = new ConsoleReport(System.out, Proof.note(workDir, verdict.xpGraded(), p -> shown(p, kitRoot)),
+        ConsoleReport console = new ConsoleReport(System.out, Proof.note(workDir, place, verdict.xpGraded(), p -> shown(p, kitRoot)),
                 Optional.of(shown(workDir.resolve("grader-report.json"), kitRoot)));
         Reports.write(Reports.command(console), outcome, workDir);
         return verdict.passed() ? 0 : 1;
+    }
+
+    /**
+     * Where this run's proof goes. The learner pastes the one a full grading of their own work (the
+     * kit's lesson-starter, the default) writes; grading another target writes its proof beside
+     * theirs, and grading some parts only writes none, so neither replaces nor deletes it.
+     */
+    private ProofPlace proofPlace(Path kitRoot) {
+        if (!groups.isEmpty()) {
+            return new ProofPlace.None(String.join(", ", groups));
+        }
+        if (command != null && !command.isBlank()) {
+            return new ProofPlace.Beside("command");
+        }
+        if (target == null || target.isBlank()) {
+            return ProofPlace.OWN;
+        }
+        Path starter = kitRoot.resolve("lesson-starter").toAbsolutePath().normalize();
+        Path asGiven = Path.of(target);
+        Path graded = (asGiven.isAbsolute() || !Files.exists(kitRoot.resolve(target)) ? asGiven : kitRoot.resolve(target))
+                .toAbsolutePath().normalize();
+        // Named for the folder the learner named: a copy's own name, not the java of its src/main/java.
+        Path named = graded.endsWith(Path.of("src", "main", "java")) && graded.getNameCount() > 3 ? graded.getParent().getParent().getParent()
+                : graded.endsWith("src") && graded.getNameCount() > 1 ? graded.getParent() : graded;
+        return named.equals(starter) ? ProofPlace.OWN : new ProofPlace.Beside(String.valueOf(named.getFileName()));
     }
 
     /** Grades a class: every folder or zip in DIR is one learner's submission. */

@@ -27,6 +27,7 @@ public final class Target {
     private final ServerFiles files;
     private final List<Path> readable;
     private final List<String> notes = new ArrayList<>();
+    private String provenance;              // what was graded, for the proof's first line
 
     private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap,
                    Platform platform, ServerFiles files, List<Path> readable) {
@@ -64,7 +65,9 @@ public final class Target {
                 }
             }
             List<String> shell = Platform.isWindows() ? List.of("cmd.exe", "/c", run) : List.of("sh", "-c", run + " \"$@\"", "server");
-            return new Target("command: " + command, null, shell, null, null, platform, files, folders);
+            Target started = new Target("command: " + command, null, shell, null, null, platform, files, folders);
+            started.provenance = "the command " + command;
+            return started;
         }
         Path root = locate(target, kitRoot);
         Intake.Found found = Intake.find(root, workDir.resolve("intake"));
@@ -98,6 +101,8 @@ public final class Target {
         Target resolved = new Target(displayName(root, kitRoot), sources, launch, compilation, SourceMap.read(sources, kitRoot), platform,
                 files, readable);
         resolved.notes.addAll(notes);
+        resolved.provenance = displayName(sources, kitRoot) + (found.graded()
+                ? " (" + found.files().size() + " Java files, sha256 " + digest(sources, found.files()) + ")" : " (no sources)");
         return resolved;
     }
 
@@ -149,6 +154,26 @@ public final class Target {
         Path absolute = root.toAbsolutePath().normalize();
         String shown = absolute.startsWith(kitRoot) ? kitRoot.relativize(absolute).toString() : absolute.toString();
         return shown.isEmpty() ? String.valueOf(absolute.getFileName()) : shown;
+    }
+
+    /**
+     * The first 12 hex digits of a SHA-256 over the graded files, each by its path in the source folder
+     * and its bytes: the same sources give the same digest on any machine, whatever their folder.
+     */
+    private static String digest(Path sources, List<Path> graded) throws IOException {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        for (Path file : graded.stream().map(f -> sources.resolve(f).normalize()).sorted().toList()) {
+            sha.update(sources.relativize(file).toString().replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+            sha.update(Files.readAllBytes(file));
+            sha.update((byte) 0);
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
     }
 
     private static String safeName(Path root) {
@@ -203,10 +228,24 @@ public final class Target {
         return List.copyOf(notes);
     }
 
-    /** One line on what is graded, for the top of the output. */
+    /** What was graded, for the first line of its proof: the source folder, how many files and their digest, or the command. */
+    public String provenance() {
+        return provenance;
+    }
+
+    /** One line on what is graded, for the top of the output: what the compiler did, never more. */
     public String describe() {
         if (compilation == null) {
             return "Grading " + name + " (each run gets --port P --max-clients N appended)";
+        }
+        if (!compilation.hadSources()) {
+            return "Grading " + name + ": no Java sources to compile";
+        }
+        if (!compilation.errors().isEmpty()) {
+            return "Grading " + name + ": " + compilation.fileCount() + " Java files from " + sourceRoot + " did not compile";
+        }
+        if (compilation.mainClass().isEmpty()) {
+            return "Grading " + name + ": compiled " + compilation.fileCount() + " Java files from " + sourceRoot + ", with no main class";
         }
         return "Grading " + name + ": compiled " + compilation.fileCount() + " Java files from " + sourceRoot
                 + " into " + compilation.classes();

@@ -7,6 +7,7 @@ import dev.echokit.grader.checks.ConnectionLimits;
 import dev.echokit.grader.checks.Grading;
 import dev.echokit.grader.checks.LessonOrder;
 import dev.echokit.grader.checks.Proof;
+import dev.echokit.grader.checks.ProofPlace;
 import dev.echokit.grader.compile.Compilation;
 import dev.echokit.grader.lesson.Lesson;
 import dev.echokit.grader.lesson.Part;
@@ -61,42 +62,53 @@ public final class Grader {
      * @param only    check classes or {@code Class#method} names to run instead of all (the self-test's use)
      * @param platform what the machine offers beyond the JDK (detected, or portable)
      * @param lesson  the lesson whose parts are graded: {@link ConnectionLimits#LESSON} unless a test brings its own
+     * @param proof   where this run's proof log goes: the work folder's own unless the caller says otherwise
      */
     public record Request(String target, String command, Path kitRoot, Path workDir, List<String> groups,
-                          boolean stretch, List<String> only, Platform platform, Lesson lesson) {
+                          boolean stretch, List<String> only, Platform platform, Lesson lesson, ProofPlace proof) {
 
         public static Request of(String target, Path kitRoot, Path workDir) {
-            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of(), Platform.detect(), ConnectionLimits.LESSON);
+            return new Request(target, null, kitRoot, workDir, List.of(), false, List.of(), Platform.detect(), ConnectionLimits.LESSON,
+                    ProofPlace.OWN);
+        }
+
+        public Request proofIn(ProofPlace place) {
+            return new Request(target, command, kitRoot, workDir, groups, stretch, only, platform, lesson, place);
         }
 
         public Request lesson(Lesson graded) {
-            return new Request(target, command, kitRoot, workDir, groups, stretch, only, platform, graded);
+            return new Request(target, command, kitRoot, workDir, groups, stretch, only, platform, graded, proof);
         }
 
         public Request command(String shellCommand) {
-            return new Request(target, shellCommand, kitRoot, workDir, groups, stretch, only, platform, lesson);
+            return new Request(target, shellCommand, kitRoot, workDir, groups, stretch, only, platform, lesson, proof);
         }
 
         public Request groups(List<String> tags) {
-            return new Request(target, command, kitRoot, workDir, List.copyOf(tags), stretch, only, platform, lesson);
+            return new Request(target, command, kitRoot, workDir, List.copyOf(tags), stretch, only, platform, lesson, proof);
         }
 
         public Request withStretch(boolean on) {
-            return new Request(target, command, kitRoot, workDir, groups, on, only, platform, lesson);
+            return new Request(target, command, kitRoot, workDir, groups, on, only, platform, lesson, proof);
         }
 
         public Request only(List<String> checks) {
-            return new Request(target, command, kitRoot, workDir, groups, stretch, List.copyOf(checks), platform, lesson);
+            return new Request(target, command, kitRoot, workDir, groups, stretch, List.copyOf(checks), platform, lesson, proof);
         }
 
         public Request on(Platform where) {
-            return new Request(target, command, kitRoot, workDir, groups, stretch, only, where, lesson);
+            return new Request(target, command, kitRoot, workDir, groups, stretch, only, where, lesson, proof);
         }
     }
 
     /** The lesson's proof log: there only when the last run that checked a task made one that holds (see {@link Proof}). */
     public static Path proofFile(Path workDir) {
         return Proof.file(workDir);
+    }
+
+    /** The proof log a run that writes to {@code place} leaves, if it wrote one that holds. */
+    public static Optional<Path> proofFile(Path workDir, ProofPlace place) {
+        return Proof.file(workDir, place).filter(Files::exists);
     }
 
     public static Verdict grade(Request request) throws IOException {
@@ -124,7 +136,7 @@ public final class Grader {
             List<CheckResult> results = new ArrayList<>(run(id, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c)));
             Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes(), request.lesson());
-            Proof.settle(request.workDir(), verdict.xpGraded());
+            Proof.settle(request.workDir(), request.proof(), verdict.xpGraded(), target.provenance());
             return verdict;
         } finally {
             Grading.unregister(id);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.echokit.grader.Catalogue;
 import dev.echokit.grader.Parts;
 import dev.echokit.grader.SelfTestCondition;
+import dev.echokit.grader.cli.GraderCommand;
 import dev.echokit.grader.report.Verdict;
 import dev.echokit.grader.run.Grader;
 import java.nio.file.Files;
@@ -93,8 +94,11 @@ class ProofTest {
         Files.createDirectories(work.resolve("proof"));
 
         Files.write(Proof.candidate(work), STORY);
-        Proof.settle(work, true);
-        assertThat(Proof.file(work)).hasContent(String.join("\n", STORY));
+        Proof.settle(work, ProofPlace.OWN, true, "lesson-starter/src/main/java (5 Java files, sha256 0123456789ab)");
+        List<String> proof = Files.readAllLines(Proof.file(work));
+        assertThat(proof.get(0)).matches("# graded lesson-starter/src/main/java \\(5 Java files, sha256 0123456789ab\\) at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC");
+        assertThat(proof.subList(1, proof.size())).isEqualTo(STORY);
+        assertThat(Proof.problems(proof)).as("the first line names the graded source, and is no line of the log").isEmpty();
         assertThat(Proof.candidate(work)).doesNotExist();
         assertThat(Proof.note(work, true, AS_IS)).contains("proof log for the lesson: " + Proof.file(work));
 
@@ -133,6 +137,7 @@ class ProofTest {
         Verdict echoOnly = Grader.grade(Grader.Request.of(solution, KIT, work).only(List.of("EchoChecks")));
         assertThat(echoOnly.xpGraded()).isFalse();
         assertThat(Proof.file(work)).hasContent(proof.strip());
+        assertThat(proof).startsWith("# graded lesson-solution/src/main/java (");
 
         Catalogue.Broken noSpace = new Catalogue.Broken("refusal-line-without-space", "writes at capacity(N/MAX)", Catalogue.SERVER,
                 "\"rejected connection: at capacity (\"", "\"rejected connection: at capacity(\"", Set.of(Parts.TASK_4), Set.of(), null, null);
@@ -143,5 +148,39 @@ class ProofTest {
         Optional<String> note = Proof.note(work, true, AS_IS);
         assertThat(note.orElseThrow()).startsWith("no proof log for the lesson").contains("is not in the contract's form")
                 .contains("at capacity(3/3)");
+    }
+
+    @Test
+    @DisplayName("the learner's own proof is written by a full grading of their work only: grading the solution writes beside it, grading one task writes none, and neither touches it")
+    void theLearnersProofStaysTheirs() throws Exception {
+        // A kit whose starter is finished: the learner's own full grading makes their proof.
+        Path kit = WORK.resolve("selftest/proof-own/kit");
+        Catalogue.deleteRecursively(kit.getParent());
+        Catalogue.copyTree(KIT.resolve("lesson-solution/src/main/java"), kit.resolve("lesson-starter/src/main/java"));
+        Path out = kit.resolve("grader/target");
+        Path own = Proof.file(out);
+
+        assertThat(grade("--kit", kit.toString(), "--out", out.toString())).isZero();
+        List<String> first = Files.readAllLines(own);
+        assertThat(first.get(0)).startsWith("# graded lesson-starter/src/main/java (5 Java files, sha256 ");
+        assertThat(Proof.problems(first)).isEmpty();
+        byte[] ownBytes = Files.readAllBytes(own);
+
+        // Another target: its proof goes beside the learner's, named for it; theirs is left as it was.
+        assertThat(grade("--kit", kit.toString(), "--out", out.toString(), "--target", KIT.resolve("lesson-solution").toString())).isZero();
+        Path beside = out.resolve("proof/lesson-solution/server.log");
+        assertThat(Files.readAllLines(beside).get(0)).startsWith("# graded ").contains("lesson-solution/src/main/java (5 Java files, sha256 ");
+        assertThat(Files.readAllBytes(own)).isEqualTo(ownBytes);
+
+        // Some parts only, the proof's own check among them: no proof written, theirs left as it was.
+        assertThat(grade("--kit", kit.toString(), "--out", out.toString(), "--groups", "task:5")).isZero();
+        assertThat(grade("--kit", kit.toString(), "--out", out.toString(), "--groups", "task:3")).isZero();
+        assertThat(Files.readAllBytes(own)).isEqualTo(ownBytes);
+        assertThat(Proof.note(out, new ProofPlace.None("task:3"), true, AS_IS).orElseThrow())
+                .isEqualTo("no proof log written: this run checked task:3 only; your own, " + own + ", is left as it was");
+    }
+
+    private static int grade(String... args) {
+        return GraderCommand.commandLine().execute(args);
     }
 }
