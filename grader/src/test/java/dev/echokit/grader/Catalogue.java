@@ -20,6 +20,7 @@ public final class Catalogue {
     public static final String SERVER = "dev/echokit/server/EchoServer.java";
     static final String CONNECTION = "dev/echokit/server/Connection.java";
     static final String COMMAND = "dev/echokit/server/EchoCommand.java";
+    static final String ACCEPT_PAUSE = "dev/echokit/server/AcceptPause.java";
 
     /**
      * One broken server: what is wrong, the edit that makes it, and the grader's exact verdict on it
@@ -93,8 +94,8 @@ public final class Catalogue {
             broken("blocking-server-socket", "touches the blocking java.net.ServerSocket", SERVER,
                     "                listener.bind(address, BACKLOG);", "                listener.socket().bind(address, BACKLOG);", Parts.ARCHITECTURE),
             broken("sleeps", "sleeps in the loop", SERVER,
-                    "            resumeAcceptingIfDue(acceptKey);\n",
-                    "            resumeAcceptingIfDue(acceptKey);\n            try {\n                Thread.sleep(1);\n            } catch (InterruptedException e) {\n                return;\n            }\n",
+                    "            pause.resumeIfDue();\n",
+                    "            pause.resumeIfDue();\n            try {\n                Thread.sleep(1);\n            } catch (InterruptedException e) {\n                return;\n            }\n",
                     Parts.ARCHITECTURE),
             broken("plain-close", "closes right after writing the message (no shutdownOutput, no drain)", SERVER,
                     "            channel.shutdownOutput();\n            drainBriefly(channel);\n", "").stretch("earlySenderReadsTheLine"),
@@ -102,8 +103,8 @@ public final class Catalogue {
                     "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly",
                     "        } finally {\n            refusedButOpen.add(channel);\n        }\n    }\n\n    private final java.util.List<SocketChannel> refusedButOpen = new java.util.ArrayList<>();\n\n    private void drainBriefly",
                     Parts.TASK_3).stretch("noDescriptorLeak"),
-            broken("spins-when-out-of-fds", "retries accept() at once when out of descriptors", SERVER,
-                    "        acceptKey.interestOps(0);\n        acceptPaused = true;\n", "").stretch("survivesDescriptorExhaustion"),
+            broken("spins-when-out-of-fds", "retries accept() at once when out of descriptors", ACCEPT_PAUSE,
+                    "        acceptKey.interestOps(0);\n        paused = true;\n", "").stretch("survivesDescriptorExhaustion"),
             // Echoes at once only while nothing is held back, so the bytes stay in order: its one
             // mistake is the unbounded buffer. (It once wrote new bytes ahead of held-back ones, and
             // the echo check rightly failed it whenever a write came up short.)
@@ -126,7 +127,7 @@ public final class Catalogue {
                     "        clients++;\n", "        clients++;\n        while (channel.isOpen()) {\n            Thread.onSpinWait();\n        }\n",
                     Parts.ECHO).needs(Parts.TASK_1, Parts.TASK_2, Parts.TASK_3, Parts.TASK_4, Parts.TASK_5, Parts.ARCHITECTURE),
             broken("floods-output", "logs on every turn of the loop", SERVER,
-                    "            selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);",
+                    "            selector.select(pause.selectTimeoutMillis());",
                     "            selector.select(1);\n            Log.info(\"loop turn\");", Parts.ECHO),
             broken("does-not-compile", "does not compile", SERVER,
                     "    private int clients;\n", "    private int clients = \"none\";\n", Parts.ECHO),
@@ -159,7 +160,7 @@ public final class Catalogue {
                             + "                    \"Invalid value '\" + value + \"' for option '--max-clients': must be at least 1.\");\n        }\n"
                             + "        maxClients = (int) value;", Parts.TASK_1),
             broken("polls", "polls with selectNow() instead of waiting in select()", SERVER,
-                    "            selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);", "            selector.selectNow();",
+                    "            selector.select(pause.selectTimeoutMillis());", "            selector.selectNow();",
                     Parts.ARCHITECTURE),
             broken("pool-per-client", "hands each client to a thread pool", SERVER,
                     "        clients++;\n", "        clients++;\n        java.util.concurrent.Executors.newSingleThreadExecutor().shutdown();\n",

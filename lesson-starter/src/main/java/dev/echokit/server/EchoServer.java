@@ -21,9 +21,6 @@ final class EchoServer {
      */
     private static final int BACKLOG = 1024;
 
-    /** How long accepting pauses when the process has no file descriptor left for a new socket. */
-    private static final long ACCEPT_PAUSE_MILLIS = 100;
-
     private final InetSocketAddress address;
     // TODO(task 1): Keep the limit the command line gives.
 
@@ -34,11 +31,6 @@ final class EchoServer {
     private volatile Selector selector;
     private volatile boolean stopRequested;
     // TODO(task 2): Count the clients that are connected right now.
-
-    // Accept pausing, for when the process runs out of file descriptors.
-    private boolean acceptPaused;
-    private boolean outOfDescriptors;
-    private long resumeAcceptingAt;
 
     // TODO(task 1): Take the limit as a third argument.
     EchoServer(InetAddress bind, int port) {
@@ -72,7 +64,7 @@ final class EchoServer {
             // TODO(task 1): End this line with " (max clients: N)" so the log says which limit is in force.
             Log.info("listening on " + hostAndPort((InetSocketAddress) listener.getLocalAddress()));
 
-            serve(listener, acceptKey);
+            serve(listener, acceptKey, new AcceptPause(acceptKey));
             Log.info("shutting down");
             closeAllConnections();
             return 0;
@@ -84,17 +76,17 @@ final class EchoServer {
 
     // The loop: wait for channels to be ready, then let the listener accept or the connection
     // attached to the key do its work. Each turn handles everything that is ready.
-    private void serve(ServerSocketChannel listener, SelectionKey acceptKey) throws IOException {
+    private void serve(ServerSocketChannel listener, SelectionKey acceptKey, AcceptPause pause) throws IOException {
         while (!stopRequested) {
-            resumeAcceptingIfDue(acceptKey);
+            pause.resumeIfDue();
             Log.flush(); // everything that happened is in the log before the loop sleeps
-            selector.select(acceptPaused ? ACCEPT_PAUSE_MILLIS : 0);
+            selector.select(pause.selectTimeoutMillis());
             Iterator<SelectionKey> selected = selector.selectedKeys().iterator();
             while (selected.hasNext()) {
                 SelectionKey key = selected.next();
                 selected.remove();
                 if (key == acceptKey) {
-                    acceptAll(listener, acceptKey);
+                    acceptAll(listener, pause);
                 } else {
                     ((Connection) key.attachment()).handle(key, readBuffer);
                 }
@@ -120,24 +112,19 @@ final class EchoServer {
     }
 
     // Accept everything that is waiting, so that nobody sits in the kernel's backlog.
-    private void acceptAll(ServerSocketChannel listener, SelectionKey acceptKey) {
+    private void acceptAll(ServerSocketChannel listener, AcceptPause pause) {
         while (true) {
             SocketChannel channel;
             try {
                 channel = listener.accept();
             } catch (IOException e) {
-                // Almost always "Too many open files". Retrying at once would spin the CPU
-                // on the same error, so stop asking for a moment; connections wait in the backlog.
-                pauseAccepting(acceptKey, e);
+                pause.start(e); // almost always "Too many open files": see AcceptPause
                 return;
             }
             if (channel == null) {
                 return;
             }
-            if (outOfDescriptors) {
-                outOfDescriptors = false;
-                Log.info("accepting again");
-            }
+            pause.accepted();
             // TODO(task 2): Before admitting, compare the count with the limit: at the limit, refuse instead.
             admit(channel);
         }
@@ -169,23 +156,6 @@ final class EchoServer {
     private void connectionClosed(Connection connection) {
         // TODO(task 5): A client left, however it left: give its slot back, and end this line with " (N/MAX)".
         Log.info("closed connection from " + connection.peer());
-    }
-
-    private void pauseAccepting(SelectionKey acceptKey, IOException cause) {
-        if (!outOfDescriptors) {
-            outOfDescriptors = true; // log once per episode, not once per retry
-            Log.info("cannot accept: " + cause.getMessage() + "; retrying every " + ACCEPT_PAUSE_MILLIS + " ms");
-        }
-        acceptKey.interestOps(0);
-        acceptPaused = true;
-        resumeAcceptingAt = System.nanoTime() + ACCEPT_PAUSE_MILLIS * 1_000_000;
-    }
-
-    private void resumeAcceptingIfDue(SelectionKey acceptKey) {
-        if (acceptPaused && System.nanoTime() - resumeAcceptingAt >= 0) {
-            acceptPaused = false;
-            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
-        }
     }
 
     static String hostAndPort(InetSocketAddress address) {
