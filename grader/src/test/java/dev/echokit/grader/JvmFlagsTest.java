@@ -25,7 +25,7 @@ class JvmFlagsTest {
         assertThat(Files.readString(KIT.resolve(".mvn/jvm.config")).strip()).isEqualTo(flags);
         assertThat(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments())
                 .containsAll(java.util.List.of(flags.split("\\s+")));
-        assertThat(Files.readString(KIT.resolve("README.md"))).contains("java " + flags + " -jar grader/target/grader.jar");
+        assertThat(Files.readString(KIT.resolve("lessons/w02-l12-connection-limits/maintainers.md"))).contains("java " + flags + " -jar grader/target/grader.jar");
         assertThat(Files.readString(KIT.resolve("grader/src/gradescope/run_autograder"))).contains("jvm.config").doesNotContain("-XX:");
     }
 }

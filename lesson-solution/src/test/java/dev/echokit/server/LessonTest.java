@@ -30,7 +30,8 @@ class LessonTest {
     private static final List<Path> DOCS = List.of(
             ROOT.resolve("README.md"),
             ROOT.resolve("lessons/w02-l12-connection-limits/README.md"),
-            ROOT.resolve("lessons/w02-l12-connection-limits/instructor.md"));
+            ROOT.resolve("lessons/w02-l12-connection-limits/instructor.md"),
+            ROOT.resolve("lessons/w02-l12-connection-limits/maintainers.md"));
 
     /** The words that start a line of the contract; a quote starting with one of them must match the code's output. */
     private static final List<String> EVENTS = List.of("listening on", "accepted connection from", "rejected connection:",
