@@ -11,6 +11,7 @@ import dev.echokit.grader.classroom.Submissions;
 import dev.echokit.grader.classroom.TableText;
 import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.process.Containment;
+import dev.echokit.grader.process.GradingNetwork;
 import dev.echokit.grader.process.Platform;
 import dev.echokit.grader.report.ConsoleReport;
 import dev.echokit.grader.report.Outcome;
@@ -45,7 +46,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "EchoKit grader 1.0 (lesson w02-l12)",
         description = "Grades an echo server against the lesson \"Connection limits — refuse when full\".",
-        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, CompareCommand.class, CdsCommand.class, LessonCommand.class},
+        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, CompareCommand.class, CdsCommand.class, LessonCommand.class,
+                SubmissionCommand.class},
         sortOptions = false)
 public final class GraderCommand implements Callable<Integer> {
 
@@ -86,6 +88,10 @@ public final class GraderCommand implements Callable<Integer> {
             }
         }
         Platform where = kit.platform();
+        if (where.gradesInOwnNetwork()) {
+            // The same grading, in a child grader in a network of its own: its servers reach nothing but it.
+            return inOwnNetwork(where, spec.commandLine().getParseResult().originalArgs());
+        }
         ProofPlace place = proofPlace(kitRoot);
         Verdict verdict = Grader.grade(Grader.Request.of(target, kitRoot, workDir).command(command)
                 .groups(groups).withStretch(stretch).on(where).proofIn(place));
@@ -99,6 +105,18 @@ public final class GraderCommand implements Callable<Integer> {
                 Optional.of(shown(workDir.resolve("grader-report.json"), kitRoot)));
         Reports.write(Reports.command(console), outcome, workDir);
         return verdict.passed() ? 0 : 1;
+    }
+
+    /** How long a child grader may take for one grading before it is stopped: far past any grading's own bounds. */
+    static final long CHILD_LIMIT_SECONDS = 20 * 60;
+
+    /** Runs this very command in a child grader in a network of its own, its output ours, and returns its exit code. */
+    static int inOwnNetwork(Platform where, List<String> args) throws Exception {
+        Optional<Integer> exit = GradingNetwork.start(where.network(), args, System.out, System.err).await(CHILD_LIMIT_SECONDS);
+        if (exit.isEmpty()) {
+            System.out.println("grader: the grading ran for " + CHILD_LIMIT_SECONDS / 60 + " min and was stopped");
+        }
+        return exit.orElse(1);
     }
 
     /**

@@ -21,8 +21,29 @@ import java.util.concurrent.TimeUnit;
  * @param procFs Linux's /proc is there to read
  * @param ulimit bash's {@code ulimit -n} can start a server with fewer file descriptors
  * @param containment how learner servers are held here: bubblewrap, a user id of their own, or not at all
+ * @param network whether each grading runs in a network of its own here ({@link GradingNetwork}), or shares the machine's
  */
-public record Platform(String name, boolean procFs, boolean ulimit, Containment containment) {
+public record Platform(String name, boolean procFs, boolean ulimit, Containment containment, GradingNetwork.Kind network) {
+
+    /** A platform whose gradings share the machine's network: the self-test's, where it keeps verdicts in memory. */
+    public Platform(String name, boolean procFs, boolean ulimit, Containment containment) {
+        this(name, procFs, ulimit, containment, GradingNetwork.Kind.SHARED);
+    }
+
+    /** The same platform with gradings in this process, sharing its network (a test that reads the verdicts in memory). */
+    public Platform sharingNetwork() {
+        return new Platform(name, procFs, ulimit, containment, GradingNetwork.Kind.SHARED);
+    }
+
+    /** The same platform, its servers held another way (a child grader told how its parent holds them). */
+    public Platform containing(Containment how) {
+        return new Platform(name, procFs, ulimit, how, network);
+    }
+
+    /** Whether a class's or Gradescope's grading should start a child grader in a network of its own. */
+    public boolean gradesInOwnNetwork() {
+        return network == GradingNetwork.Kind.BUBBLEWRAP || network == GradingNetwork.Kind.UNSHARE;
+    }
 
     private static volatile Containment detected;
 
@@ -31,7 +52,7 @@ public record Platform(String name, boolean procFs, boolean ulimit, Containment 
         String lower = os.toLowerCase(Locale.ROOT);
         if (lower.contains("linux") && ProcFs.available()) {
             return new Platform("Linux", true, Files.isExecutable(Path.of("/bin/bash")) || Files.isExecutable(Path.of("/usr/bin/bash")),
-                    containmentHere());
+                    containmentHere(), GradingNetwork.here());
         }
         return new Platform(lower.contains("mac") ? "macOS" : lower.contains("win") ? "Windows" : os, false, false, Containment.NONE);
     }
@@ -100,6 +121,10 @@ public record Platform(String name, boolean procFs, boolean ulimit, Containment 
 
     /** One line for the top of the output and the class tables: how learner servers are held here. */
     public String describeContainment() {
+        return describeServers() + "; " + GradingNetwork.describe(network);
+    }
+
+    private String describeServers() {
         return switch (containment) {
             case BUBBLEWRAP -> ServerUser.isRoot()
                     ? "servers run contained (bubblewrap, each as a user of its own without privilege, within limits)"

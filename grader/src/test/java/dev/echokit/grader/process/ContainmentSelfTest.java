@@ -70,7 +70,8 @@ public class ContainmentSelfTest {
 
         // The true scores: the escapes failed quietly, so mallory is the solution underneath; the victim is untouched.
         assertThat(by.get("victim").row().score()).isEqualTo(Parts.LESSON.maxXp());
-        assertThat(by.get("mallory").verdict().passed()).as("mallory, contained: " + by.get("mallory").verdict().with(Status.FAILED)).isTrue();
+        assertThat(out.resolve("mallory/grader-report.json")).as("mallory, contained, passes every check")
+                .content().contains("\"status\" : \"passed\"");
         assertThat(Files.readString(victimFile)).isEqualTo(victimBefore);
         // Each limit stops its server, and the feedback names it.
         assertThat(out.resolve("hog/feedback.md")).content().contains("the grader stopped the server: it ran out of memory");
