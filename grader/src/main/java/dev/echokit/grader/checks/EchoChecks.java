@@ -62,7 +62,7 @@ public class EchoChecks {
                 Probe.Received back = client.echo(line, dev.echokit.grader.process.Patience.of(WAIT));
                 if (!back.text().equals(line + "\n")) {
                     throw grading.feedback(grading.part(), server)
-                            .did("sent " + Probe.quote(line + "\n") + " and waited " + dev.echokit.grader.process.Patience.of(WAIT).toSeconds() + " s")
+                            .did("sent " + Probe.quote(line + "\n") + " and read what came back") // the measured wait is in got
                             .expected("the same bytes back")
                             .got(back.describe())
                             .error();

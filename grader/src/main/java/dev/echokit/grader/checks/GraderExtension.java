@@ -106,30 +106,33 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
                 : grading.blame(part, feedback, Behaviour.ECHOES);
     }
 
+    /** What went wrong, from the exception alone: how the server's process ended, if it did, Feedback adds from what was observed. */
     private static String describe(Throwable thrown, RunningServer server) {
         String message = String.valueOf(thrown.getMessage());
-        String died = server != null && !server.isAlive() ? "; the server's process has exited" : "";
         if (thrown.getClass().getName().endsWith("TimeoutException") && message.contains("timed out")) {
-            return "the check did not finish within its time limit (" + message.replaceFirst(".*timed out", "timed out") + ")" + died;
+            return "the check did not finish within its time limit (" + message.replaceFirst(".*timed out", "timed out") + ")";
         }
         if (thrown instanceof ConnectException) {
-            return message + died;
+            return message;
         }
         if (thrown instanceof SocketException && message.toLowerCase().contains("reset")) {
-            return "the server reset a connection (" + message + ")" + died;
+            return "the server reset a connection (" + message + ")";
         }
         if (thrown instanceof SocketException && message.toLowerCase().contains("broken pipe")) {
-            return "the server closed a connection while the grader was still writing to it" + died;
+            return "the server closed a connection while the grader was still writing to it";
         }
         if (thrown instanceof IOException) {
-            return "a connection failed: " + message + died;
+            return "a connection failed: " + message;
         }
-        return "the grader hit an error it did not expect: " + thrown + died;
+        return "the grader hit an error it did not expect: " + thrown;
     }
 
+    /** A hint for what the exception shows; a server that ended on its own gets the crash's hint instead (Feedback). */
     private static String hint(Throwable thrown, RunningServer server) {
-        if (server != null && !server.isAlive()) {
-            return "the server crashed or exited during the check: its log above shows how it ended";
+        boolean running = server != null && server.endedOnItsOwn().isEmpty();
+        if (thrown instanceof ConnectException && running) {
+            return "nothing was listening on the server's port, yet its process was still running a second later: did it close its"
+                    + " listening socket (while full, say)? A server at its limit keeps listening, accepts, and turns the client away with the line";
         }
         if (thrown.getClass().getName().endsWith("TimeoutException")) {
             return "something stopped answering for good: is the selector loop blocked (a blocking call, an endless loop)?";

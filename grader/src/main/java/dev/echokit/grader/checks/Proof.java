@@ -177,6 +177,12 @@ public final class Proof {
         return Optional.empty();
     }
 
+    /** The first three problems, and how many more: a server that prints a stack trace must not flood the summary. */
+    private static String firstFew(List<String> problems) {
+        String shown = String.join("; ", problems.subList(0, Math.min(3, problems.size())));
+        return problems.size() <= 3 ? shown : shown + "; and " + (problems.size() - 3) + " more (the file has them all)";
+    }
+
     /** A count as the server printed it, however many digits. */
     private static java.math.BigInteger number(String digits) {
         return new java.math.BigInteger(digits);
@@ -200,7 +206,7 @@ public final class Proof {
         }
         Path dir = place.dir(workDir).orElseThrow();
         Path proof = dir.resolve("server.log");
-        String whose = place instanceof ProofPlace.Beside ? "this target's proof log" : "proof log for the lesson";
+        String whose = place instanceof ProofPlace.Beside ? "proof log of this target" : "proof log for the lesson";
         String after = place instanceof ProofPlace.Beside ? " (" + yours + ")" : "";
         if (!checkedATask) {
             return Files.exists(proof)
@@ -213,7 +219,7 @@ public final class Proof {
         Path kept = notAProof(dir);
         if (Files.exists(kept)) {
             return Optional.of("no " + whose + ": the server's log from \"" + CHECK + "\" (" + shown.apply(kept) + ") does not prove it: "
-                    + String.join("; ", problems(Files.readAllLines(kept, StandardCharsets.UTF_8))) + after);
+                    + firstFew(problems(Files.readAllLines(kept, StandardCharsets.UTF_8))) + after);
         }
         return Optional.of("no " + whose + ": it comes from the check \"" + CHECK
                 + "\", which did not run or did not pass in this run" + after);

@@ -192,7 +192,7 @@ final class Scenario implements AutoCloseable {
                 return;
             }
             Feedback feedback = feedback()
-                    .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
+                    .did(setup() + ", " + why + ", then read from it")
                     .expected("exactly " + Probe.quote(AT_CAPACITY) + " followed by end of stream")
                     .got(got.describe())
                     .hint(refusalHint(got));
@@ -219,7 +219,7 @@ final class Scenario implements AutoCloseable {
             return;
         }
         throw fail(feedback()
-                .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
+                .did(setup() + ", " + why + ", then read from it")
                 .expected("the server to turn that client away: its connection ended at once")
                 .got("nothing arrived, and the connection stayed open; a line it sent then did not come back either")
                 .hint("the client is left waiting: either it was never accepted (it waits in the kernel's backlog) or it was accepted"
@@ -239,7 +239,7 @@ final class Scenario implements AutoCloseable {
         if (wasAdmitted(client)) {
             atTheServersOwnLimit();
             throw fail(feedback()
-                    .did(setup() + ", " + why + ", then read from it for up to " + prompt().toSeconds() + " s")
+                    .did(setup() + ", " + why + ", then read from it")
                     .expected("the server to turn that client away: its connection ended at once")
                     .got(got.describe() + "; then it sent a line, and the line came back")
                     .hint("the server admitted this client: the limit is not enforced"), Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
@@ -276,7 +276,7 @@ final class Scenario implements AutoCloseable {
             if (back.text().contains("are you there?")) {
                 atTheServersOwnLimit();
                 throw fail(feedback()
-                        .did(setup() + ", " + why + ", then read from them for up to " + prompt().toSeconds() + " s")
+                        .did(setup() + ", " + why + ", then read from them")
                         .expected("the server to turn each of them away: its connection ended at once")
                         .got(last.describe() + "; then one sent a line, and the line came back")
                         .hint("the server admitted this client: the limit is not enforced"), Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);

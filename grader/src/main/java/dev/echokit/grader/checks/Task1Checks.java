@@ -74,20 +74,23 @@ public class Task1Checks {
     private static void rejects(String value, RunningServer server, Grading grading) throws IOException, InterruptedException {
         // Wait for whichever comes first: the exit we want, or the server listening (the bad value taken).
         Optional<Integer> exit = Optional.empty();
-        java.time.Duration waited = RunningServer.startTimeout();
-        long deadline = System.nanoTime() + waited.toNanos();
+        long began = System.nanoTime();
+        long deadline = began + RunningServer.startTimeout().toNanos();
         while (exit.isEmpty() && System.nanoTime() < deadline && !server.isReady()) {
             exit = server.awaitExit(Duration.ofMillis(50));
         }
+        long watchedMillis = (System.nanoTime() - began) / 1_000_000; // what the sentence says is what was measured
         String did = "started the server with --max-clients " + value;
         List<String> output = server.log().lines().stream().map(LogLine::text).toList();
         var feedback = grading.feedback(grading.part(), server).did(did);
         if (exit.isEmpty()) {
-            throw feedback.did(did + " and waited " + waited.toSeconds() + " s for it to exit")
+            throw feedback.did(server.isReady() ? did : did + " and waited " + watchedMillis + " ms for it to exit")
                     .expected("a non-zero exit and a message that names --max-clients")
                     .got(server.isReady() ? "it started listening: the bad value " + value + " was accepted" : "it was still running")
                     .hint(value.length() > 9
-                            ? "a value past the int range must be refused too: keep the option an int and let picocli convert it"
+                            ? "a value past the int range must be refused too: " + (grading.target().isJava()
+                                    ? "keep the option an int and let picocli convert it"
+                                    : "parse it as a 32-bit integer and turn away anything outside that range")
                             : "validate the value where the option is parsed: throw picocli's ParameterException "
                                     + "(\"Invalid value '0' for option '--max-clients': must be at least 1.\")")
                     .error();

@@ -3,6 +3,9 @@ package dev.echokit.grader.feedback;
 import dev.echokit.grader.lesson.Lesson;
 import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.process.LogTail;
+import dev.echokit.grader.process.Crash;
+import dev.echokit.grader.process.Ending;
+import dev.echokit.grader.process.LogLine;
 import dev.echokit.grader.process.RunningServer;
 import dev.echokit.grader.process.Target;
 import java.util.List;
@@ -80,10 +83,47 @@ public final class Feedback {
                 hint = "every graded server runs within limits (README, \"Limits\") and yours reached one:"
                         + " look for something that grows without end — processes, threads, memory, a busy loop, a file";
             });
+            // A server whose process ended on its own, or that printed an exception trace: say so, from what was observed.
+            if (server.stoppedAtLimit().isEmpty()) {
+                crashed(server.endedOnItsOwn());
+            }
         }
         log = server == null ? null : server.log().tail(LOG_LINES);
         whereToLook = target == null ? List.of() : target.whereToLook(part);
         return new Failure(this);
+    }
+
+    /**
+     * The crash, as observed: the exit code or signal if the process ended on its own, and a Java
+     * server's exception with its first frame in the learner's code if its output holds one.
+     */
+    private void crashed(Optional<Ending> ending) {
+        Optional<Crash> crash = Crash.in(server.log().lines().stream().map(LogLine::text).toList());
+        if (ending.isEmpty() && crash.isEmpty()) {
+            return;
+        }
+        String thrown = crash.map(c -> c.exception() + c.frame().map(f -> ", at " + target().flatMap(t -> t.place(f))
+                .orElse(f.where())).orElse("")).orElse("");
+        String how = ending.map(e -> "the server's process " + e.words() + (thrown.isEmpty() ? "" : ": " + thrown))
+                .orElse("the server printed " + thrown);
+        got = (got.isEmpty() ? "" : got + "; ") + how;
+        if (crash.isPresent()) {
+            hint = "the server crashed with " + crash.get().exception().replaceFirst(":.*", "")
+                    + crash.get().frame().map(f -> " in " + (f.file().endsWith(".java") ? f.className().replaceFirst(".*\\.", "") + "." : "")
+                    + f.method() + ", line " + f.line())
+                    .orElse("") + ": an exception that escapes the loop ends the whole server, every client with it."
+                    + " Fix the cause there (the message says what was missing), and catch what one client's trouble can throw"
+                    + " around that client alone";
+        } else {
+            Ending e = ending.orElseThrow();
+            hint = e.meaning().map(m -> "the server's process was killed by " + e.signal().orElseThrow() + ": " + m)
+                    .orElse("the server's process ended by itself during the check (exit code " + e.exitCode()
+                            + "): its last lines below may say why; a server exits only when it is told to stop");
+        }
+    }
+
+    private Optional<Target> target() {
+        return Optional.ofNullable(target);
     }
 
     public Part part() {

@@ -72,6 +72,16 @@ public final class SourceMap {
         return places.stream().limit(MOST).toList();
     }
 
+    /**
+     * A stack frame's place in the graded source, with its code ({@code EchoServer.java:92  the line}):
+     * the file of that class's package with that name, as a failure shows it. Empty when it is not one of these files.
+     */
+    public java.util.Optional<String> place(String className, String fileName, int number) {
+        int dot = className.lastIndexOf('.');
+        Path file = sources.resolve((dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/") + fileName).normalize();
+        return lines.stream().filter(l -> l.file().normalize().equals(file) && l.number() == number).findFirst().map(this::show);
+    }
+
     private static boolean isMarker(String text, int task) {
         Matcher m = TODO.matcher(text);
         return m.find() && Integer.parseInt(m.group(1)) == task;

@@ -51,14 +51,22 @@ public final class RunningServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private volatile String stoppedAtLimit;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final long startedAt = System.nanoTime();
+    private volatile long exitedAt;
+    private volatile boolean terminated;
+    private volatile Ending ending;
+
+    private final boolean procFs;
 
     private RunningServer(ServerLaunch.Launched launched, Platform platform, boolean javaTarget) {
+        this.procFs = platform.procFs();
         this.process = launched.process();
         this.user = launched.user();
         this.scratch = launched.scratch();
         this.readiness = new Readiness(process, log, platform, launched.port(), javaTarget);
         this.metrics = new ServerMetrics(process, platform);
         Watchdog.add(this);
+        process.onExit().thenRun(() -> exitedAt = System.nanoTime());
         this.reader = new Thread(() -> log.readFrom(process.getInputStream()), "grader-server-log");
         reader.setDaemon(true);
         reader.start();
@@ -151,6 +159,7 @@ public final class RunningServer implements AutoCloseable {
 
     /** The watchdog's stop: kills every process of the server, saying which limit it reached. */
     void stopAtLimit(String why) {
+        endedOnItsOwn();
         stoppedAtLimit = why;
         user.ifPresent(ServerUser::killAll);
         Watchdog.killTree(process);
@@ -158,6 +167,19 @@ public final class RunningServer implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * How the server's process ended, if it ended on its own: not stopped by the grader (at the end of a
+     * check, by SIGTERM, or at a limit). Observed before anything is torn down, so a server that was
+     * alive when its check ended is never reported as gone.
+     */
+    public Optional<Ending> endedOnItsOwn() {
+        if (ending == null && !closed.get() && !terminated && stoppedAtLimit == null && !process.isAlive()) {
+            long at = exitedAt != 0 ? exitedAt : System.nanoTime();
+            ending = new Ending(process.exitValue(), (at - startedAt) / 1_000_000);
+        }
+        return Optional.ofNullable(ending);
     }
 
     public ServerLog log() {
@@ -175,6 +197,8 @@ public final class RunningServer implements AutoCloseable {
 
     /** Sends SIGTERM without closing our end of its output, so the shutdown lines can still be read. */
     public void terminate() {
+        endedOnItsOwn(); // what it did before the grader asked it to stop
+        terminated = true;
         process.toHandle().destroy();
     }
 
@@ -189,8 +213,32 @@ public final class RunningServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A server that has printed an exception trace is most likely on its way out: its listener may be
+     * closed already while the JVM (or the sandbox around it) finishes exiting. Give it a moment, so
+     * that a crash is reported as the crash, not as a server the grader stopped. The same when its
+     * listening socket is gone (a process killed by a signal prints nothing). Costs nothing otherwise.
+     */
+    private void awaitCrashingExit() {
+        if (closed.get() || !process.isAlive()) {
+            return;
+        }
+        boolean crashing = Crash.in(log.lines().stream().map(LogLine::text).toList()).isPresent();
+        boolean listenerGone = procFs && readiness.isReady() && readiness.port() > 0 && !ProcFs.isListening(readiness.port());
+        if (!crashing && !listenerGone) {
+            return;
+        }
+        try {
+            process.waitFor(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Kills the server and everything it started, frees its user id and removes its scratch folder: once. */
     void stop() {
+        awaitCrashingExit();
+        endedOnItsOwn(); // observed before the grader tears anything down
         if (!closed.compareAndSet(false, true)) {
             return; // its user id may already serve another server
         }

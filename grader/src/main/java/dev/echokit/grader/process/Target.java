@@ -223,6 +223,11 @@ public final class Target {
         return part.kind() == Part.Kind.RULES ? List.of() : sourceMap.whereToLook(part);
     }
 
+    /** A stack frame's place in the graded source, with its code; empty for a command, or a frame in no graded file. */
+    public Optional<String> place(Crash.Frame frame) {
+        return sourceMap == null ? Optional.empty() : sourceMap.place(frame.className(), frame.file(), frame.line());
+    }
+
     /** What the learner should know about how the sources were read and chosen (encodings, tests left out). */
     public List<String> notes() {
         return List.copyOf(notes);

@@ -126,7 +126,9 @@ public final class Console {
         if (row.passed() + row.failed() == 0) {
             return "needs " + needs;
         }
-        String judged = row.passed() + "/" + (row.passed() + row.failed()) + " passed";
+        long notApplicable = checks.stream().filter(c -> c.is(Status.NOT_APPLICABLE)).count();
+        String judged = row.passed() + "/" + (row.passed() + row.failed()) + " passed"
+                + (notApplicable == 0 ? "" : ", " + notApplicable + " n/a"); // never "all passed" when some could not apply
         return row.needsTask() == 0 ? judged : judged + ", " + row.needsTask() + " wait";
     }
 
