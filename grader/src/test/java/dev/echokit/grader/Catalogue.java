@@ -198,6 +198,11 @@ public final class Catalogue {
     }
 
     /** Writes the broken server into {@code dir}/src/main/java: a copy of the solution with one edit. */
+    /** The catalogue's entry of that name. */
+    public static Broken named(String name) {
+        return ALL.stream().filter(b -> b.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException("no entry " + name));
+    }
+
     public static Path materialise(Broken broken, Path solutionSources, Path dir) throws IOException {
         Path sources = dir.resolve("src/main/java");
         deleteRecursively(dir);

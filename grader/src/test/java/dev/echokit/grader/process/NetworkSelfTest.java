@@ -87,6 +87,31 @@ class NetworkSelfTest {
         }
     }
 
+    @Test
+    @DisplayName("the same verdicts in a network of its own as in one shared: the solution and two broken servers, row by row")
+    void sameVerdictsEitherWay() throws Exception {
+        Platform platform = Platform.detect();
+        Assumptions.assumeTrue(platform.gradesInOwnNetwork(), "needs a network namespace, as CI has");
+        Path base = WORK.resolve("network-same");
+        Catalogue.deleteRecursively(base);
+        Path in = base.resolve("class");
+        Catalogue.copyTree(SOLUTION, in.resolve("solution/src/main/java"));
+        for (String name : List.of("no-reject-log", "off-by-one")) {
+            Catalogue.materialise(Catalogue.named(name), SOLUTION, in.resolve(name));
+        }
+        Map<String, String> own = cells(in, base.resolve("own"), platform);
+        Map<String, String> shared = cells(in, base.resolve("shared"), platform.sharingNetwork());
+        assertThat(own).isEqualTo(shared).hasSize(3);
+        assertThat(own.get("solution")).startsWith("50 ");
+    }
+
+    /** Each learner's score and part cells, as the class table has them. */
+    private static Map<String, String> cells(Path in, Path out, Platform platform) throws Exception {
+        Classroom.gradeAll(in, KIT, out, 2, QUIET, platform);
+        return Classroom.writeTables(out, Optional.empty(), platform).stream()
+                .collect(Collectors.toMap(Row::submission, r -> r.score() + " " + r.cells()));
+    }
+
     private static void gradeClassBesideProwlers(String name, Platform platform, int parallel) throws Exception {
         try (HostListener host = new HostListener()) {
             Path base = WORK.resolve(name);
