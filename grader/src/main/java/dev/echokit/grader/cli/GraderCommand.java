@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "EchoKit grader 1.0 (lesson w02-l12)",
         description = "Grades an echo server against the lesson \"Connection limits — refuse when full\".",
-        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, CompareCommand.class, CdsCommand.class, LessonCommand.class},
+        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, PrairieLearnCommand.class, CompareCommand.class, CdsCommand.class, LessonCommand.class},
         sortOptions = false)
 public final class GraderCommand implements Callable<Integer> {
 

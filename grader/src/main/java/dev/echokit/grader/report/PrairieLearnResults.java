@@ -30,7 +30,7 @@ public record PrairieLearnResults(
         List<Test> tests) {
 
     /** PrairieLearn's grader host drops a results.json larger than this (1 MiB); the grader stays under it. */
-    static final int MOST_BYTES = 1_000_000;
+    public static final int MOST_BYTES = 1_000_000;
 
     /** One check as a PrairieLearn test: the status in a word or two, the grader's feedback as its output. */
     public record Test(
