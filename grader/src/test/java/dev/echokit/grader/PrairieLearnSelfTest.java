@@ -166,6 +166,55 @@ public class PrairieLearnSelfTest {
         assertThat(cut.output()).startsWith("Total: 10/50\n").endsWith("the rest did not fit)");
     }
 
+    @Test
+    @DisplayName("the image's entry point script still leaves a valid result, not gradable, when the grader's JVM cannot run, and exits 0")
+    void entryPointScriptHasAFallback() throws Exception {
+        Path opt = WORK.resolve("prairielearn/opt-without-jar");
+        Catalogue.deleteRecursively(opt);
+        Files.createDirectories(opt);
+        Files.copy(KIT.resolve("grader/src/prairielearn/run"), opt.resolve("run"));
+        Files.copy(KIT.resolve(".mvn/jvm.config"), opt.resolve("jvm.config"));
+        Path root = gradeRoot(WORK.resolve("prairielearn/no-jar"));
+        uploadFiles(SOLUTION.resolve(SERVER), root);
+
+        assertThat(runScript(opt.resolve("run"), root)).isZero();
+        JsonNode results = validResults(root);
+        assertThat(results.get("gradable").asBoolean()).isFalse();
+        assertThat(results.get("message").asString()).contains("the grader itself could not run");
+    }
+
+    @Test
+    @DisplayName("the entry point script, beside the packaged grader.jar as in the image, grades the solution 50/50")
+    void entryPointScriptGrades() throws Exception {
+        Path jar = WORK.resolve("grader.jar");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(jar), "needs grader/target/grader.jar (./mvnw -pl grader package)");
+        Path opt = WORK.resolve("prairielearn/opt");
+        Catalogue.deleteRecursively(opt);
+        Files.createDirectories(opt);
+        Files.copy(KIT.resolve("grader/src/prairielearn/run"), opt.resolve("run"));
+        Files.copy(KIT.resolve(".mvn/jvm.config"), opt.resolve("jvm.config"));
+        Files.copy(jar, opt.resolve("grader.jar"));
+        Path root = gradeRoot(WORK.resolve("prairielearn/script"));
+        uploadFiles(SOLUTION.resolve(SERVER), root);
+
+        assertThat(runScript(opt.resolve("run"), root)).isZero();
+        assertThat(validResults(root).get("score").asDouble()).isEqualTo(1.0);
+    }
+
+    /** Runs the entry point script with PL_GRADE_ROOT set, its output kept beside the root; bounded, killed if it overstays. */
+    private static int runScript(Path script, Path root) throws Exception {
+        ProcessBuilder run = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true)
+                .redirectOutput(root.resolveSibling(root.getFileName() + ".log").toFile());
+        run.environment().put("PL_GRADE_ROOT", root.toString());
+        Process process = run.start();
+        try {
+            assertThat(process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).as("the entry point finished within 180 s").isTrue();
+            return process.exitValue();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     /**
      * A fresh {@code /grade} as PrairieLearn's grader builds one (its {@code buildDirectory}): the
      * folders for the course's files, the question's tests, the learner's files and the data; the
