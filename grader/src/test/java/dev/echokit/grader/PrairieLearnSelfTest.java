@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -167,6 +168,30 @@ public class PrairieLearnSelfTest {
     }
 
     @Test
+    @DisplayName("a failure of the grader itself (here: no temporary folder to work in) is not gradable, costs the learner nothing, and says it is not their fault")
+    void graderFailureIsNotGradable() throws Exception {
+        Path root = gradeRoot(WORK.resolve("prairielearn/grader-failure"));
+        uploadFiles(SOLUTION.resolve(SERVER), root);
+        Path jvm = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder run = new ProcessBuilder(jvm.toString(), "-Djava.io.tmpdir=" + root.resolve("no-such-folder"),
+                "-cp", System.getProperty("java.class.path"), GraderCommand.class.getName(), "prairielearn", "--root", root.toString())
+                .redirectErrorStream(true).redirectOutput(root.resolveSibling("grader-failure.log").toFile());
+        Process process = run.start();
+        try {
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("the entry point finished within 120 s").isTrue();
+            assertThat(process.exitValue()).isZero();
+        } finally {
+            process.destroyForcibly();
+        }
+
+        JsonNode results = validResults(root);
+        assertThat(results.get("gradable").asBoolean()).isFalse();
+        assertThat(results.get("message").asString()).startsWith("Not graded: the grader could not grade this submission (")
+                .contains("This is a problem of the grader, not a verdict on your server");
+        assertThat(Files.readString(root.resolveSibling("grader-failure.log"))).contains("grader error: ");
+    }
+
+    @Test
     @DisplayName("the image's entry point script still leaves a valid result, not gradable, when the grader's JVM cannot run, and exits 0")
     void entryPointScriptHasAFallback() throws Exception {
         Path opt = WORK.resolve("prairielearn/opt-without-jar");
@@ -208,7 +233,7 @@ public class PrairieLearnSelfTest {
         run.environment().put("PL_GRADE_ROOT", root.toString());
         Process process = run.start();
         try {
-            assertThat(process.waitFor(180, java.util.concurrent.TimeUnit.SECONDS)).as("the entry point finished within 180 s").isTrue();
+            assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the entry point finished within 180 s").isTrue();
             return process.exitValue();
         } finally {
             process.destroyForcibly();
