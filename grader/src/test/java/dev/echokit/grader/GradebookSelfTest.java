@@ -71,10 +71,10 @@ class GradebookSelfTest {
                 4, Map.of(CANVAS_COLUMN, "\"" + scores.get("ben") + "\""),     // by SIS Login ID = e-mail; its quotes kept
                 5, Map.of(CANVAS_COLUMN, scores.get("fay"))));                 // nothing to grade: results.csv's 0
         String canvasUnmatched = Files.readString(out.resolve("gradebook-unmatched.txt"));
-        assertThat(canvasUnmatched).contains("\"Stone, \"Pat\"\" (s1005, pstone, 105), line 7")
+        assertThat(canvasUnmatched).contains("  Stone, \"Pat\" (s1005, pstone, 105), line 7\n")
                 .contains("gus: 0/50 (not graded: no server sources").doesNotContain("Student, Test").doesNotContain("zed");
         assertThat(printed).contains("EchoKit gradebook — Canvas's \"Connection limits (12345)\", filled for 3 learners (points out of 50)")
-                .contains("\"Stone, \"Pat\"\"").contains("gus: 0/50");
+                .contains("    Stone, \"Pat\" (s1005, pstone, 105)").contains("gus: 0/50");
 
         // Regrade one learner and fill Moodle's export from the same results; the roster is the one remembered.
         printed = classroom(in.toString(), "--out", out.toString(), "--only", "fay", "--gradebook", exports.resolve("moodle-export.csv").toString(),
@@ -89,7 +89,7 @@ class GradebookSelfTest {
                 3, Map.of(MOODLE_COLUMN, scores.get("fay"))));
         assertThat(new String(moodle, java.nio.charset.Charset.forName("windows-1252"))).contains("Pat,Müller,s1005");
         assertThat(Files.readString(out.resolve("gradebook-unmatched.txt")))
-                .contains("In the gradebook, but no submission in the results matches them").contains("\"Pat Müller\" (s1005, pat.mueller@example.edu), line 5")
+                .contains("In the gradebook, but no submission in the results matches them").contains("  Pat Müller (s1005, pat.mueller@example.edu), line 5\n")
                 .contains("In the results, but in no row of the gradebook").contains("gus: 0/50");
         assertThat(printed).contains("Moodle's \"Assignment: w02-l12 Connection limits (Real)\", filled for 3 learners (points out of 50)");
     }

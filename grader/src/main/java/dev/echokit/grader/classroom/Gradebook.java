@@ -74,7 +74,7 @@ public final class Gradebook {
         String described() {
             List<String> keys = new ArrayList<>(ids);
             emails.stream().filter(e -> !keys.contains(e)).forEach(keys::add);
-            return "\"" + name + "\"" + (keys.isEmpty() ? "" : " (" + String.join(", ", keys) + ")");
+            return name + (keys.isEmpty() ? "" : " (" + String.join(", ", keys) + ")");
         }
     }
 
@@ -319,9 +319,9 @@ public final class Gradebook {
                 ambiguous.add("  " + entry.described() + " is matched by " + matched.size() + " submissions: "
                         + matched.stream().map(r -> described(r, learners)).collect(Collectors.joining("; ")));
             } else if (handedNothingIn(matched.get(0))) {
-                nothingHandedIn.add("  " + entry.described() + " (" + matched.get(0).submission() + " on the roster)");
+                nothingHandedIn.add("  " + entry.described() + ", " + matched.get(0).submission() + " on the roster");
             } else if (matched.get(0).notGraded() != null && matched.get(0).notGraded().cause() == NotGraded.Cause.GRADER_ERROR) {
-                graderErrors.add("  " + entry.described() + " (" + matched.get(0).submission() + "): " + matched.get(0).notGraded().words());
+                graderErrors.add("  " + entry.described() + ", submission " + matched.get(0).submission() + ": " + matched.get(0).notGraded().words());
             } else {
                 changes.put(entry.record(), Map.of(column, points(matched.get(0).score())));
             }

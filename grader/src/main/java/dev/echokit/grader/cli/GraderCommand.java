@@ -232,7 +232,8 @@ public final class GraderCommand implements Callable<Integer> {
                 System.out.println("EchoKit gradebook — " + book.get().kind().word() + "'s \"" + book.get().column() + "\", filled for "
                         + filled.filled() + " learners (" + filled.scale() + "): " + shown(filled.copy(), kitRoot)
                         + (classRoster.isEmpty() ? "\n  (no roster: submissions were matched by their folder names as ids or logins)" : ""));
-                System.out.print(filled.text().lines().map(line -> "  " + line).collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+                System.out.print(filled.text().lines().map(line -> line.isEmpty() ? line : "  " + line)
+                        .collect(java.util.stream.Collectors.joining("\n", "", "\n")));
                 System.out.println("  the same list: " + shown(outDir.resolve("gradebook-unmatched.txt"), kitRoot));
             }
             return 0;

@@ -133,8 +133,8 @@ class GradebookTest {
                         + "Kim;Park (second account);;kim@x.org;-;0\r\n"
                         + "Dan;Ray;s5;dan@x.org;20\r\n");
         assertThat(filled.filled()).isEqualTo(2);
-        assertThat(filled.text()).contains("they handed nothing in (left as they were):\n  \"Zed Brown\" (s3, zed@x.org) (zed on the roster)")
-                .contains("The grader failed on their submission").contains("\"Uma Ito\" (s2, uma@x.org) (uma): grader error: disk full")
+        assertThat(filled.text()).contains("they handed nothing in (left as they were):\n  Zed Brown (s3, zed@x.org), zed on the roster")
+                .contains("The grader failed on their submission").contains("  Uma Ito (s2, uma@x.org), submission uma: grader error: disk full")
                 .contains("kim (Kim Park, kim@x.org) matches 2 learners");
         assertThat(WORK.resolve("results/gradebook-unmatched.txt")).content(StandardCharsets.UTF_8)
                 .startsWith("EchoKit gradebook — \"Assignment: Connection limits (Real)\" of moodle.csv (Moodle), filled into gradebook-moodle.csv:"
