@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu).
+# Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu); the
+# PrairieLearn image's Dockerfile (grader/src/prairielearn) runs it too, so both grade alike.
 # The grader compiles each submission itself, so it needs a JDK 17 (javac), not only a JRE.
 # Learner servers are untrusted and Gradescope grades as root: bubblewrap gives each one an
 # allow-listed view of the machine, and util-linux's setpriv and prlimit run it as a user id of

@@ -48,7 +48,10 @@ class GraderProgramTest {
         Files.createDirectories(classDir.resolve("ann"));
         for (List<String> args : List.of(List.of("--groups", "task:9"), List.of("--no-such-option"),
                 List.of("classroom", "/no/such/folder"), List.of("classroom", ".", "--parallel", "0"),
-                List.of("classroom", classDir.toString(), "--only", "bejnamin"))) {
+                List.of("classroom", classDir.toString(), "--only", "bejnamin"),
+                List.of("classroom", classDir.toString(), "--gradebook", "/no/such/gradebook.csv"),
+                List.of("classroom", classDir.toString(), "--gradebook", KIT.resolve("grader/src/test/resources/gradebook/roster.csv").toString()),
+                List.of("classroom", classDir.toString(), "--gradebook-column", "Connection limits (12345)"))) {
             StringWriter err = new StringWriter();
             int exit = GraderCommand.commandLine().setErr(new PrintWriter(err)).execute(args.toArray(String[]::new));
             assertThat(exit).as(args.toString()).isEqualTo(2);

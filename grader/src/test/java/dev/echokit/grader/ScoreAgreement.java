@@ -3,6 +3,7 @@ package dev.echokit.grader;
 import dev.echokit.grader.report.ClassroomRunnerResult;
 import dev.echokit.grader.report.GradescopeResults;
 import dev.echokit.grader.report.JsonReport;
+import dev.echokit.grader.report.PrairieLearnResults;
 import dev.echokit.grader.report.Verdict;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * One score everywhere: the grader's total, the sum of the Gradescope tests, and the points GitHub
+ * One score everywhere: the grader's total, the sum of the Gradescope tests, PrairieLearn's score
+ * and the sum of its tests' points, and the points GitHub
  * Classroom's own reporter (its released {@code dist/main.js}, run with Node.js) prints for the
  * runner files the grader writes: both its table's total and the points it sends to Classroom.
  */
@@ -94,6 +96,7 @@ final class ScoreAgreement {
             wrong.add(name + ": Gradescope tests add up to " + testScores + "/" + testMax + ", its score says "
                     + gradescope.get("score") + ", the grader " + total + "/" + max);
         }
+        checkPrairieLearn(name, verdict, wrong);
         Map<String, ClassroomRunnerResult> runners = ClassroomRunnerResult.runners(verdict);
         Map<String, String> json = new java.util.LinkedHashMap<>();
         runners.forEach((runner, result) -> json.put(runner, JsonReport.toJson(result)));
@@ -106,6 +109,30 @@ final class ScoreAgreement {
                 || !reported.tableScore().equals(total) || !reported.tableMax().equals(max)) {
             wrong.add(name + ": GitHub Classroom's reporter sends Points " + reported.points() + "/" + reported.maxPoints()
                     + " and its table totals " + reported.tableScore() + "/" + reported.tableMax() + ", the grader " + total + "/" + max);
+        }
+    }
+
+    /**
+     * PrairieLearn's score is a fraction, so it is the total over the lesson's XP to within a
+     * double's rounding (29/50 × 50 is 28.999999999999996); its tests' points are whole and add up
+     * to the total exactly, and PrairieLearn's score is their sum over their maximum.
+     */
+    static void checkPrairieLearn(String name, Verdict verdict, List<String> wrong) {
+        JsonNode pl = JsonReport.mapper().readTree(JsonReport.toJson(PrairieLearnResults.of(verdict, "")));
+        long points = 0;
+        long maxPoints = 0;
+        for (JsonNode test : pl.get("tests")) {
+            if (!test.get("points").isIntegralNumber() || !test.get("max_points").isIntegralNumber()) {
+                wrong.add(name + ": PrairieLearn test with fractional points: " + test);
+            }
+            points += test.get("points").asLong();
+            maxPoints += test.get("max_points").asLong();
+        }
+        double score = pl.get("score").asDouble();
+        if (!pl.get("gradable").asBoolean() || points != verdict.score() || maxPoints != verdict.maxScore()
+                || Math.abs(score * verdict.maxScore() - verdict.score()) > 1e-9 || Math.abs(score - (double) points / maxPoints) > 1e-12) {
+            wrong.add(name + ": PrairieLearn's score is " + score + " and its tests add up to " + points + "/" + maxPoints
+                    + ", the grader " + verdict.score() + "/" + verdict.maxScore());
         }
     }
 

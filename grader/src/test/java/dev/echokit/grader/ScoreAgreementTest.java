@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** One score everywhere: the grader, Gradescope's tests and GitHub Classroom's own reporter agree, to the point. */
+/** One score everywhere: the grader, Gradescope's and PrairieLearn's tests and GitHub Classroom's own reporter agree, to the point. */
 @Tag("selftest")
 @DisplayName("One score everywhere")
 @ExtendWith(SelfTestCondition.class)
@@ -60,7 +60,7 @@ class ScoreAgreementTest {
     }
 
     @Test
-    @DisplayName("every mix of passed, failed, needs-task and not-run checks scores the same on Gradescope, in the reporter and in the grader")
+    @DisplayName("every mix of passed, failed, needs-task and not-run checks scores the same on Gradescope, on PrairieLearn, in the reporter and in the grader")
     void syntheticVerdictsAgree() throws Exception {
         Random random = new Random(21);
         List<String> wrong = new ArrayList<>();

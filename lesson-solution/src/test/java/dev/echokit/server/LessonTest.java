@@ -131,6 +131,15 @@ class LessonTest {
                 Matcher inner = Pattern.compile("bash -c ulimit -n \\d+ && exec (java .*)").matcher(command);
                 return inner.matches() ? check(inner.group(1)) : "unexpected bash command";
             }
+            case "docker" -> {
+                // The PrairieLearn image: built from the kit's own Dockerfile, then pushed (or run) under the instructor's name.
+                if (words.size() > 1 && words.get(1).equals("push")) {
+                    return null;
+                }
+                int file = words.indexOf("-f");
+                return words.size() > 1 && words.get(1).equals("build") && file > 0 && file + 1 < words.size()
+                        && Files.isRegularFile(ROOT.resolve(words.get(file + 1))) ? null : "expected docker build -f <a Dockerfile of the kit> or docker push";
+            }
             case "grader/compare-with-solution.sh", "grader/bench/run.sh" -> {
                 Path script = ROOT.resolve(words.get(0));
                 return Files.isExecutable(script) ? null : words.get(0) + " is missing or not executable";
@@ -198,6 +207,7 @@ class LessonTest {
         if (m.group(2).equals("grader")) {
             return checkOptions(words.subList(3, words.size()), "grader/src/main/java/dev/echokit/grader/cli/GraderCommand.java",
                     "grader/src/main/java/dev/echokit/grader/cli/GradescopeCommand.java",
+                    "grader/src/main/java/dev/echokit/grader/cli/PrairieLearnCommand.java",
                     "grader/src/main/java/dev/echokit/grader/cli/CompareCommand.java",
                     "grader/src/main/java/dev/echokit/grader/cli/KitOptions.java");
         }

@@ -22,7 +22,8 @@ public final class ConnectionLimits {
     }
 
     /** w02-l12, "Connection limits — refuse when full": what the grader grades unless told otherwise. */
-    public static final Lesson LESSON = new Lesson("lessons/w02-l12-connection-limits/README.md", List.of(
+    public static final Lesson LESSON = new Lesson("w02-l12", "Connection limits — refuse when full",
+            "lessons/w02-l12-connection-limits/README.md", List.of(
             Part.of(Part.Kind.PREVIOUS_LESSON, "echo", "Echo still works (previous lesson)", 0)
                     .provides(ECHOES)
                     .anchors(declaration("readAndEcho|handle|read\\w*"), Pattern.compile("\\.select\\w*\\s*\\("))

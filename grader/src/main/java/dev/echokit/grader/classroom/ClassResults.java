@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  */
 public final class ClassResults {
 
+    /** Why a roster's learner with no submission has a row: the tables list everybody on the roster. */
+    static final NotGraded NO_SUBMISSION = NotGraded.because("no submission");
+
     private ClassResults() {
     }
 
@@ -68,7 +71,7 @@ public final class ClassResults {
         Map<String, Learner> learners = roster.isPresent() ? Roster.read(roster.get()) : Map.of();
         for (Learner learner : learners.values()) {
             if (rows.stream().noneMatch(r -> r.submission().equals(learner.folder()))) {
-                rows.add(Row.notGraded(learner.folder(), NotGraded.because("no submission")));
+                rows.add(Row.notGraded(learner.folder(), NO_SUBMISSION));
             }
         }
         rows.sort((a, b) -> a.submission().compareTo(b.submission()));

@@ -5,6 +5,7 @@ import dev.echokit.grader.checks.Proof;
 import dev.echokit.grader.checks.ProofPlace;
 import dev.echokit.grader.classroom.Classroom;
 import dev.echokit.grader.classroom.Graded;
+import dev.echokit.grader.classroom.Gradebook;
 import dev.echokit.grader.classroom.Roster;
 import dev.echokit.grader.classroom.Row;
 import dev.echokit.grader.classroom.Submissions;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -46,8 +48,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         version = "EchoKit grader 1.0 (lesson w02-l12)",
         description = "Grades an echo server against the lesson \"Connection limits — refuse when full\".",
-        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, CompareCommand.class, CdsCommand.class, LessonCommand.class,
-                SubmissionCommand.class},
+        subcommands = {GraderCommand.ClassroomCommand.class, GradescopeCommand.class, PrairieLearnCommand.class, CompareCommand.class,
+                CdsCommand.class, LessonCommand.class, SubmissionCommand.class},
         sortOptions = false)
 public final class GraderCommand implements Callable<Integer> {
 
@@ -173,6 +175,17 @@ public final class GraderCommand implements Callable<Integer> {
                 description = "Submissions graded at once. Default: ${DEFAULT-VALUE}.")
         private int parallel;
 
+        @Option(names = "--gradebook", paramLabel = "FILE",
+                description = "A gradebook exported from Canvas or Moodle (CSV). A copy with this lesson's column filled from the results"
+                        + " goes into the results folder (gradebook-canvas.csv or gradebook-moodle.csv), with gradebook-unmatched.txt"
+                        + " listing whoever matched nothing; FILE itself is never changed. Learners are matched through the roster.")
+        private Path gradebook;
+
+        @Option(names = "--gradebook-column", paramLabel = "NAME",
+                description = "The gradebook's column for this lesson, by its exact heading. Default: the one column whose heading holds"
+                        + " the lesson's title or id.")
+        private String gradebookColumn;
+
         @Mixin
         private KitOptions kit;
 
@@ -187,6 +200,10 @@ public final class GraderCommand implements Callable<Integer> {
             if (roster != null && !Files.isRegularFile(roster)) {
                 throw new ParameterException(spec.commandLine(), "Invalid value '" + roster + "' for option '--roster': no such file.");
             }
+            if (gradebookColumn != null && gradebook == null) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + gradebookColumn + "' for option '--gradebook-column':"
+                        + " it names a column of the gradebook, so it needs --gradebook FILE.");
+            }
             Path kitRoot = kit.kitRoot();
             Path classDir = submissions.toAbsolutePath().normalize();
             Path outDir = out != null ? out.toAbsolutePath() : classDir.resolveSibling("results");
@@ -199,6 +216,7 @@ public final class GraderCommand implements Callable<Integer> {
                             : names.size() <= 20 ? "; the submissions: " + String.join(", ", names) + "." : "."));
                 }
             }
+            Optional<Gradebook> book = gradebook(outDir);
             Platform where = kit.platform();
             System.out.println("EchoKit classroom — " + classDir + " → " + shown(outDir, kitRoot) + "; " + where.describeContainment());
             Optional<Path> classRoster = Roster.remember(Optional.ofNullable(roster), outDir);
@@ -220,7 +238,43 @@ public final class GraderCommand implements Callable<Integer> {
             System.out.println("  table: " + shown(outDir.resolve("results.md"), kitRoot)
                     + "\n  csv:   " + shown(outDir.resolve("results.csv"), kitRoot)
                     + "\n  each learner's feedback: " + shown(outDir, kitRoot) + "/NAME/feedback.md");
+            if (book.isPresent()) {
+                Gradebook.Filled filled;
+                try {
+                    filled = book.get().fill(rows, classRoster.isPresent() ? Roster.read(classRoster.get()) : Map.of(), outDir);
+                } catch (Gradebook.Unusable e) {
+                    System.out.println("EchoKit gradebook — not filled: " + e.getMessage());
+                    return 1;
+                }
+                System.out.println();
+                System.out.println("EchoKit gradebook — " + book.get().kind().word() + "'s \"" + book.get().column() + "\", filled for "
+                        + filled.filled() + " learners (" + filled.scale() + "): " + shown(filled.copy(), kitRoot)
+                        + (classRoster.isEmpty() ? "\n  (no roster: submissions were matched by their folder names as ids or logins)" : ""));
+                System.out.print(filled.text().lines().map(line -> line.isEmpty() ? line : "  " + line)
+                        .collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+                System.out.println("  the same list: " + shown(outDir.resolve("gradebook-unmatched.txt"), kitRoot));
+            }
             return 0;
+        }
+
+        /**
+         * The gradebook to fill, read before anything is graded: one that cannot be filled is said
+         * at once, not after the whole class; and its copy must not land on the export itself.
+         */
+        private Optional<Gradebook> gradebook(Path outDir) throws java.io.IOException {
+            if (gradebook == null) {
+                return Optional.empty();
+            }
+            if (!Files.isRegularFile(gradebook)) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + gradebook + "' for option '--gradebook': no such file.");
+            }
+            try {
+                Gradebook book = Gradebook.read(gradebook, Optional.ofNullable(gradebookColumn), ConnectionLimits.LESSON);
+                book.checkCopyIn(outDir);
+                return Optional.of(book);
+            } catch (Gradebook.Unusable e) {
+                throw new ParameterException(spec.commandLine(), "Invalid value '" + gradebook + "' for option '--gradebook': " + e.getMessage() + ".");
+            }
         }
     }
 

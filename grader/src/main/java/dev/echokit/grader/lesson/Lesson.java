@@ -13,10 +13,12 @@ import java.util.stream.IntStream;
  * sits low, beside the parts, so that every layer can read a lesson; the definition names the
  * check classes, so it sits with them.
  *
+ * @param id    the lesson's id in its front matter ("w02-l12"): how gradebooks and platforms may name it
+ * @param title the lesson's title in its front matter: the other name an instructor's gradebook may use
  * @param text  the lesson text, relative to the kit's root; task headings are quoted from it
  * @param parts the parts, in lesson order (each placed at its index)
  */
-public record Lesson(String text, List<Part> parts) {
+public record Lesson(String id, String title, String text, List<Part> parts) {
 
     public Lesson {
         List<Part> given = List.copyOf(parts);
@@ -36,7 +38,12 @@ public record Lesson(String text, List<Part> parts) {
     public Lesson withPartAfter(String after, Part extra) {
         List<Part> all = new ArrayList<>(parts);
         all.add(all.indexOf(part(after).orElseThrow()) + 1, extra);
-        return new Lesson(text, all);
+        return new Lesson(id, title, text, all);
+    }
+
+    /** The title before its dash, "Connection limits": what a gradebook's column is most often called. */
+    public String shortTitle() {
+        return title.split("\\s+[—–-]\\s+", 2)[0].strip();
     }
 
     public Optional<Part> part(String tag) {

@@ -9,6 +9,9 @@ import java.util.Optional;
 /** {@code feedback.md}: what the learner would have read on the console, and the proof log, as Markdown. */
 public final class FeedbackReport implements ReportWriter {
 
+    /** What heads the proof log wherever the learner reads their feedback: feedback.md and PrairieLearn. */
+    static final String PROOF_HEADING = "The lesson's proof: the server's log from the check \"" + Proof.CHECK + "\"";
+
     @Override
     public void write(Outcome outcome, Path outDir) throws IOException {
         Verdict verdict = outcome.verdict();
@@ -16,7 +19,7 @@ public final class FeedbackReport implements ReportWriter {
         md.append("Score: **").append(verdict.score()).append("/").append(verdict.maxScore()).append("**\n\n");
         md.append(fenced(Console.render(verdict, Optional.empty(), Optional.empty()).strip()));
         if (outcome.proof().isPresent()) {
-            md.append("\n## The lesson's proof: the server's log from the check \"" + Proof.CHECK + "\"\n\n")
+            md.append("\n## ").append(PROOF_HEADING).append("\n\n")
                     .append(fenced(Files.readString(outcome.proof().get()).strip()));
         }
         JsonReport.writeText(outDir.resolve("feedback.md"), md.toString());

@@ -47,12 +47,17 @@ public final class JsonReport {
      * one step, so that a reader never sees half a file and nothing can write into it meanwhile.
      */
     public static void writeText(Path file, String text) {
+        writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** As {@link #writeText}, for bytes kept as they are: a gradebook's copy keeps its own encoding. */
+    public static void writeBytes(Path file, byte[] bytes) {
         Path absolute = file.toAbsolutePath();
         try {
             Files.createDirectories(absolute.getParent());
             Path fresh = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".new");
             try {
-                Files.writeString(fresh, text, StandardCharsets.UTF_8);
+                Files.write(fresh, bytes);
                 readableByAll(fresh);
                 Files.move(fresh, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {

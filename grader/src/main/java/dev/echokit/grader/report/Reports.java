@@ -23,6 +23,11 @@ public final class Reports {
         return List.of(new GradescopeReport(), console);
     }
 
+    /** PrairieLearn's external grader: its results.json, and the console for the grading job's log. */
+    public static List<ReportWriter> prairieLearn(ConsoleReport console) {
+        return List.of(new PrairieLearnReport(), console);
+    }
+
     /** One submission of a class: the JSON report, feedback.md and the proof log, in the submission's folder. */
     public static List<ReportWriter> classroomSubmission() {
         return List.of(new JsonFileReport(), new FeedbackReport(), new ProofLogReport());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.Catalogue;
 import dev.echokit.grader.Parts;
+import dev.echokit.grader.PrairieLearnSelfTest;
 import dev.echokit.grader.SelfTestCondition;
 import dev.echokit.grader.classroom.Classroom;
 import dev.echokit.grader.classroom.Graded;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Learner code is untrusted: a class of hostile servers, graded the way instructors and CI grade
@@ -132,6 +134,44 @@ public class ContainmentSelfTest {
         for (Path file : resultFiles(out)) {
             assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(out.relativize(file).toString())
                     .doesNotContain(shadow).doesNotContain("LEAK shadow").doesNotContain("LEAK results");
+        }
+        assertNoSurvivors();
+    }
+
+    @Test
+    @DisplayName("as root, through PrairieLearn's entry point: a server that reads /etc/shadow, writes outside its folder and forges results leaves the grader's own results.json, 50/50, with no secret in it")
+    void prairieLearnPathIsContained() throws Exception {
+        Assumptions.assumeTrue(ServerUser.isRoot(), "needs root, as PrairieLearn's grading container runs the grader");
+        Path base = WORK.resolve("containment-prairielearn");
+        Path root = base.resolve("grade");
+        Path in = hostileClass(base, root.resolve("results"), "victim", "mallory");
+        Path canary = base.resolve("canary/kit-file.txt");
+        PrairieLearnSelfTest.gradeRoot(root);
+        PrairieLearnSelfTest.uploadFiles(in.resolve("mallory/src/main/java/dev/echokit/server"), root);
+        Files.writeString(root.resolve("tests/answer-key.txt"), "the question's own file\n");
+        Path victimFile = in.resolve("victim/src/main/java/dev/echokit/server/EchoServer.java");
+        String victimBefore = Files.readString(victimFile);
+
+        PrairieLearnSelfTest.run(root);
+        String written = Files.readString(root.resolve("results/results.json"));
+        watchForLateWriters();
+
+        JsonNode results = PrairieLearnSelfTest.validResults(root);
+        // The escapes failed quietly, so mallory is the solution underneath, and the result is the grader's.
+        assertThat(results.get("score").asDouble()).as(results.get("output").asString()).isEqualTo(1.0);
+        assertThat(Files.readString(root.resolve("results/results.json"))).as("results.json after the grading").isEqualTo(written);
+        try (Stream<Path> left = Files.list(root.resolve("results"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("what the results folder holds").containsExactly("results.json");
+        }
+        String shadow = Files.readAllLines(Path.of("/etc/shadow")).get(0);
+        assertThat(written).doesNotContain(shadow).doesNotContain(SIBLING_SECRET).doesNotContain("LEAK").doesNotContain("hacked");
+        assertThat(root.resolve("tests/answer-key.txt")).content().isEqualTo("the question's own file\n");
+        assertThat(canary).content().isEqualTo("the kit's own file\n");
+        assertThat(base.resolve("canary/escaped.txt")).doesNotExist();
+        assertThat(Files.readString(victimFile)).isEqualTo(victimBefore);
+        for (String outside : List.of("/var/tmp/echokit-hostile-was-here", "/tmp/echokit-hostile-was-here", "/usr/echokit-hostile",
+                "/etc/echokit-hostile")) {
+            assertThat(Path.of(outside)).as("a file written outside the server's folder").doesNotExist();
         }
         assertNoSurvivors();
     }
