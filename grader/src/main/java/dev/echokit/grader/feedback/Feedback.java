@@ -104,6 +104,13 @@ public final class Feedback {
         }
         String thrown = crash.map(c -> c.exception() + c.frame().map(f -> ", at " + target().flatMap(t -> t.place(f))
                 .orElse(f.where())).orElse("")).orElse("");
+        if (server.exitToldByCheck()) {
+            // The check saw the exit and says what it means; a trace the server printed still belongs beside it.
+            if (crash.isPresent()) {
+                got = (got.isEmpty() ? "" : got + "; ") + "the server printed " + thrown;
+            }
+            return;
+        }
         String how = ending.map(e -> "the server's process " + e.words() + (thrown.isEmpty() ? "" : ": " + thrown))
                 .orElse("the server printed " + thrown);
         got = (got.isEmpty() ? "" : got + "; ") + how;

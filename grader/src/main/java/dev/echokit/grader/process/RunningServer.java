@@ -55,6 +55,7 @@ public final class RunningServer implements AutoCloseable {
     private volatile long exitedAt;
     private volatile boolean terminated;
     private volatile Ending ending;
+    private volatile boolean exitTold;
 
     private final boolean procFs;
 
@@ -104,7 +105,19 @@ public final class RunningServer implements AutoCloseable {
      * moment: only a command target that prints no listening line ever needs it.
      */
     public Optional<String> awaitListening(Duration timeout) throws InterruptedException {
-        return readiness.await(timeout, this::stoppedAtLimit);
+        Optional<String> problem = readiness.await(timeout, this::stoppedAtLimit);
+        if (problem.isPresent() && !process.isAlive()) {
+            exitTold = true; // the problem says how it exited: the check's own words
+        }
+        return problem;
+    }
+
+    /**
+     * Whether a check has already seen the process exit, and so tells that story itself: a check that
+     * waits for an exit it expects, or a start that ended before listening.
+     */
+    public boolean exitToldByCheck() {
+        return exitTold;
     }
 
     /** Whether the server has said it listens (taking the port from that line), or its port is listening. */
@@ -192,6 +205,7 @@ public final class RunningServer implements AutoCloseable {
             return Optional.empty();
         }
         log.awaitEnd(Duration.ofSeconds(2));
+        exitTold = true;
         return Optional.of(process.exitValue());
     }
 
