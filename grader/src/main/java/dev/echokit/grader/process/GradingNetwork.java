@@ -129,7 +129,7 @@ public final class GradingNetwork {
     /**
      * Starts the grader with {@code args} as a child process in a network of its own, its output
      * copied to {@code out} and {@code err} as it comes. The child is this JVM's class path and
-     * the grader's own settings ({@code echokit.*}, {@code slf4j.*}), nothing else of ours.
+     * the grader's own settings ({@code echokit.*}, {@code slf4j.*}) and its temporary folder, nothing else of ours.
      */
     public static Child start(Kind kind, List<String> args, PrintStream out, PrintStream err) throws IOException {
         if (kind != Kind.BUBBLEWRAP && kind != Kind.UNSHARE) {
@@ -139,7 +139,7 @@ public final class GradingNetwork {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()));
         System.getProperties().stringPropertyNames().stream()
-                .filter(k -> k.startsWith("echokit.") || k.startsWith("slf4j."))
+                .filter(k -> k.startsWith("echokit.") || k.startsWith("slf4j.") || k.equals("java.io.tmpdir"))
                 .sorted().forEach(k -> command.add("-D" + k + "=" + System.getProperty(k)));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
