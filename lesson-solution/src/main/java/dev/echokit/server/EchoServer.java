@@ -125,7 +125,7 @@ final class EchoServer {
             if (channel == null) {
                 return;
             }
-            pause.accepted();
+            pause.endEpisode();
             if (clients >= maxClients) {
                 refuse(channel);
             } else {

@@ -35,7 +35,7 @@ final class AcceptPause {
     }
 
     /** accept() gave a connection: the episode, if there was one, is over. */
-    void accepted() {
+    void endEpisode() {
         if (outOfDescriptors) {
             outOfDescriptors = false;
             Log.info("accepting again");

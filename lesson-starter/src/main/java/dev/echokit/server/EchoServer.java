@@ -124,7 +124,7 @@ final class EchoServer {
             if (channel == null) {
                 return;
             }
-            pause.accepted();
+            pause.endEpisode();
             // TODO(task 2): Before admitting, compare the count with the limit: at the limit, refuse instead.
             admit(channel);
         }

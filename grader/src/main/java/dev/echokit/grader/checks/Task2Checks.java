@@ -56,7 +56,7 @@ public class Task2Checks {
                 if (!count.find() || !count.group().strip().equals(expected)) {
                     throw scenario.fail(scenario.feedback()
                             .did(scenario.setup() + ", then connected " + n + " client" + (n == 1 ? "" : "s") + ", each served")
-                            .expected("accepted line " + n + " to end with " + expected + ": " + n + " clients connected, limit 3")
+                            .expected("accepted line " + n + " to end with " + expected + ": " + n + (n == 1 ? " client" : " clients") + " connected, limit 3")
                             .got("it logged: " + line.stamped())
                             .hint(!count.find(0) ? "end the accepted line with \" (\" + clients + \"/\" + maxClients + \")\""
                                     : Integer.parseInt(count.group(1)) == n - 1
