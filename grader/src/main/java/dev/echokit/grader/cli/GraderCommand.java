@@ -11,10 +11,13 @@ import dev.echokit.grader.classroom.Row;
 import dev.echokit.grader.classroom.Submissions;
 import dev.echokit.grader.classroom.TableText;
 import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.intake.GraderError;
+import dev.echokit.grader.intake.NotGraded;
 import dev.echokit.grader.process.Containment;
 import dev.echokit.grader.process.GradingNetwork;
 import dev.echokit.grader.process.Platform;
 import dev.echokit.grader.report.ConsoleReport;
+import dev.echokit.grader.report.JsonReport;
 import dev.echokit.grader.report.Outcome;
 import dev.echokit.grader.report.Reports;
 import dev.echokit.grader.report.Verdict;
@@ -119,6 +122,30 @@ public final class GraderCommand implements Callable<Integer> {
             System.out.println("grader: the grading ran for " + CHILD_LIMIT_SECONDS / 60 + " min and was stopped");
         }
         return exit.orElse(1);
+    }
+
+    /**
+     * An entry point's grading (Gradescope, PrairieLearn) in a child grader in a network of its own: the
+     * child writes {@code results}; when it leaves none (stopped, or dead), the learner still gets one,
+     * written by {@code notGraded}, that says why. Always 0, as those platforms want.
+     */
+    static int inOwnNetwork(Platform where, List<String> args, Path results, java.util.function.Function<NotGraded, Object> notGraded) {
+        try {
+            Files.deleteIfExists(results);
+            Optional<Integer> exit = GradingNetwork.start(where.network(), args, System.out, System.err).await(CHILD_LIMIT_SECONDS);
+            if (!Files.isRegularFile(results)) {
+                NotGraded error = NotGraded.graderError(exit.isEmpty() ? "the grading ran for " + CHILD_LIMIT_SECONDS / 60 + " min and was stopped"
+                        : "the grader's child process ended with exit code " + exit.get() + " and wrote no results");
+                Files.createDirectories(results.getParent());
+                JsonReport.write(results, notGraded.apply(error));
+                System.out.println(error.words());
+            }
+        } catch (Exception e) {
+            NotGraded error = NotGraded.graderError(GraderError.describe(e));
+            JsonReport.write(results, notGraded.apply(error));
+            System.out.println(error.words());
+        }
+        return 0;
     }
 
     /**

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import dev.echokit.grader.process.GradingNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -49,7 +48,9 @@ final class GradescopeCommand implements Callable<Integer> {
         Path results = root.resolve("results").resolve("results.json");
         Platform here = Platform.detect();
         if (here.gradesInOwnNetwork()) {
-            return inOwnNetwork(here, start, results);
+            // The same grading in a child grader in a network of its own: the servers reach nothing of Gradescope's machine.
+            return GraderCommand.inOwnNetwork(here, spec.commandLine().getParseResult().originalArgs(), results,
+                    error -> GradescopeResults.notGraded(error.forLearner(), seconds(start)));
         }
         try {
             // Closed before any server starts, so that no server can leave anything in it.
@@ -58,32 +59,6 @@ final class GradescopeCommand implements Callable<Integer> {
             grade(start, results.getParent());
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             // The grader's own failure: the learner still gets a score of 0 and words to act on.
-            NotGraded error = NotGraded.graderError(GraderError.describe(e));
-            write(results, GradescopeResults.notGraded(error.forLearner(), seconds(start)));
-            System.out.println(error.words());
-        }
-        return 0;
-    }
-
-    /**
-     * The same grading in a child grader in a network of its own, so that the submission's servers
-     * reach nothing of the machine Gradescope runs on. When the child leaves no results.json (it was
-     * stopped, or died), the learner still gets one that says so.
-     */
-    private Integer inOwnNetwork(Platform here, long start, Path results) {
-        try {
-            Files.deleteIfExists(results);
-            Optional<Integer> exit = GradingNetwork.start(here.network(), spec.commandLine().getParseResult().originalArgs(), System.out, System.err)
-                    .await(GraderCommand.CHILD_LIMIT_SECONDS);
-            if (!Files.isRegularFile(results)) {
-                String why = exit.isEmpty() ? "the grading ran for " + GraderCommand.CHILD_LIMIT_SECONDS / 60 + " min and was stopped"
-                        : "the grader's child process ended with exit code " + exit.get() + " and wrote no results";
-                NotGraded error = NotGraded.graderError(why);
-                Files.createDirectories(results.getParent());
-                write(results, GradescopeResults.notGraded(error.forLearner(), seconds(start)));
-                System.out.println(error.words());
-            }
-        } catch (Exception e) {
             NotGraded error = NotGraded.graderError(GraderError.describe(e));
             write(results, GradescopeResults.notGraded(error.forLearner(), seconds(start)));
             System.out.println(error.words());

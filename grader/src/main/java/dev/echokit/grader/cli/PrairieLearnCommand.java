@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import dev.echokit.grader.process.GradingNetwork;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,7 +50,9 @@ final class PrairieLearnCommand implements Callable<Integer> {
         Path results = root.resolve("results").resolve("results.json");
         Platform here = Platform.detect();
         if (here.gradesInOwnNetwork()) {
-            return inOwnNetwork(here, results);
+            // The same grading in a child grader in a network of its own, where the container allows namespaces.
+            return GraderCommand.inOwnNetwork(here, spec.commandLine().getParseResult().originalArgs(), results,
+                    error -> PrairieLearnResults.notGraded(error.forLearner(), error.forLearner() + "\n"));
         }
         Path workDir = null;
         try {
@@ -76,32 +77,6 @@ final class PrairieLearnCommand implements Callable<Integer> {
                 Tree.delete(workDir);
             }
             reopen(results.getParent());
-        }
-        return 0;
-    }
-
-    /**
-     * The same grading in a child grader in a network of its own (where the container allows
-     * namespaces): the servers reach nothing but their grading. When the child leaves no results.json,
-     * the learner still gets one, not gradable, that says why.
-     */
-    private Integer inOwnNetwork(Platform here, Path results) {
-        try {
-            Files.deleteIfExists(results);
-            Optional<Integer> exit = GradingNetwork.start(here.network(), spec.commandLine().getParseResult().originalArgs(), System.out, System.err)
-                    .await(GraderCommand.CHILD_LIMIT_SECONDS);
-            if (!Files.isRegularFile(results)) {
-                NotGraded error = NotGraded.graderError(exit.isEmpty()
-                        ? "the grading ran for " + GraderCommand.CHILD_LIMIT_SECONDS / 60 + " min and was stopped"
-                        : "the grader's child process ended with exit code " + exit.get() + " and wrote no results");
-                System.out.println(error.words());
-                Files.createDirectories(results.getParent());
-                JsonReport.write(results, PrairieLearnResults.notGraded(error.forLearner(), error.forLearner() + "\n"));
-            }
-        } catch (Exception e) {
-            NotGraded error = NotGraded.graderError(GraderError.describe(e));
-            System.out.println(error.words());
-            JsonReport.write(results, PrairieLearnResults.notGraded(error.forLearner(), error.forLearner() + "\n"));
         }
         return 0;
     }
