@@ -3,18 +3,12 @@ package dev.echokit.grader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.process.ServerUser;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,8 +32,7 @@ class NetworkIT {
                 "needs root (to become nobody), setpriv and bubblewrap, as CI has them");
         // Everything nobody needs, in a folder it may read, whatever the kit's own folder allows.
         Path base = Files.createTempDirectory("echokit-network-it-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        try (ServerSocket host = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            AtomicInteger heard = listen(host);
+        try (HostListener host = new HostListener()) {
             Path kit = base.resolve("kit");
             Catalogue.copyTree(KIT.resolve("lessons"), kit.resolve("lessons"));
             Files.copy(WORK.resolve("grader.jar"), base.resolve("grader.jar"));
@@ -49,7 +42,7 @@ class NetworkIT {
             Path command = in.resolve("caller/src/main/java/dev/echokit/server/EchoCommand.java");
             Files.writeString(command, Files.readString(command).replace("System.exit(commandLine().execute(args));",
                     "new Thread(() -> { for (int i = 0; i < 400; i++) { try (java.net.Socket s = new java.net.Socket()) {"
-                            + " s.connect(new java.net.InetSocketAddress(\"127.0.0.1\", " + host.getLocalPort() + "), 200); } catch (Exception e) { }"
+                            + " s.connect(new java.net.InetSocketAddress(\"127.0.0.1\", " + host.port() + "), 200); } catch (Exception e) { }"
                             + " try { Thread.sleep(50); } catch (InterruptedException e) { return; } } }).start();\n"
                             + "        System.exit(commandLine().execute(args));"));
             Path out = base.resolve("results");
@@ -79,28 +72,9 @@ class NetworkIT {
                     "this kernel gives an ordinary user no network namespace: " + said.lines().findFirst().orElse(""));
             assertThat(Files.readString(out.resolve("results.csv"))).contains("ann,50,50");
             assertThat(Files.readString(out.resolve("results.md"))).contains("network: each grading its own, loopback only");
-            assertThat(heard.get()).as("connections the caller made to a listener of this machine").isZero();
+            assertThat(host.heard()).as("connections the caller made to a listener of this machine").isZero();
         } finally {
             Catalogue.deleteRecursively(base);
         }
-    }
-
-    private static AtomicInteger listen(ServerSocket host) throws IOException {
-        AtomicInteger heard = new AtomicInteger();
-        host.setSoTimeout(200);
-        Thread acceptor = new Thread(() -> {
-            while (!host.isClosed()) {
-                try (Socket ignored = host.accept()) {
-                    heard.incrementAndGet();
-                } catch (SocketTimeoutException e) {
-                    // look again, until closed
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "host-listener");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return heard;
     }
 }

@@ -3,6 +3,7 @@ package dev.echokit.grader.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.Catalogue;
+import dev.echokit.grader.HostListener;
 import dev.echokit.grader.Parts;
 import dev.echokit.grader.SelfTestCondition;
 import dev.echokit.grader.classroom.Classroom;
@@ -11,17 +12,12 @@ import dev.echokit.grader.cli.GraderCommand;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
@@ -214,43 +210,4 @@ class NetworkSelfTest {
                 }
             }
             """;
-
-    /** A listener on this machine's loopback, outside every grading: it counts whoever reaches it. */
-    private static final class HostListener implements AutoCloseable {
-        private final ServerSocket socket;
-        private final AtomicInteger heard = new AtomicInteger();
-        private final Thread acceptor;
-
-        HostListener() throws IOException {
-            socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-            socket.setSoTimeout(200);
-            acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try (Socket ignored = socket.accept()) {
-                        heard.incrementAndGet();
-                    } catch (SocketTimeoutException e) {
-                        // look again, until closed
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "host-listener");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        int heard() {
-            return heard.get();
-        }
-
-        @Override
-        public void close() throws IOException, InterruptedException {
-            socket.close();
-            acceptor.join(2000);
-        }
-    }
 }
