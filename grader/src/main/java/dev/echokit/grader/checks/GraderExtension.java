@@ -131,7 +131,8 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
     private static String hint(Throwable thrown, RunningServer server) {
         boolean running = server != null && server.endedOnItsOwn().isEmpty();
         if (thrown instanceof ConnectException && running) {
-            return "nothing was listening on the server's port, yet its process was still running a second later: did it close its"
+            return "nothing was listening on the server's port, yet its process was still running" + (server.stillRanASecondLater()
+                    ? " a second later" : "") + ": did it close its"
                     + " listening socket (while full, say)? A server at its limit keeps listening, accepts, and turns the client away with the line";
         }
         if (thrown.getClass().getName().endsWith("TimeoutException")) {

@@ -56,6 +56,7 @@ public final class RunningServer implements AutoCloseable {
     private volatile boolean terminated;
     private volatile Ending ending;
     private volatile boolean exitTold;
+    private volatile boolean watchedAfterTheEnd;
 
     private final boolean procFs;
 
@@ -118,6 +119,11 @@ public final class RunningServer implements AutoCloseable {
      */
     public boolean exitToldByCheck() {
         return exitTold;
+    }
+
+    /** Whether the grader, seeing its listener gone or a trace printed, watched the process a second more and it still ran. */
+    public boolean stillRanASecondLater() {
+        return watchedAfterTheEnd;
     }
 
     /** Whether the server has said it listens (taking the port from that line), or its port is listening. */
@@ -231,7 +237,8 @@ public final class RunningServer implements AutoCloseable {
      * A server that has printed an exception trace is most likely on its way out: its listener may be
      * closed already while the JVM (or the sandbox around it) finishes exiting. Give it a moment, so
      * that a crash is reported as the crash, not as a server the grader stopped. The same when its
-     * listening socket is gone (a process killed by a signal prints nothing). Costs nothing otherwise.
+     * listening socket is gone (a process killed by a signal prints nothing). Otherwise it costs one read
+     * of the log and of the kernel's socket table per server stopped.
      */
     private void awaitCrashingExit() {
         if (closed.get() || !process.isAlive()) {
@@ -243,7 +250,7 @@ public final class RunningServer implements AutoCloseable {
             return;
         }
         try {
-            process.waitFor(1, TimeUnit.SECONDS);
+            watchedAfterTheEnd = !process.waitFor(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
