@@ -7,7 +7,6 @@ import dev.echokit.grader.lesson.NotApplicable;
 import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.process.RunningServer;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.SocketException;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -112,9 +111,6 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
         if (thrown.getClass().getName().endsWith("TimeoutException") && message.contains("timed out")) {
             return "the check did not finish within its time limit (" + message.replaceFirst(".*timed out", "timed out") + ")";
         }
-        if (thrown instanceof ConnectException) {
-            return message;
-        }
         if (thrown instanceof SocketException && message.toLowerCase().contains("reset")) {
             return "the server reset a connection (" + message + ")";
         }
@@ -129,12 +125,6 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
 
     /** A hint for what the exception shows; a server that ended on its own gets the crash's hint instead (Feedback). */
     private static String hint(Throwable thrown, RunningServer server) {
-        boolean running = server != null && server.endedOnItsOwn().isEmpty();
-        if (thrown instanceof ConnectException && running) {
-            return "nothing was listening on the server's port, yet its process was still running" + (server.stillRanASecondLater()
-                    ? " a second later" : "") + ": did it close its"
-                    + " listening socket (while full, say)? A server at its limit keeps listening, accepts, and turns the client away with the line";
-        }
         if (thrown.getClass().getName().endsWith("TimeoutException")) {
             return "something stopped answering for good: is the selector loop blocked (a blocking call, an endless loop)?";
         }

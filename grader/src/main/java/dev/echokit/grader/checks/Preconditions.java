@@ -213,8 +213,13 @@ final class Preconditions {
                 return Optional.empty(); // not this task's to say; the earlier ones are asked first
             }
             try (Probe extra = Probe.connect(fresh.server.port())) {
-                if (extra.readToEnd(Scenario.prompt()).ending() == Probe.Ending.TIMEOUT) {
+                Probe.Ending ending = extra.readToEnd(Scenario.prompt()).ending();
+                if (ending == Probe.Ending.TIMEOUT) {
                     return Optional.of("a client past the limit is never disconnected: it waits with no answer");
+                }
+                if (ending == Probe.Ending.REFUSED) {
+                    return Optional.of("a client past the limit finds nothing listening (the server stops listening while full):"
+                            + " it is never accepted, so there is no refusal to judge yet");
                 }
             }
         }

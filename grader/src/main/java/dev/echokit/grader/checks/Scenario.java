@@ -171,6 +171,9 @@ final class Scenario implements AutoCloseable {
                     .got(back.describe())
                     .hint(back.text().startsWith("server at capacity")
                             ? "the server refused a client while it had a free slot: is the count too high, or the comparison off by one?"
+                            : back.ending() == Probe.Ending.REFUSED && !admitted.isEmpty()
+                            ? "nothing was listening with " + clients(admitted.size()) + " of " + limit + " in: did the server close its"
+                                    + " listening socket before it was full? It keeps listening the whole time"
                             : hintFor(back)), Behaviour.TURNS_AWAY);
         }
         admitted.add(client);
@@ -473,7 +476,9 @@ final class Scenario implements AutoCloseable {
 
     static String hintFor(Probe.Received got) {
         return switch (got.ending()) {
-            case TIMEOUT -> "no answer: is the selector loop blocked, or was the connection never accepted?";
+            case TIMEOUT -> "no answer: was the connection never accepted, or is the selector loop blocked?";
+            case REFUSED -> "nothing was listening on the server's port: did it close its listening socket (while full, say), or did its"
+                    + " process end? A server keeps listening the whole time, and turns away only the clients past its limit";
             case RESET -> "the server reset the connection: it closed while data was unread, or crashed";
             case END_OF_STREAM -> "the server closed the connection";
             case COMPLETE -> "";
@@ -481,6 +486,11 @@ final class Scenario implements AutoCloseable {
     }
 
     static String refusalHint(Probe.Received got) {
+        if (got.ending() == Probe.Ending.REFUSED) {
+            return "the connection was refused, so the client never read a word: a server at its limit keeps its listening socket"
+                    + " open, accepts the client, writes the line, then closes that one connection (closing the listener while full"
+                    + " turns clients away without telling them why)";
+        }
         if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0) {
             return "nothing arrived, and a line it sent did not come back: the client was never accepted (it waits in the kernel's"
                     + " backlog), or it was accepted and then left alone. At the limit, keep calling accept(), then write the line and close";

@@ -60,8 +60,10 @@ public class Task4Checks {
                                     : rejected.size() + " lines contain \"rejected connection\", " + wellFormed.size() + " of them in the contract's form")
                             .hint(rejected.isEmpty() ? "call Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\") in refuse"
                                     : "log once per refused client, in exactly this form: rejected connection: at capacity (N/MAX)");
-                    // No refusal line, and the clients were left waiting: did the server ever decide to refuse?
-                    throw rejected.isEmpty() && !allEnded ? scenario.fail(feedback, Behaviour.ENDS_REFUSALS) : scenario.fail(feedback);
+                    // No refusal line, and the clients were left waiting or found nothing listening: did the server ever
+                    // accept a client to refuse? That is task 3's to say first.
+                    boolean neverAccepted = !allEnded || extras.stream().allMatch(Probe::refused);
+                    throw rejected.isEmpty() && neverAccepted ? scenario.fail(feedback, Behaviour.ENDS_REFUSALS) : scenario.fail(feedback);
                 }
                 List<Integer> counts = new ArrayList<>();
                 for (LogLine line : wellFormed) {

@@ -75,6 +75,7 @@ public final class Feedback {
     /** The failure that ends the check, carrying this feedback (the log tail is read now). */
     public Failure error() {
         if (server != null) {
+            server.settle(); // a server on its way out is given its moment, so that its ending is observed, not guessed
             // A server stopped at one of the grader's limits failed for that reason, whatever the check saw.
             server.stoppedAtLimit().ifPresent(why -> {
                 if (!got.contains(why)) {
@@ -86,6 +87,9 @@ public final class Feedback {
             // A server whose process ended on its own, or that printed an exception trace: say so, from what was observed.
             if (server.stoppedAtLimit().isEmpty()) {
                 crashed(server.endedOnItsOwn());
+            }
+            if (server.endedOnItsOwn().isEmpty() && server.stillRanASecondLater() && !got.contains("still running")) {
+                got = (got.isEmpty() ? "" : got + "; ") + "its process was still running a second later";
             }
         }
         log = server == null ? null : server.log().tail(LOG_LINES);

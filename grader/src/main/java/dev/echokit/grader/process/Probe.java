@@ -26,7 +26,9 @@ public final class Probe implements AutoCloseable {
         /** The server reset the connection. */
         RESET("the connection was reset: the server closed it while data was unread, or crashed"),
         /** Nothing more arrived in time. */
-        TIMEOUT("nothing more arrived before the deadline: the server did not answer (is its loop blocked?)");
+        TIMEOUT("nothing more arrived before the deadline"),
+        /** The connection was never made: nothing listened on the port when the client knocked. */
+        REFUSED("the connection was refused: nothing was listening on the server's port");
 
         private final String words;
 
@@ -51,33 +53,47 @@ public final class Probe implements AutoCloseable {
         }
 
         public String describe() {
+            if (ending == Ending.REFUSED) {
+                return ending.words();
+            }
             return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", then " + ending.words()
                     + " (after " + millis + " ms)";
         }
     }
 
     private final Socket socket;
+    private final boolean refused;
 
-    private Probe(Socket socket) {
+    private Probe(Socket socket, boolean refused) {
         this.socket = socket;
+        this.refused = refused;
     }
 
-    /** Connects to 127.0.0.1:port; a refused connection becomes a message saying the server is not listening. */
+    /**
+     * Connects to 127.0.0.1:port. A refused connection is an observation, not an error: the probe
+     * then says so ({@link #refused()}), every read on it ends {@link Ending#REFUSED} at once, and a
+     * send does nothing. A server may close its listener while full and still be right about who
+     * gets in; the checks judge that, and a dead server is told by its process, not by this.
+     */
     public static Probe connect(int port) throws IOException {
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         } catch (ConnectException e) {
             socket.close();
-            throw new ConnectException("could not connect to 127.0.0.1:" + port
-                    + ": connection refused, so nothing is listening there (did the server stop?)");
+            return new Probe(socket, true);
         } catch (SocketException e) {
             socket.close();
             throw new SocketException("the connection to 127.0.0.1:" + port + " was reset while connecting ("
                     + e.getMessage() + "): the server closed its listening socket, or crashed, with this client waiting");
         }
         socket.setTcpNoDelay(true);
-        return new Probe(socket);
+        return new Probe(socket, false);
+    }
+
+    /** Whether the connection was refused: nothing listened on the port. */
+    public boolean refused() {
+        return refused;
     }
 
     public Socket socket() {
@@ -85,6 +101,9 @@ public final class Probe implements AutoCloseable {
     }
 
     public void send(byte[] bytes) throws IOException {
+        if (refused) {
+            return; // there is no connection to write to; the next read says why
+        }
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
     }
@@ -136,6 +155,9 @@ public final class Probe implements AutoCloseable {
     }
 
     private Received readUntil(int expected, Duration timeout) throws IOException {
+        if (refused) {
+            return new Received(new byte[0], Ending.REFUSED, 0);
+        }
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
         ByteArrayOutputStream received = new ByteArrayOutputStream();
@@ -173,6 +195,9 @@ public final class Probe implements AutoCloseable {
 
     /** Closes with a TCP reset instead of a FIN, as a crashed client would. */
     public void reset() throws IOException {
+        if (refused) {
+            return;
+        }
         socket.setSoLinger(true, 0);
         socket.close();
     }
