@@ -91,14 +91,31 @@ public final class Catalogue {
                     "if (value < 1) {", "if (value < 0) {", Parts.TASK_1),
             broken("thread-per-client", "starts a thread per client", SERVER,
                     "        clients++;\n", "        clients++;\n        new Thread(() -> { }).start();\n", Parts.ARCHITECTURE),
-            broken("blocking-server-socket", "touches the blocking java.net.ServerSocket", SERVER,
-                    "                listener.bind(address, BACKLOG);", "                listener.socket().bind(address, BACKLOG);", Parts.ARCHITECTURE),
+            // The rule is about blocking: a channel's socket() adapter used for an option is allowed, its streams are not.
+            broken("blocking-server-socket", "reads through the blocking java.net.Socket's stream", SERVER,
+                    "            Connection connection = new Connection(", "            channel.socket().getInputStream();\n            Connection connection = new Connection(",
+                    Parts.ARCHITECTURE),
             broken("sleeps", "sleeps in the loop", SERVER,
                     "            pause.resumeIfDue();\n",
                     "            pause.resumeIfDue();\n            try {\n                Thread.sleep(1);\n            } catch (InterruptedException e) {\n                return;\n            }\n",
                     Parts.ARCHITECTURE),
             broken("plain-close", "closes right after writing the message (no shutdownOutput, no drain)", SERVER,
                     "            channel.shutdownOutput();\n            drainBriefly(channel);\n", "").stretch("earlySenderReadsTheLine"),
+            // Refusals that end with a reset, or that wait for the refused client: each costs task 3 alone, the same every run
+            // (they once cost task 2 or 4 too, when a reset landed during the handshake or a drain held the loop).
+            broken("resets-refused", "closes the refused connection with a reset (SO_LINGER 0)", SERVER,
+                    "            channel.shutdownOutput();\n            drainBriefly(channel);\n",
+                    "            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);\n", Parts.TASK_3).hint("a reset instead of a clean close"),
+            broken("resets-after-shutdown", "shuts down output, then closes with a reset (SO_LINGER 0)", SERVER,
+                    "            channel.shutdownOutput();\n            drainBriefly(channel);\n",
+                    "            channel.shutdownOutput();\n            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);\n",
+                    Parts.TASK_3).hint("with a reset"),
+            broken("blocking-drain", "drains the refused client with a blocking read until it hangs up", SERVER,
+                    "            channel.configureBlocking(false);\n            channel.write(ByteBuffer.wrap(AT_CAPACITY)); // 19 bytes always fit a new socket's send buffer\n"
+                            + "            channel.shutdownOutput();\n            drainBriefly(channel);\n",
+                    "            channel.configureBlocking(true);\n            channel.write(ByteBuffer.wrap(AT_CAPACITY));\n"
+                            + "            channel.shutdownOutput();\n            while (channel.read(readBuffer.clear()) >= 0) {\n            }\n",
+                    Parts.TASK_3).hint("Never wait for a refused client"),
             broken("leaks-refused", "never closes refused connections", SERVER,
                     "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly",
                     "        } finally {\n            refusedButOpen.add(channel);\n        }\n    }\n\n    private final java.util.List<SocketChannel> refusedButOpen = new java.util.ArrayList<>();\n\n    private void drainBriefly",

@@ -70,7 +70,7 @@ public class ArchitectureChecks {
 
     static final ArchRule the_server_should_not_use_blocking_sockets =
             noClasses()
-                    .should().dependOnClassesThat().belongToAnyOf(ServerSocket.class, Socket.class)
+                    .should().callCodeUnitWhere(blockingSocketUse())
                     .as("the server uses no blocking java.net.ServerSocket or Socket")
                     .because("java.net.ServerSocket and Socket block the calling thread; "
                             + "the loop must use ServerSocketChannel and SocketChannel in non-blocking mode");
@@ -172,6 +172,19 @@ public class ArchitectureChecks {
     private static DescribedPredicate<JavaCall<?>> calling(String method, Class<?> owner) {
         return DescribedPredicate.describe("call " + owner.getSimpleName() + "." + method,
                 call -> call.getName().equals(method) && call.getTargetOwner().isAssignableTo(owner));
+    }
+
+    /**
+     * Creating a java.net.ServerSocket or Socket, or the calls that block on one: accept, connect and
+     * the streams. A channel's socket() adapter used to set an option (SO_LINGER, say) blocks nothing
+     * and is not this rule's business; what it does to the connection is the checks' to judge.
+     */
+    private static DescribedPredicate<JavaCall<?>> blockingSocketUse() {
+        return DescribedPredicate.describe("create a ServerSocket or Socket, or accept, connect or stream on one", call -> {
+            JavaClass owner = call.getTargetOwner();
+            boolean socket = owner.isAssignableTo(ServerSocket.class) || owner.isAssignableTo(Socket.class);
+            return socket && List.of("<init>", "accept", "connect", "getInputStream", "getOutputStream").contains(call.getName());
+        });
     }
 
     /** Thread.startVirtualThread, Thread.ofVirtual/ofPlatform and their builders (named, so any JDK's classes match). */

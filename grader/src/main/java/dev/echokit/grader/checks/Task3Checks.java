@@ -25,7 +25,8 @@ public class Task3Checks {
     void refusedClientReadsTheLine(Grading grading) throws Exception {
         Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
-            for (int i = 1; i <= 3; i++) {
+            scenario.expectRefusedCleanly("connected " + Scenario.clients(scenario.limit) + ", then extra client 1");
+            for (int i = 2; i <= 3; i++) {
                 scenario.expectRefused("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
             }
         });
@@ -64,11 +65,26 @@ public class Task3Checks {
         Scenario.judge(grading, grading.part(), 1, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             List<Probe> refused = new ArrayList<>();
+            java.util.OptionalInt before = scenario.server.openDescriptors(); // Linux's /proc; elsewhere the writes below judge alone
             try {
                 for (int i = 1; i <= held; i++) {
                     Probe client = Probe.connect(scenario.server.port());
                     refused.add(client);
-                    scenario.expectEndedOn(client, "connected " + Scenario.clients(scenario.limit) + ", then extra client " + i + " (kept open)");
+                    String why = "connected " + Scenario.clients(scenario.limit) + ", then extra client " + i + " (kept open)";
+                    if (i == 1 || scenario.endsOrWaits(client, why)) {
+                        scenario.expectEndedOn(client, why);
+                        continue;
+                    }
+                    // The earlier ones were turned away, and this one is not while they stay: the refusal waits for them.
+                    throw scenario.fail(scenario.feedback()
+                            .did(scenario.setup() + ", filled it, kept " + Scenario.clients(i - 1) + " it turned away connected without a word,"
+                                    + " and connected one more")
+                            .expected("that client to be turned away too: its connection ended at once")
+                            .got((i == 2 ? "the first was turned away" : "the first " + (i - 1) + " were turned away") + "; this one got"
+                                    + " nothing while " + (i == 2 ? "it stays" : "they stay") + " connected, and a line it sent did not come back")
+                            .hint("refusing seems to wait for the refused client to go (a blocking read, or a drain until end of stream):"
+                                    + " this client was left unanswered meanwhile. Never wait for a refused client: write the line, shut down "
+                                    + "output, read only what is already there, close"));
                 }
                 Probe.Received back = scenario.admitted.get(0).echo("still served?", Scenario.echoWait());
                 if (!back.text().equals("still served?\n")) {
@@ -77,6 +93,9 @@ public class Task3Checks {
                             .expected("the admitted client to be served as before")
                             .got(back.describe())
                             .hint("refusing must never wait for the refused client: write, shut down output, drain what is there, close"));
+                }
+                if (before.isPresent()) {
+                    heldDescriptors(scenario, before.getAsInt(), held);
                 }
                 for (int i = 0; i < refused.size(); i++) {
                     if (!isClosedByServer(refused.get(i))) {
@@ -111,6 +130,34 @@ public class Task3Checks {
                     () -> Scenario.refusalsCountedHint(scenario.server)
                             .orElse("a refused connection is never counted: count a client only in the admit path"));
         });
+    }
+
+    /**
+     * With {@code held} turned-away clients still connected and silent, the server's open descriptors
+     * (counted in /proc) must be back near {@code before}: a refused channel kept open, registered
+     * with the selector until its client hangs up, holds one descriptor per refusal, the very cost
+     * refusing is meant to avoid. A server that lets a refused channel linger briefly is given until
+     * the deadline to close it.
+     */
+    private static void heldDescriptors(Scenario scenario, int before, int held) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + dev.echokit.grader.process.Patience.of(java.time.Duration.ofSeconds(1)).toNanos();
+        int now = scenario.server.openDescriptors().orElse(before);
+        while (now - before >= held / 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polls the count, which has no event of its own; bounded by the deadline
+            now = scenario.server.openDescriptors().orElse(before);
+        }
+        if (now - before < held / 2) {
+            return;
+        }
+        long watched = (System.nanoTime() - start) / 1_000_000;
+        throw scenario.fail(scenario.feedback()
+                .did(scenario.setup() + ", filled it, kept " + held + " turned-away clients connected without a word, and counted the"
+                        + " server's open descriptors (/proc) for " + watched + " ms")
+                .expected("about as many descriptors as before the refusals (" + before + "): each refused channel closed")
+                .got(now + " open descriptors, " + (now - before) + " more: the server still holds the refused connections")
+                .hint("a refused channel must be closed in refuse, not registered with the selector or kept until its client"
+                        + " hangs up: every refusal kept open costs a descriptor, and enough of them stop the server accepting anyone"));
     }
 
     /** Writes a byte now and then until the connection fails; true when it does within the wait. */

@@ -78,7 +78,7 @@ public class Task5Checks {
                 scenario.admitted.remove(0).close();
                 scenario.admitted.remove(0).reset();
                 Probe halfClosed = scenario.admitted.remove(0);
-                halfClosed.socket().shutdownOutput();
+                halfClosed.shutdownOutput();
                 halfClosed.readToEnd(Scenario.echoWait());
                 halfClosed.close();
                 for (int departed = 1; departed <= 3; departed++) {

@@ -57,14 +57,17 @@ public final class FailureText {
     /** The end of a log, each line marked "| " with its time, and a note on earlier and dropped lines. */
     public static List<String> lines(LogTail tail) {
         List<String> out = new ArrayList<>();
-        if (tail.lines().isEmpty()) {
+        if (tail.shown().isEmpty()) {
             out.add("(the server printed nothing)");
             return out;
         }
-        if (tail.earlier() > 0) {
-            out.add("| ... (" + tail.earlier() + " earlier lines)");
+        for (LogTail.Shown shown : tail.shown()) {
+            if (shown.skipped() > 0) {
+                out.add("| ... (" + shown.skipped() + (shown.skipped() == 1 ? " line" : " lines") + " not shown)");
+            }
+            out.add("| " + shown.line().stamped() + (shown.alike() == 0 ? ""
+                    : "   (and " + shown.alike() + " more like it)"));
         }
-        tail.lines().forEach(line -> out.add("| " + line.stamped()));
         if (tail.dropped() > 0) {
             out.add("| ... and " + tail.dropped() + " more lines not kept: the server is flooding its output");
         }

@@ -92,7 +92,7 @@ public final class Feedback {
                 got = (got.isEmpty() ? "" : got + "; ") + "its process was still running a second later";
             }
         }
-        log = server == null ? null : server.log().tail(LOG_LINES);
+        log = server == null ? null : server.log().tail(LOG_LINES, lesson.evidence());
         whereToLook = target == null ? List.of() : target.whereToLook(part);
         return new Failure(this);
     }

@@ -17,10 +17,13 @@ import java.util.stream.IntStream;
  * @param title the lesson's title in its front matter: the other name an instructor's gradebook may use
  * @param text  the lesson text, relative to the kit's root; task headings are quoted from it
  * @param parts the parts, in lesson order (each placed at its index)
+ * @param evidence words of the log lines a failure's log tail always keeps (the last of each), as
+ *                 they carry the counts a learner reads the mistake from
  */
-public record Lesson(String id, String title, String text, List<Part> parts) {
+public record Lesson(String id, String title, String text, List<Part> parts, List<String> evidence) {
 
     public Lesson {
+        evidence = List.copyOf(evidence);
         List<Part> given = List.copyOf(parts);
         List<Part> placed = IntStream.range(0, given.size()).mapToObj(i -> given.get(i).at(i)).toList();
         if (placed.stream().map(Part::tag).distinct().count() != placed.size()) {
@@ -38,7 +41,7 @@ public record Lesson(String id, String title, String text, List<Part> parts) {
     public Lesson withPartAfter(String after, Part extra) {
         List<Part> all = new ArrayList<>(parts);
         all.add(all.indexOf(part(after).orElseThrow()) + 1, extra);
-        return new Lesson(id, title, text, all);
+        return new Lesson(id, title, text, all, evidence);
     }
 
     /** The title before its dash, "Connection limits": what a gradebook's column is most often called. */

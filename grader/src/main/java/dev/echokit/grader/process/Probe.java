@@ -62,18 +62,21 @@ public final class Probe implements AutoCloseable {
     }
 
     private final Socket socket;
-    private final boolean refused;
+    /** How the connection ended while it was being made (refused, or reset at once); null once it is made. */
+    private final Ending atConnect;
 
-    private Probe(Socket socket, boolean refused) {
+    private Probe(Socket socket, Ending atConnect) {
         this.socket = socket;
-        this.refused = refused;
+        this.atConnect = atConnect;
     }
 
     /**
-     * Connects to 127.0.0.1:port. A refused connection is an observation, not an error: the probe
-     * then says so ({@link #refused()}), every read on it ends {@link Ending#REFUSED} at once, and a
-     * send does nothing. A server may close its listener while full and still be right about who
-     * gets in; the checks judge that, and a dead server is told by its process, not by this.
+     * Connects to 127.0.0.1:port. A connection refused, or reset before it was made, is an
+     * observation, not an error: every read on the probe then ends that way at once ({@link
+     * Ending#REFUSED}, {@link Ending#RESET}), and a send does nothing. A server may close its listener
+     * while full, or turn a client away with a reset so fast that it lands during the handshake, and
+     * still be right about who gets in; the checks judge that, and a dead server is told by its
+     * process, not by this.
      */
     public static Probe connect(int port) throws IOException {
         Socket socket = new Socket();
@@ -81,19 +84,30 @@ public final class Probe implements AutoCloseable {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         } catch (ConnectException e) {
             socket.close();
-            return new Probe(socket, true);
+            return new Probe(socket, Ending.REFUSED);
         } catch (SocketException e) {
             socket.close();
-            throw new SocketException("the connection to 127.0.0.1:" + port + " was reset while connecting ("
-                    + e.getMessage() + "): the server closed its listening socket, or crashed, with this client waiting");
+            return new Probe(socket, Ending.RESET);
         }
         socket.setTcpNoDelay(true);
-        return new Probe(socket, false);
+        return new Probe(socket, null);
     }
 
     /** Whether the connection was refused: nothing listened on the port. */
     public boolean refused() {
-        return refused;
+        return atConnect == Ending.REFUSED;
+    }
+
+    /** Whether the connection was never made: refused, or reset during the handshake. */
+    public boolean neverConnected() {
+        return atConnect != null;
+    }
+
+    /** Half-closes: the server reads end of stream; does nothing on a connection that was never made. */
+    public void shutdownOutput() throws IOException {
+        if (atConnect == null) {
+            socket.shutdownOutput();
+        }
     }
 
     public Socket socket() {
@@ -101,7 +115,7 @@ public final class Probe implements AutoCloseable {
     }
 
     public void send(byte[] bytes) throws IOException {
-        if (refused) {
+        if (atConnect != null) {
             return; // there is no connection to write to; the next read says why
         }
         socket.getOutputStream().write(bytes);
@@ -155,8 +169,8 @@ public final class Probe implements AutoCloseable {
     }
 
     private Received readUntil(int expected, Duration timeout) throws IOException {
-        if (refused) {
-            return new Received(new byte[0], Ending.REFUSED, 0);
+        if (atConnect != null) {
+            return new Received(new byte[0], atConnect, 0);
         }
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
@@ -193,9 +207,29 @@ public final class Probe implements AutoCloseable {
         return new Received(received.toByteArray(), ending, (System.nanoTime() - start) / 1_000_000);
     }
 
+    /**
+     * After the server ended the connection with a clean end of stream: did it reset it as well? A
+     * server that closes with SO_LINGER 0 sends its reset right behind its FIN, within its own close;
+     * a byte written after that fails at once, where a connection closed cleanly still takes it (the
+     * reset that byte earns comes later). A clean server sends no event to wait for, so this waits a
+     * bounded {@code settle} and then writes. Returns how long after the call the byte was written,
+     * negative when the write failed: the connection had been reset.
+     */
+    public long writeAfterEnd(Duration settle) throws InterruptedException {
+        long start = System.nanoTime();
+        Thread.sleep(settle.toMillis()); // a bounded wait for an event a correct server never sends
+        long after = (System.nanoTime() - start) / 1_000_000;
+        try {
+            send(new byte[] {'.'});
+            return after;
+        } catch (IOException e) {
+            return -Math.max(after, 1);
+        }
+    }
+
     /** Closes with a TCP reset instead of a FIN, as a crashed client would. */
     public void reset() throws IOException {
-        if (refused) {
+        if (atConnect != null) {
             return;
         }
         socket.setSoLinger(true, 0);

@@ -187,9 +187,53 @@ public final class ServerLog {
     }
 
     /** The last {@code count} lines, with how many came before them and how many were not kept. */
-    public synchronized LogTail tail(int count) {
-        int from = Math.max(0, lines.size() - count);
-        return new LogTail(List.copyOf(lines.subList(from, lines.size())), from, dropped);
+    public LogTail tail(int count) {
+        return tail(count, List.of());
+    }
+
+    /** A line's shape: its text with times of day and HOST:PORT peers taken out, counts kept. */
+    private static final java.util.regex.Pattern NOT_SHAPE = java.util.regex.Pattern.compile(
+            "\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?|\\[?[0-9a-fA-F:.]+\\]?:\\d{1,5}\\b");
+
+    /**
+     * The last {@code count} runs of lines, a run being lines of the same shape in a row (a hundred
+     * refusals alike read as one line "and 99 more like it"), plus the last line holding each of
+     * {@code evidence}'s words where it came before them: the accepted, closed and rejected lines
+     * whose counts show a mistake must not be pushed out by the lines after them.
+     */
+    public synchronized LogTail tail(int count, List<String> evidence) {
+        List<int[]> runs = new ArrayList<>(); // {first index, length}
+        String shape = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String now = NOT_SHAPE.matcher(lines.get(i).text()).replaceAll("");
+            if (now.equals(shape)) {
+                runs.get(runs.size() - 1)[1]++;
+            } else {
+                runs.add(new int[] {i, 1});
+                shape = now;
+            }
+        }
+        java.util.TreeSet<Integer> chosen = new java.util.TreeSet<>();
+        for (int r = Math.max(0, runs.size() - count); r < runs.size(); r++) {
+            chosen.add(r);
+        }
+        int firstChosen = chosen.isEmpty() ? runs.size() : chosen.first();
+        for (String words : evidence) {
+            for (int r = firstChosen - 1; r >= 0; r--) {
+                if (lines.get(runs.get(r)[0]).text().contains(words)) {
+                    chosen.add(r);
+                    break;
+                }
+            }
+        }
+        List<LogTail.Shown> shown = new ArrayList<>();
+        int next = 0; // the first line not yet shown or skipped
+        for (int r : chosen) {
+            int[] run = runs.get(r);
+            shown.add(new LogTail.Shown(lines.get(run[0]), run[1] - 1, run[0] - next));
+            next = run[0] + run[1];
+        }
+        return new LogTail(List.copyOf(shown), dropped);
     }
 
     /** Writes the whole log without the grader's time marks: the learner's proof. */

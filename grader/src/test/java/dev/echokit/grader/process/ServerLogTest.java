@@ -60,4 +60,28 @@ class ServerLogTest {
         log.save(dir.resolve("proof.log"));
         assertThat(java.nio.file.Files.readAllLines(dir.resolve("proof.log"))).containsExactly("one", "two");
     }
+
+    @Test
+    @DisplayName("a failure's tail folds lines alike into one and keeps the last accepted and closed lines that carry the counts")
+    void tailKeepsTheEvidence() {
+        StringBuilder out = new StringBuilder("10:00:00.000 listening on 127.0.0.1:4000 (max clients: 1)\n")
+                .append("10:00:00.010 accepted connection from 127.0.0.1:50000 (1/1)\n")
+                .append("10:00:00.020 closed connection from 127.0.0.1:50000 (1/1)\n");
+        for (int i = 0; i < 30; i++) {
+            out.append("10:00:01.").append(String.format("%03d", i)).append(" rejected connection: at capacity (1/1)\n");
+        }
+        ServerLog log = new ServerLog();
+        log.readFrom(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
+
+        LogTail tail = log.tail(1, java.util.List.of("accepted connection", "closed connection", "rejected connection"));
+        assertThat(tail.lines()).extracting(LogLine::text).containsExactly("10:00:00.010 accepted connection from 127.0.0.1:50000 (1/1)",
+                "10:00:00.020 closed connection from 127.0.0.1:50000 (1/1)", "10:00:01.000 rejected connection: at capacity (1/1)");
+        assertThat(FailureText.lines(tail)).hasSize(4).first().asString().contains("1 line not shown");
+        assertThat(FailureText.lines(tail).get(3)).endsWith("(and 29 more like it)");
+        // Counts are evidence, so lines that differ in them are never folded.
+        ServerLog counting = new ServerLog();
+        counting.readFrom(new ByteArrayInputStream("accepted connection from 127.0.0.1:1 (1/3)\naccepted connection from 127.0.0.1:2 (2/3)\n"
+                .getBytes(StandardCharsets.UTF_8)));
+        assertThat(counting.tail(6).shown()).hasSize(2).allMatch(shown -> shown.alike() == 0);
+    }
 }
