@@ -204,7 +204,7 @@ final class Scenario implements AutoCloseable {
     private void expectRefused(String why, boolean thenWrite) throws IOException, InterruptedException {
         try (Probe client = Probe.connect(server.port())) {
             Probe.Received got = client.readToEnd(prompt());
-            if (got.text().equals(AT_CAPACITY) && got.ending() == Probe.Ending.END_OF_STREAM) {
+            if (Refusal.of(got) == Refusal.CLEAN) {
                 long wrote = thenWrite ? client.writeAfterEnd(Patience.of(Duration.ofMillis(100))) : 0;
                 if (wrote >= 0) {
                     return;
@@ -325,8 +325,8 @@ final class Scenario implements AutoCloseable {
                         .did(setup() + ", " + why + ", and had it send a line")
                         .expected("that client not to be served, since " + clients(connected()) + (connected() == 1 ? " is" : " are") + " connected")
                         .got("its line came back: the server admitted " + (connected() + 1) + " clients at once")
-                        .hint(countHint(server).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse"));
-                if (part.equals(grading.lesson().provider(Behaviour.TURNS_AWAY)) && countHint(server).isEmpty()) {
+                        .hint(LogEvidence.countHint(server.log().lines()).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse"));
+                if (part.equals(grading.lesson().provider(Behaviour.TURNS_AWAY)) && LogEvidence.countHint(server.log().lines()).isEmpty()) {
                     limitHint(feedback);
                 }
                 throw fail(feedback, alsoRelied);
@@ -353,9 +353,13 @@ final class Scenario implements AutoCloseable {
             throws IOException, InterruptedException {
         departures++;
         awaitDepartures(server, departures);
-        long deadline = System.nanoTime() + roomWait().toNanos();
+        long began = System.nanoTime();
+        long deadline = began + roomWait().toNanos();
         Probe.Received last = null;
+        int tried = 0;
+        java.util.Map<String, Integer> outcomes = new java.util.LinkedHashMap<>(); // what became of the clients tried, in words
         while (System.nanoTime() < deadline) {
+            tried++;
             Probe client = Probe.connect(server.port());
             Probe.Received back = client.echo("is there room now?", echoWait());
             if (back.text().equals("is there room now?\n")) {
@@ -364,12 +368,17 @@ final class Scenario implements AutoCloseable {
             }
             client.close();
             last = back;
+            outcomes.merge(back.ending() == Probe.Ending.TIMEOUT ? "left waiting with no answer"
+                    : back.ending() == Probe.Ending.REFUSED ? "refused at connect (nothing listening)" : "turned away", 1, Integer::sum);
             Thread.sleep(50); // back-off between tries; the loop is bounded by the deadline
         }
+        String seen = outcomes.entrySet().stream().map(e -> (outcomes.size() == 1 ? (e.getValue() == 1 ? "it was " : "all were ")
+                : e.getValue() + " " + (e.getValue() == 1 ? "was " : "were ")) + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
         throw fail(feedback()
-                .did(setup() + ", " + departure + ", then tried new clients for " + roomWait().toSeconds() + " s")
+                .did(setup() + ", " + departure + ", then tried " + clients(tried) + ", one after another, for "
+                        + seconds(System.nanoTime() - began))
                 .expected("a new client to take the freed slot")
-                .got("every new client was turned away; the last one " + (last == null ? "got nothing" : last.describe())
+                .got("none got in: " + seen + "; the last one " + (last == null ? "got nothing" : last.describe())
                         + (meaning == null ? "" : ": " + meaning))
                 .hint(hint.get()), Behaviour.FREES_SLOTS);
     }
@@ -382,6 +391,12 @@ final class Scenario implements AutoCloseable {
      */
     static void awaitDepartures(RunningServer server, int count) throws InterruptedException {
         server.log().await(line -> line.contains("closed connection"), count, Patience.of(Duration.ofSeconds(2)));
+    }
+
+    /** A measured span in words: "850 ms", "3.1 s". */
+    static String seconds(long nanos) {
+        long millis = nanos / 1_000_000;
+        return millis < 1000 ? millis + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     int connected() {
@@ -398,31 +413,7 @@ final class Scenario implements AutoCloseable {
         return client.isEchoed("are you there?", Patience.of(Duration.ofSeconds(1)));
     }
 
-    private static final java.util.regex.Pattern CLOSED = java.util.regex.Pattern.compile("closed connection from (\\S+) \\((-?\\d+)/(\\d+)\\)");
 
-    /**
-     * What the server's own "closed connection" lines say went wrong with its count, when they show
-     * it: a count below zero, or one peer closed twice, means one departure was counted down twice.
-     */
-    static java.util.Optional<String> countHint(RunningServer server) {
-        java.util.Set<String> peers = new java.util.HashSet<>();
-        for (String line : server.log().matching(l -> l.contains("closed connection from")).stream().map(dev.echokit.grader.process.LogLine::text).toList()) {
-            java.util.regex.Matcher m = CLOSED.matcher(line);
-            if (!m.find()) {
-                continue;
-            }
-            if (Integer.parseInt(m.group(2)) < 0) {
-                return java.util.Optional.of("the log shows a count below zero (" + m.group(2) + "/" + m.group(3) + "): the count went"
-                        + " down more often than clients left. Count down exactly once per departure, in the one place every way of"
-                        + " leaving goes through (Connection.close runs its body once)");
-            }
-            if (!peers.add(m.group(1))) {
-                return java.util.Optional.of("the log shows " + m.group(1) + " closed twice: one departure was counted down twice."
-                        + " Count down only in Connection.close, which runs its body once, not also where the error is caught");
-            }
-        }
-        return java.util.Optional.empty();
-    }
 
     /**
      * Task 2's failure, in the words of the limit the server really enforces (found on a fresh
@@ -448,58 +439,8 @@ final class Scenario implements AutoCloseable {
         }
     }
 
-    private static final java.util.regex.Pattern REJECTED_COUNT = java.util.regex.Pattern.compile("rejected connection: at capacity \\((-?\\d+)/(\\d+)\\)");
 
-    /**
-     * What the refusal lines say about the count, when they show a refused client counted in: the
-     * count rising with each refusal. Empty otherwise.
-     */
-    static java.util.Optional<String> refusalsCountedHint(RunningServer server) {
-        List<Integer> counts = new ArrayList<>();
-        // The refusals before anybody left: a departure counts down, and the next refusal starts lower.
-        for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("closed connection"))
-                .stream().map(dev.echokit.grader.process.LogLine::text).toList()) {
-            if (line.contains("closed connection")) {
-                break;
-            }
-            java.util.regex.Matcher m = REJECTED_COUNT.matcher(line);
-            if (m.find()) {
-                counts.add(Integer.parseInt(m.group(1)));
-            }
-        }
-        for (int i = 1; i < counts.size(); i++) {
-            if (counts.get(i) <= counts.get(i - 1)) {
-                return java.util.Optional.empty();
-            }
-        }
-        if (counts.size() < 2) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of("the refusal lines show the count rising with each refusal (" + counts.stream().map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining(", ")) + "): each refused client was counted in, and its slot is"
-                + " never given back. Count a client only where it is admitted, never in refuse");
-    }
 
-    /**
-     * What the log says when a refusal gave back a slot: a refusal, then a new client admitted with
-     * no client leaving in between. Empty otherwise.
-     */
-    static java.util.Optional<String> refusalFreedHint(RunningServer server) {
-        boolean refused = false;
-        for (String line : server.log().matching(l -> l.contains("rejected connection") || l.contains("accepted connection")
-                || l.contains("closed connection")).stream().map(dev.echokit.grader.process.LogLine::text).toList()) {
-            if (line.contains("rejected connection")) {
-                refused = true;
-            } else if (line.contains("closed connection")) {
-                refused = false;
-            } else if (refused) {
-                return java.util.Optional.of("the log shows a refusal, then a new client admitted with no client leaving in between:"
-                        + " the refusal counted a client down that was never counted in. Close a refused channel directly, and count"
-                        + " down only when an admitted client leaves (connectionClosed)");
-            }
-        }
-        return java.util.Optional.empty();
-    }
 
     static String hintFor(Probe.Received got) {
         return switch (got.ending()) {
@@ -513,28 +454,7 @@ final class Scenario implements AutoCloseable {
     }
 
     static String refusalHint(Probe.Received got) {
-        if (got.ending() == Probe.Ending.REFUSED) {
-            return "the connection was refused, so the client never read a word: a server at its limit keeps its listening socket"
-                    + " open, accepts the client, writes the line, then closes that one connection (closing the listener while full"
-                    + " turns clients away without telling them why)";
-        }
-        if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0) {
-            return "nothing arrived, and a line it sent did not come back: the client was never accepted (it waits in the kernel's"
-                    + " backlog), or it was accepted and then left alone. At the limit, keep calling accept(), then write the line and close";
-        }
-        if (got.ending() == Probe.Ending.TIMEOUT) {
-            return "the line arrived but the connection stayed open: close it after writing";
-        }
-        if (got.ending() == Probe.Ending.END_OF_STREAM && got.bytes().length == 0) {
-            return "the server closed without a word: write the line before closing";
-        }
-        if (got.text().equals("server at capacity")) {
-            return "the line needs its newline: write \"server at capacity\\n\"";
-        }
-        if (got.ending() == Probe.Ending.RESET) {
-            return "a reset instead of a clean close: shut down output after writing, read what the client sent, then close";
-        }
-        return "write exactly these 19 bytes: \"server at capacity\\n\" — same words, lower case, one newline";
+        return Refusal.of(got).hint();
     }
 
     @Override

@@ -127,7 +127,7 @@ public class Task3Checks {
             scenario.admitted.remove(0).close();
             scenario.admitAfterDeparture("filled it, had 3 clients turned away, then closed one admitted client",
                     "after 3 refusals, the freed slot was never offered again: the refused connections were counted",
-                    () -> Scenario.refusalsCountedHint(scenario.server)
+                    () -> LogEvidence.refusalsCountedHint(scenario.server.log().lines())
                             .orElse("a refused connection is never counted: count a client only in the admit path"));
         });
     }

@@ -89,6 +89,21 @@ public class Task5Checks {
         });
     }
 
+    /**
+     * A closed line one behind, in words that fit what was seen. The departures go clean close, reset,
+     * clean close: one behind at the first means the line is written before the count goes down (or
+     * the count is selector.keys(), which keeps a cancelled key until the next select); right at the
+     * first and one behind at the reset means only a clean close counts down.
+     */
+    private static String oneBehind(int left) {
+        if (left == 2) {
+            return "the clean close before it was counted down, this reset was not: the count goes down only at end of stream."
+                    + " A reset or any I/O error must free the slot through the same close as a clean departure";
+        }
+        return "the line shows the count before the client left: the line is written before the count goes down, or the count"
+                + " comes from selector.keys(), which keeps a cancelled key until the next select(). Count down first, then log";
+    }
+
     @Test
     @DisplayName("each \"closed connection\" line ends with (N/MAX): the clients still connected")
     void closedLinesCountClients(Grading grading) throws Exception {
@@ -120,7 +135,7 @@ public class Task5Checks {
                     // One behind: logged before counting down, or never counted down at all. The next departures tell which.
                     String hint = neverCountedDown(scenario, left) ? "the count never goes down: every closed line shows (" + l + "/" + m + ")."
                             + " Count down (clients--) when a connection closes, then log"
-                            : "the line shows the count before the client left: count down first, then log";
+                            : oneBehind(left);
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected("closed line " + left + " to end with " + expected + ": " + (l - left) + " clients still connected, limit " + m)
                             .got("it logged: " + line.stamped())
@@ -132,7 +147,7 @@ public class Task5Checks {
                             .got("it logged: " + line.stamped())
                             .hint(!count.find(0) ? "end the closed line with \" (\" + clients + \"/\" + maxClients + \")\""
                                     : Integer.parseInt(count.group(1)) == l - left + 1
-                                    ? "the line shows the count before the client left: count down first, then log"
+                                    ? oneBehind(left)
                                     : "N is the number of clients still connected after this one left, MAX the limit"));
                 }
             }
@@ -168,7 +183,7 @@ public class Task5Checks {
                             .did(scenario.setup() + ", connected " + scenario.limit + " clients, had " + (i - 1) + " more turned away, then connected another")
                             .expected("that client to be turned away too: a refused connection was never counted")
                             .got("its line came back: refusing a client freed a slot")
-                            .hint(Scenario.refusalFreedHint(scenario.server).orElse(
+                            .hint(LogEvidence.refusalFreedHint(scenario.server.log().lines()).orElse(
                                     "a refused connection must not be counted down either: only an admitted client's close gives a slot back")));
                 }
             }

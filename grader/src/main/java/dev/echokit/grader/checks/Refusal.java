@@ -1,0 +1,55 @@
+package dev.echokit.grader.checks;
+
+import dev.echokit.grader.process.Probe;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * What one client past the limit saw, judged against task 3's contract from what was recorded
+ * alone (the bytes, and how the connection ended): no socket, so a recorded refusal is judged in a
+ * unit test. Each kind carries the hint for its cause.
+ */
+enum Refusal {
+    /** Exactly the line, then a clean end of stream: the contract. */
+    CLEAN(""),
+    /** Nothing listened: the server closed its listener while full. */
+    REFUSED_AT_CONNECT("the connection was refused, so the client never read a word: a server at its limit keeps its listening socket"
+            + " open, accepts the client, writes the line, then closes that one connection (closing the listener while full"
+            + " turns clients away without telling them why)"),
+    /** Nothing arrived and the connection stayed open (the check then saw a line it sent not come back). */
+    LEFT_WAITING("nothing arrived, and a line it sent did not come back: the client was never accepted (it waits in the kernel's"
+            + " backlog), or it was accepted and then left alone. At the limit, keep calling accept(), then write the line and close"),
+    /** Some bytes, and the connection stayed open. */
+    LEFT_OPEN("the line arrived but the connection stayed open: close it after writing"),
+    /** A clean end of stream with nothing before it. */
+    SILENT_CLOSE("the server closed without a word: write the line before closing"),
+    /** The words without their newline. */
+    NO_NEWLINE("the line needs its newline: write \"server at capacity\\n\""),
+    /** A reset, with or without the line before it. */
+    RESET("a reset instead of a clean close: shut down output after writing, read what the client sent, then close"),
+    /** Other bytes than the line. */
+    OTHER_WORDS("write exactly these 19 bytes: \"server at capacity\\n\" — same words, lower case, one newline");
+
+    static final byte[] LINE = "server at capacity\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final String hint;
+
+    Refusal(String hint) {
+        this.hint = hint;
+    }
+
+    String hint() {
+        return hint;
+    }
+
+    static Refusal of(Probe.Received got) {
+        boolean nothing = got.bytes().length == 0;
+        return switch (got.ending()) {
+            case REFUSED -> REFUSED_AT_CONNECT;
+            case TIMEOUT, COMPLETE -> nothing ? LEFT_WAITING : LEFT_OPEN;
+            case RESET -> "server at capacity".equals(got.text()) ? NO_NEWLINE : RESET;
+            case END_OF_STREAM -> nothing ? SILENT_CLOSE : Arrays.equals(got.bytes(), LINE) ? CLEAN
+                    : "server at capacity".equals(got.text()) ? NO_NEWLINE : OTHER_WORDS;
+        };
+    }
+}
