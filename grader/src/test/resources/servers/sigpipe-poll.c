@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
                     shutdown(fd, SHUT_WR);
                     close(fd);
                 } else {
-                    fds[n].fd = fd; fds[n].events = POLLIN;
+                    fds[n].fd = fd; fds[n].events = POLLIN; fds[n].revents = 0;
                     snprintf(peer[n], sizeof peer[n], "127.0.0.1:%d", ntohs(c.sin_port));
                     clients++; say("accepted connection from %s (%d/%d)", peer[n], clients, max); n++;
                 }

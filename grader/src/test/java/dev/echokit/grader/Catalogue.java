@@ -155,7 +155,7 @@ public final class Catalogue {
             broken("closed-count-before-decrement", "logs the closed line before counting the client out", SERVER,
                     "        clients--;\n        Log.info(\"closed connection from \" + connection.peer() + \" (\" + clients + \"/\" + maxClients + \")\");\n",
                     "        Log.info(\"closed connection from \" + connection.peer() + \" (\" + clients + \"/\" + maxClients + \")\");\n        clients--;\n",
-                    Parts.TASK_5).hint("count down first, then log"),
+                    Parts.TASK_5).hint("the line is written before the count goes down"),
             broken("counts-down-refused", "counts a refused connection down when it is closed, freeing a slot it never had", SERVER,
                     "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly",
                     "        } finally {\n            closeQuietly(channel);\n            clients--;\n        }\n    }\n\n    private void drainBriefly",

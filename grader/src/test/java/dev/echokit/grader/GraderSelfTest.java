@@ -379,6 +379,7 @@ class GraderSelfTest {
         if (failed.contains(Parts.ARCHITECTURE) && verdict.score() >= verdict.maxScore()) {
             wrong.add(broken.name() + ": breaks an architecture rule, yet totals " + verdict.score() + "/" + verdict.maxScore());
         }
+        verdict.with(Status.FAILED).stream().filter(c -> c.feedback() != null).forEach(c -> wrong.addAll(statedWaits(broken.name(), c)));
         verdict.with(Status.FAILED).stream()
                 .filter(c -> c.feedback() == null && c.setup() != CheckResult.Setup.DOES_NOT_BUILD)
                 .forEach(c -> wrong.add(broken.name() + ": a failure without the grader's feedback: " + c.message()));
@@ -387,6 +388,33 @@ class GraderSelfTest {
                     WORK.resolve(stretchDir + broken.name())).only(List.of("StretchChecks#" + broken.stretchCheck())));
             if (stretch.with(Status.FAILED).isEmpty()) {
                 wrong.add(broken.name() + " was not caught by the stretch check " + broken.stretchCheck());
+            }
+        }
+        return wrong;
+    }
+
+    /** "for 3.1 s", "waited 568 ms", "(after 12011 ms)": a span the grader says it spent, in what it did or saw. */
+    private static final java.util.regex.Pattern STATED_WAIT =
+            java.util.regex.Pattern.compile("\\b(?:for|waited|after|up to) (\\d+(?:\\.\\d+)?) (ms|s)\\b(?! after it started)");
+
+    /**
+     * Every sentence is an observation: a wait the feedback says the grader spent, in what it did or
+     * what the server did, is never longer than the check took (a deadline restated once read "waited
+     * 60 s" beside a check of 568 ms).
+     */
+    static List<String> statedWaits(String name, CheckResult check) {
+        List<String> wrong = new ArrayList<>();
+        String did = check.feedback().did();
+        if (did.contains("(once, for ")) {
+            return wrong; // a wait shared with other checks, and said so: it may have been spent in one of them
+        }
+        for (String sentence : List.of(did, check.feedback().got())) {
+            java.util.regex.Matcher m = STATED_WAIT.matcher(sentence);
+            while (m.find()) {
+                double millis = Double.parseDouble(m.group(1)) * (m.group(2).equals("s") ? 1000 : 1);
+                if (millis > check.millis() + 100) {
+                    wrong.add(name + ": \"" + check.name() + "\" says \"" + m.group() + "\" but took " + check.millis() + " ms: " + sentence);
+                }
             }
         }
         return wrong;

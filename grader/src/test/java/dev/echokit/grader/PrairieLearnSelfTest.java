@@ -145,9 +145,9 @@ public class PrairieLearnSelfTest {
         agreesWithTheGrader(results, Grader.grade(Grader.Request.of(made.toString(), KIT, WORK.resolve("prairielearn/does-not-compile-grader"))));
         assertThat(results.get("gradable").asBoolean()).isTrue();
         assertThat(results.get("score").asDouble()).isZero();
-        assertThat(results.get("output").asString()).contains("the server does not compile: ").contains("EchoServer.java");
+        assertThat(results.get("output").asString()).contains("the server does not compile (").contains("EchoServer.java");
         assertThat(results.get("tests").valueStream().filter(t -> t.get("message").asString().equals(Status.FAILED.word())))
-                .singleElement().satisfies(t -> assertThat(t.get("output").asString()).contains("the server does not compile: "));
+                .singleElement().satisfies(t -> assertThat(t.get("output").asString()).contains("the server does not compile ("));
     }
 
     @Test

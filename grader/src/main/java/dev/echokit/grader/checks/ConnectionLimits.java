@@ -21,6 +21,16 @@ public final class ConnectionLimits {
     private ConnectionLimits() {
     }
 
+    // The lines a learner writes for the limit, wherever they put them: a comparison with the limit
+    // (the > mistake shows here), and the count going up or down (a stray clients++ shows here).
+    // A counting for loop is not the count.
+    private static final Pattern COMPARES_WITH_THE_LIMIT = Pattern.compile("(?i)(?:[<>]=?|[=!]=)\\s*(?:this\\.)?\\w*max\\w*\\b(?!\\s*\\()"
+            + "|\\b\\w*max\\w*\\s*(?:[<>]=?|[=!]=)(?!\\s*null)");
+    private static final Pattern COUNTS_UP = Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+\\+\\+(?![\\w\"'])|(?<![\\w\"'+])\\+\\+\\w+"
+            + "|\\b\\w+\\s*\\+=\\s*1\\s*;)");
+    private static final Pattern COUNTS_DOWN = Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+--(?![\\w\"'-])|(?<![\\w\"'-])--\\w+(?![\\w\"'-])"
+            + "|\\b\\w+\\s*-=\\s*1\\s*;)");
+
     /** w02-l12, "Connection limits — refuse when full": what the grader grades unless told otherwise. */
     public static final Lesson LESSON = new Lesson("w02-l12", "Connection limits — refuse when full",
             "lessons/w02-l12-connection-limits/README.md", List.of(
@@ -36,13 +46,13 @@ public final class ConnectionLimits {
             Part.task(2, "Task 2 — Check the count before you admit", 10)
                     .provides(TURNS_AWAY)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, FREES_SLOTS)
-                    .anchors(declaration("admit\\w*|accept\\w*"), Pattern.compile("accepted connection"),
+                    .anchors(COMPARES_WITH_THE_LIMIT, COUNTS_UP, declaration("admit\\w*|accept\\w*"), Pattern.compile("accepted connection"),
                             Pattern.compile("\\.accept\\s*\\(\\s*\\)"))
                     .checkedBy(Task2Checks.class),
             Part.task(3, "Task 3 — Tell the client, then close", 10)
                     .provides(ENDS_REFUSALS)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, FREES_SLOTS)
-                    .anchors(declaration("refuse\\w*|reject\\w*"), Pattern.compile("server at capacity"))
+                    .anchors(declaration("refuse\\w*|reject\\w*"), COUNTS_UP, Pattern.compile("server at capacity"))
                     .checkedBy(Task3Checks.class),
             Part.task(4, "Task 4 — Log every refusal", 10)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)
@@ -51,7 +61,7 @@ public final class ConnectionLimits {
             Part.task(5, "Task 5 — Give the slot back", 10)
                     .provides(FREES_SLOTS)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY)
-                    .anchors(declaration("connectionClosed\\w*|onClose\\w*|close"), Pattern.compile("closed connection"))
+                    .anchors(declaration("connectionClosed\\w*|onClose\\w*|close"), COUNTS_DOWN, Pattern.compile("closed connection"))
                     .checkedBy(Task5Checks.class),
             Part.of(Part.Kind.RULES, "architecture", "Architecture rules", 0)
                     .relyingOn(ECHOES)

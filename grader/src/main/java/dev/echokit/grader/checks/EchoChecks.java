@@ -161,7 +161,8 @@ public class EchoChecks {
             if (polling.isPresent()) {
                 ThreadUse t = polling.get();
                 throw grading.blame(grading.part(), grading.feedback(grading.part(), server)
-                        .did("left the server idle for 1 s, with no client sending anything, and watched each of its threads")
+                        .did("left the server idle for " + idle.wallMillis() + " ms (once, for this check and the log check), with no client"
+                                + " sending anything, and watched each of its threads")
                         .expected("every thread asleep, as an idle loop is in select() until something happens: under "
                                 + IDLE_CPU_PERCENT + " % of a core, and never wanting one for half the second without sleeping")
                         .got("one thread ran " + Math.round(t.running() * 100) + " % of the second, wanted a core "
@@ -180,7 +181,8 @@ public class EchoChecks {
         if (cpuMillis * 100 > wallMillis * IDLE_CPU_PERCENT) {
             // A server stuck in a busy loop spins too; that is the echo's failure, so echo is asked first.
             throw grading.blame(grading.part(), grading.feedback(grading.part(), server)
-                    .did("left the server idle for " + wallMillis + " ms, with no client sending anything, and measured its CPU time")
+                    .did("left the server idle for " + wallMillis + " ms (once, for this check and the log check), with no client"
+                            + " sending anything, and measured its CPU time")
                     .expected("under " + IDLE_CPU_PERCENT + " % of one core: an idle loop sleeps in select() until something happens")
                     .got("it used " + cpuMillis + " ms of CPU in " + wallMillis + " ms: its loop polls instead of waiting")
                     .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins"),

@@ -199,7 +199,7 @@ public final class Grading {
         try {
             boolean usesLimit = Arrays.asList(args).contains("--max-clients");
             Feedback feedback = feedback(part, server)
-                    .did("started " + describeStart(args))
+                    .did("started " + describeStart(args) + (plain != null ? " (once, for every check that starts it so)" : ""))
                     .expected("the server to start listening within " + RunningServer.START_TIMEOUT.toSeconds() + " s")
                     .got(started.problem().get());
             if (usesLimit && Preconditions.rejectsTheOption(server)) {

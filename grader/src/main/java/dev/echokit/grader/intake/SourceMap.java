@@ -24,6 +24,8 @@ public final class SourceMap {
 
     private static final Pattern TODO = Pattern.compile("TODO\\(task (\\d+)\\)");
     private static final int MOST = 4;
+    private static final Pattern ACCEPT_CALL = Pattern.compile("\\.accept\\s*\\(\\s*\\)");
+    private static final Pattern SELECT_CALL = Pattern.compile("\\.select(?:Now)?\\s*\\(");
 
     private final Path sources;
     private final Path shownFrom;
@@ -67,7 +69,11 @@ public final class SourceMap {
                     .map(this::show).filter(s -> !places.contains(s)).forEach(places::add);
         }
         if (places.isEmpty() && !lines.isEmpty()) {
-            places.add(shown(lines.get(0).file()) + " (no method or marker of this part found; start from the file with the accept loop)");
+            // Not a helper or the command class: the file whose loop accepts clients, where every part begins.
+            Path loop = lines.stream().filter(l -> !isComment(l.text()) && ACCEPT_CALL.matcher(l.text()).find()).findFirst()
+                    .or(() -> lines.stream().filter(l -> !isComment(l.text()) && SELECT_CALL.matcher(l.text()).find()).findFirst())
+                    .orElse(lines.get(0)).file();
+            places.add(shown(loop) + " (no method or marker of this part found; start from this file's accept loop)");
         }
         return places.stream().limit(MOST).toList();
     }
@@ -79,6 +85,12 @@ public final class SourceMap {
     public java.util.Optional<String> place(String className, String fileName, int number) {
         int dot = className.lastIndexOf('.');
         Path file = sources.resolve((dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/") + fileName).normalize();
+        return lines.stream().filter(l -> l.file().normalize().equals(file) && l.number() == number).findFirst().map(this::show);
+    }
+
+    /** A line of a file given relative to the sources (as the compiler names it), shown with its code. */
+    public java.util.Optional<String> placeOfFile(String relative, int number) {
+        Path file = sources.resolve(relative).normalize();
         return lines.stream().filter(l -> l.file().normalize().equals(file) && l.number() == number).findFirst().map(this::show);
     }
 

@@ -228,6 +228,18 @@ public final class Target {
         return sourceMap == null ? Optional.empty() : sourceMap.place(frame.className(), frame.file(), frame.line());
     }
 
+    /**
+     * A compiler error with its file shown as "where to look" shows files (from the kit, or from the
+     * folder holding src/main/java), and its line's code beside it when there is one.
+     */
+    public String placed(String compileError) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.+?\\.java):(\\d+): (.*)$").matcher(compileError);
+        if (sourceMap == null || !m.matches()) {
+            return compileError;
+        }
+        return sourceMap.placeOfFile(m.group(1), Integer.parseInt(m.group(2))).map(p -> m.group(3) + "\n      " + p).orElse(compileError);
+    }
+
     /** What the learner should know about how the sources were read and chosen (encodings, tests left out). */
     public List<String> notes() {
         return List.copyOf(notes);

@@ -134,7 +134,7 @@ public final class Grader {
         }
         try {
             List<CheckResult> results = new ArrayList<>(run(id, request));
-            target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c)));
+            target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c, target)));
             Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes(), request.lesson());
             Proof.settle(request.workDir(), request.proof(), verdict.xpGraded(), target.provenance());
             return verdict;
@@ -216,7 +216,7 @@ public final class Grader {
     }
 
     /** A compile error is its own failure, the only one: nothing else can run. */
-    private static CheckResult compileFailure(Lesson lesson, Compilation compilation) {
+    private static CheckResult compileFailure(Lesson lesson, Compilation compilation, dev.echokit.grader.process.Target target) {
         StringBuilder m = new StringBuilder();
         if (!compilation.hadSources()) {
             return CheckResult.setupFailure(lesson.first(Part.Kind.PREVIOUS_LESSON), "the server's sources", CheckResult.Setup.NO_SOURCES, compilation.errors().get(0));
@@ -224,11 +224,12 @@ public final class Grader {
         if (compilation.errors().isEmpty()) {
             m.append("the server compiles, but no class has a 'public static void main(String[] args)' to start it");
         } else {
-            m.append("the server does not compile: ").append(compilation.errors().get(0)).append('\n');
-            m.append("  Nothing else can be checked until it does. The compiler's errors:\n");
-            compilation.errors().stream().limit(10).forEach(e -> m.append("  ").append(e).append('\n'));
-            if (compilation.errors().size() > 10) {
-                m.append("  ... and ").append(compilation.errors().size() - 10).append(" more\n");
+            int count = compilation.errors().size();
+            m.append("the server does not compile (").append(count).append(count == 1 ? " error" : " errors")
+                    .append("); nothing else can be checked until it does:\n");
+            compilation.errors().stream().limit(10).forEach(e -> m.append("  ").append(target.placed(e)).append('\n'));
+            if (count > 10) {
+                m.append("  ... and ").append(count - 10).append(" more\n");
             }
         }
         return CheckResult.setupFailure(lesson.first(Part.Kind.PREVIOUS_LESSON), "the server compiles", CheckResult.Setup.DOES_NOT_BUILD, m.toString().stripTrailing());
