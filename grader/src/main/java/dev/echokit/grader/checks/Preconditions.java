@@ -7,7 +7,6 @@ import dev.echokit.grader.process.Probe;
 import dev.echokit.grader.process.RunningServer;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +28,9 @@ final class Preconditions {
     static final int PAST_THE_LIMIT = 5;
 
     private final Grading grading;
-    private final Map<Behaviour, Optional<String>> missing = new EnumMap<>(Behaviour.class);
+    /** Each behaviour's answer, worked out once: by the first check that asks, while others asking wait for that one. */
+    private final Map<Behaviour, java.util.concurrent.CompletableFuture<Optional<String>>> missing =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, Limit> limits = new java.util.HashMap<>();
 
     /**
@@ -73,15 +74,38 @@ final class Preconditions {
         }
     }
 
-    synchronized void recordEchoBroken(String problem) {
-        missing.putIfAbsent(Behaviour.ECHOES, Optional.of("the server does not start: " + problem));
+    void recordEchoBroken(String problem) {
+        missing.putIfAbsent(Behaviour.ECHOES, java.util.concurrent.CompletableFuture.completedFuture(
+                Optional.of("the server does not start: " + problem)));
     }
 
-    private synchronized Optional<String> check(Behaviour behaviour) {
-        Optional<String> known = missing.get(behaviour);
+    /**
+     * Whether {@code behaviour} is missing, and why. Different behaviours are worked out side by side
+     * (each on servers of its own), the same one once: a check asking for it while another works it
+     * out waits for that answer, so every check gets the same one.
+     */
+    private Optional<String> check(Behaviour behaviour) {
+        java.util.concurrent.CompletableFuture<Optional<String>> mine = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<Optional<String>> known = missing.putIfAbsent(behaviour, mine);
         if (known != null) {
-            return known;
+            long began = System.nanoTime();
+            Optional<String> answer = known.join(); // bounded: the diagnosis's every wait is
+            dev.echokit.grader.process.Timeline.waited(began, "waited for diagnosis " + behaviour);
+            return answer;
         }
+        try {
+            long began = System.nanoTime();
+            Optional<String> why = diagnose(behaviour);
+            dev.echokit.grader.process.Timeline.waited(began, "diagnosis " + behaviour + ": " + why.orElse("present"));
+            mine.complete(why);
+            return why;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    private Optional<String> diagnose(Behaviour behaviour) {
         Optional<String> why;
         try {
             why = switch (behaviour) {
@@ -97,7 +121,6 @@ final class Preconditions {
             Thread.currentThread().interrupt();
             why = Optional.of("the grader was interrupted while trying it");
         }
-        missing.put(behaviour, why);
         return why;
     }
 
@@ -233,9 +256,10 @@ final class Preconditions {
             try (Probe extra = Probe.connect(fresh.server.port())) {
                 extra.readToEnd(Scenario.prompt());
             }
-            fresh.clients.remove(0).close();
+            Probe leaving = fresh.clients.remove(0);
+            leaving.close();
             Scenario.awaitDepartures(fresh.server, 1);
-            return fresh.admitWithin(Scenario.roomWait()) ? Optional.empty()
+            return fresh.admitAfter(leaving) ? Optional.empty()
                     : Optional.of("after one refusal, a client that leaves no longer frees a slot: refused connections are counted");
         }
     }
@@ -259,9 +283,10 @@ final class Preconditions {
             if (fresh.problem != null || !fill(fresh, 2) || fresh.clients.isEmpty()) {
                 return Optional.empty();
             }
-            fresh.clients.remove(0).close();
+            Probe leaving = fresh.clients.remove(0);
+            leaving.close();
             Scenario.awaitDepartures(fresh.server, 1);
-            return fresh.admitWithin(Scenario.roomWait()) ? Optional.empty()
+            return fresh.admitAfter(leaving) ? Optional.empty()
                     : Optional.of("a client that leaves does not free its slot yet");
         }
     }
@@ -302,15 +327,13 @@ final class Preconditions {
             return false;
         }
 
-        boolean admitWithin(java.time.Duration wait) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (admit("room?")) {
-                    return true;
-                }
-                Thread.sleep(50); // back-off between tries; the loop is bounded by the deadline
+        /** After {@code leaving} left: whether a new client gets its slot (see {@link Scenario#tryForRoom}); it is kept open. */
+        boolean admitAfter(Probe leaving) throws IOException, InterruptedException {
+            Scenario.RoomTry room = Scenario.tryForRoom(server, java.util.Set.of(leaving.localPort()), "room?");
+            if (room.admitted() != null) {
+                clients.add(room.admitted());
             }
-            return false;
+            return room.admitted() != null;
         }
 
         @Override

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import dev.echokit.grader.process.LogLine;
 
 /**
  * The moves the limit checks make against one server — admit a client, see one turned away, free
@@ -59,6 +62,8 @@ final class Scenario implements AutoCloseable {
      */
     final int limit;
     final List<Probe> admitted = new ArrayList<>();
+    /** The local ports of the clients admitted and not yet counted as departed: who left is told from this. */
+    private final Set<Integer> seenPorts = new java.util.HashSet<>();
     private final EnumSet<Behaviour> needs;
     private int departures; // clients that left, to wait for as many "closed connection" lines
 
@@ -177,6 +182,7 @@ final class Scenario implements AutoCloseable {
                             : hintFor(back)), Behaviour.TURNS_AWAY);
         }
         admitted.add(client);
+        seenPorts.add(client.localPort());
         return client;
     }
 
@@ -353,34 +359,77 @@ final class Scenario implements AutoCloseable {
             throws IOException, InterruptedException {
         departures++;
         awaitDepartures(server, departures);
+        Set<Integer> departed = new java.util.HashSet<>(seenPorts);
+        admitted.forEach(client -> departed.remove(client.localPort()));
+        RoomTry room = tryForRoom(server, departed, "is there room now?");
+        seenPorts.removeAll(departed);
+        if (room.admitted() != null) {
+            admitted.add(room.admitted());
+            seenPorts.add(room.admitted().localPort());
+            return room.admitted();
+        }
+        Map<String, Integer> outcomes = room.outcomes();
+        Probe.Received last = room.last();
+        int tried = room.tried();
+        String seen = outcomes.entrySet().stream().map(e -> (outcomes.size() == 1 ? (e.getValue() == 1 ? "it was " : "all were ")
+                : e.getValue() + " " + (e.getValue() == 1 ? "was " : "were ")) + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
+        throw fail(feedback()
+                .did(setup() + ", " + departure + ", then tried " + clients(tried) + ", one after another, for "
+                        + seconds(room.nanos()))
+                .expected("a new client to take the freed slot")
+                .got("none got in: " + seen + "; the last one " + (last == null ? "got nothing" : last.describe())
+                        + (meaning == null ? "" : ": " + meaning))
+                .hint(hint.get()), Behaviour.FREES_SLOTS);
+    }
+
+    /** How long a freed slot is still waited for once the evidence says it is not coming (stretched with the load). */
+    static final Duration GRACE = Duration.ofMillis(300);
+
+    /** What trying new clients for a freed slot came to: the client admitted (null if none), and what became of the others. */
+    record RoomTry(Probe admitted, int tried, Map<String, Integer> outcomes, Probe.Received last, long nanos) {
+    }
+
+    /**
+     * Tries new clients, one after another, until one is admitted, for {@link #roomWait()} at most.
+     * Once the evidence says the slot is not coming, the rest of the wait is cut to a {@link #GRACE}:
+     * the server has logged the departure of every client in {@code departed} (a closed line naming
+     * its port), and a client tried after that was still turned away, or had no answer for a whole
+     * echo wait (a correct server answers an admitted client in milliseconds). A correct server frees the
+     * slot before or right after that line, so the grace is for a server whose threads lag; one that
+     * names no peer gets the whole wait.
+     */
+    static RoomTry tryForRoom(RunningServer server, Set<Integer> departed, String line) throws IOException, InterruptedException {
         long began = System.nanoTime();
         long deadline = began + roomWait().toNanos();
+        Map<String, Integer> outcomes = new java.util.LinkedHashMap<>(); // what became of the clients tried, in words
         Probe.Received last = null;
         int tried = 0;
-        java.util.Map<String, Integer> outcomes = new java.util.LinkedHashMap<>(); // what became of the clients tried, in words
+        boolean graced = false;
         while (System.nanoTime() < deadline) {
             tried++;
             Probe client = Probe.connect(server.port());
-            Probe.Received back = client.echo("is there room now?", echoWait());
-            if (back.text().equals("is there room now?\n")) {
-                admitted.add(client);
-                return client;
+            Probe.Received back = client.echo(line, echoWait());
+            if (back.text().equals(line + "\n")) {
+                return new RoomTry(client, tried, outcomes, back, System.nanoTime() - began);
             }
             client.close();
             last = back;
             outcomes.merge(back.ending() == Probe.Ending.TIMEOUT ? "left waiting with no answer"
                     : back.ending() == Probe.Ending.REFUSED ? "refused at connect (nothing listening)" : "turned away", 1, Integer::sum);
+            // Turned away, or left without an answer for a whole echo wait, after the server logged the departure.
+            if (!graced && !departed.isEmpty() && departuresLogged(server, departed)) {
+                graced = true;
+                deadline = Math.min(deadline, System.nanoTime() + Patience.of(GRACE).toNanos());
+            }
             Thread.sleep(50); // back-off between tries; the loop is bounded by the deadline
         }
-        String seen = outcomes.entrySet().stream().map(e -> (outcomes.size() == 1 ? (e.getValue() == 1 ? "it was " : "all were ")
-                : e.getValue() + " " + (e.getValue() == 1 ? "was " : "were ")) + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
-        throw fail(feedback()
-                .did(setup() + ", " + departure + ", then tried " + clients(tried) + ", one after another, for "
-                        + seconds(System.nanoTime() - began))
-                .expected("a new client to take the freed slot")
-                .got("none got in: " + seen + "; the last one " + (last == null ? "got nothing" : last.describe())
-                        + (meaning == null ? "" : ": " + meaning))
-                .hint(hint.get()), Behaviour.FREES_SLOTS);
+        return new RoomTry(null, tried, outcomes, last, System.nanoTime() - began);
+    }
+
+    /** Whether the server has logged the departure of each client on {@code ports}: a "closed connection" line naming it. */
+    static boolean departuresLogged(RunningServer server, Set<Integer> ports) {
+        List<String> closed = server.log().matching(l -> l.contains("closed connection")).stream().map(LogLine::text).toList();
+        return ports.stream().allMatch(port -> closed.stream().anyMatch(l -> l.matches(".*:" + port + "\\b.*")));
     }
 
     /**

@@ -19,7 +19,6 @@ public final class Patience {
     public static final double MAX_FACTOR = 4;
 
     private static final Path LOADAVG = Path.of("/proc/loadavg");
-    private static final Path PRESSURE = Path.of("/proc/pressure/cpu");
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private static volatile double cached = 1;
@@ -34,37 +33,50 @@ public final class Patience {
     }
 
     /**
-     * From 1 (idle) to {@link #MAX_FACTOR}: the highest of the load per core (the one-minute
-     * average, and the tasks runnable right now, which rise at once when the load starts) and, on
-     * Linux, the share of time runnable tasks waited for a core over the last ten seconds.
-     * Read at most every half second.
+     * From 1 (idle) to {@link #MAX_FACTOR}: the tasks runnable right now per core, less the graded
+     * servers' own running threads and this reader. Where /proc does not tell that, the one-minute
+     * load average per core. Read at most every half second.
+     *
+     * <p>Only the load of others stretches a deadline. The grading's own servers are not counted,
+     * and no average over the past is: those once made a grading wait two to four times longer
+     * than it needed, for load it had made itself a moment before (a learner grading again and
+     * again waited for the previous run's load). The grader's own threads still count, and so does
+     * anything else on the machine, a class's other gradings included.
      */
     public static double factor() {
         long now = System.nanoTime();
         if (now - cachedAt < 500_000_000L && cachedAt != 0) {
             return cached;
         }
-        double load = Math.max(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 0) / CORES;
+        double load;
         try {
-            if (Files.isReadable(LOADAVG)) {
-                String[] fields = Files.readString(LOADAVG).trim().split("\\s+");
-                int runnable = Integer.parseInt(fields[3].substring(0, fields[3].indexOf('/')));
-                load = Math.max(load, (runnable - 1) / (double) CORES); // less this reader
-            }
-            if (Files.isReadable(PRESSURE)) {
-                for (String line : Files.readAllLines(PRESSURE)) {
-                    if (line.startsWith("some ")) {
-                        double waited = Double.parseDouble(line.replaceFirst(".*avg10=([0-9.]+).*", "$1")) / 100;
-                        load = Math.max(load, 1 / Math.max(1 - waited, 0.01));
-                    }
-                }
-            }
+            String[] fields = Files.readString(LOADAVG).trim().split("\\s+");
+            int runnable = Integer.parseInt(fields[3].substring(0, fields[3].indexOf('/')));
+            load = (runnable - 1 - serversRunning()) / (double) CORES; // less this reader
         } catch (IOException | RuntimeException e) {
-            // No reading: the load average alone.
+            load = Math.max(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 0) / CORES;
         }
         double factor = Math.min(MAX_FACTOR, Math.max(1, load));
         cached = factor;
         cachedAt = now;
         return factor;
+    }
+
+    /** Threads of this grader's descendants (its servers) running or runnable right now, from /proc. */
+    private static int serversRunning() {
+        return (int) ProcessHandle.current().descendants().mapToLong(p -> {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
+                return tasks.filter(t -> {
+                    try {
+                        String stat = Files.readString(t.resolve("stat"));
+                        return stat.charAt(stat.lastIndexOf(')') + 2) == 'R';
+                    } catch (IOException | RuntimeException e) {
+                        return false;
+                    }
+                }).count();
+            } catch (IOException | RuntimeException e) {
+                return 0;
+            }
+        }).sum();
     }
 }

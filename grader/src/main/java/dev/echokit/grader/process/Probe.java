@@ -93,6 +93,11 @@ public final class Probe implements AutoCloseable {
         return new Probe(socket, null);
     }
 
+    /** The client's own port, as the server's log names the peer (0 when the connection was never made). */
+    public int localPort() {
+        return atConnect == null ? socket.getLocalPort() : 0;
+    }
+
     /** Whether the connection was refused: nothing listened on the port. */
     public boolean refused() {
         return atConnect == Ending.REFUSED;
@@ -204,6 +209,8 @@ public final class Probe implements AutoCloseable {
                 break;
             }
         }
+        Timeline.waited(start, "read from port " + socket.getPort() + " (client " + socket.getLocalPort() + "): " + received.size()
+                + " bytes, " + ending);
         return new Received(received.toByteArray(), ending, (System.nanoTime() - start) / 1_000_000);
     }
 

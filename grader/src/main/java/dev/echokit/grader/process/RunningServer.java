@@ -106,7 +106,9 @@ public final class RunningServer implements AutoCloseable {
      * moment: only a command target that prints no listening line ever needs it.
      */
     public Optional<String> awaitListening(Duration timeout) throws InterruptedException {
+        long began = System.nanoTime();
         Optional<String> problem = readiness.await(timeout, this::stoppedAtLimit);
+        Timeline.waited(began, "server start to listening" + problem.map(p -> ": " + p).orElse(""));
         if (problem.isPresent() && !process.isAlive()) {
             exitTold = true; // the problem says how it exited: the check's own words
         }

@@ -150,10 +150,12 @@ public final class ServerLog {
 
     /** Waits until the text of at least {@code wanted} lines matches; false when the timeout passes or the output ends first. */
     public synchronized boolean await(Predicate<String> text, long wanted, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long began = System.nanoTime();
+        long deadline = began + timeout.toNanos();
         while (count(text) < wanted) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || ended) {
+                Timeline.waited(began, "log await " + wanted + " lines: " + (count(text) >= wanted ? "came" : "timed out"));
                 return count(text) >= wanted;
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
