@@ -75,12 +75,13 @@ def accounted(path, root, named):
     return sum(by.values()), by
 
 
-def one(java, jar, flags, target, kit):
+def one(java, jar, flags, target, kit, extra=()):
+    extra = list(extra)
     out = tempfile.mkdtemp(prefix="echokit-bench-")
     if target.startswith("classroom:"):  # a class: every folder in DIR is one learner's submission
         grading = ["classroom", target[len("classroom:"):], "--kit", kit, "--out", os.path.join(out, "results")]
     else:
-        grading = ["--kit", kit, "--target", target, "--out", out]
+        grading = ["--kit", kit, "--target", target, "--out", out] + extra
     command = [java] + flags + ["-Dechokit.stats=true", "-jar", jar] + grading
     before_load = load()
     busy0 = machine_busy()
@@ -116,13 +117,15 @@ def main():
     parser.add_argument("--jar", default="grader/target/grader.jar")
     parser.add_argument("--java", default="java")
     parser.add_argument("--markdown", action="store_true", help="print a table of the medians instead of JSON")
+    parser.add_argument("--grader-args", default="", help="grader arguments for the setups whose name starts with --")
     args = parser.parse_args()
+    # A setup named "--groups X" also passes those grader arguments (see --grader-args).
     setups = [(s.split("=", 1)[0], s.split("=", 1)[1].split()) for s in args.setup]
     runs = {f"{t} | {name}": [] for t in args.target for name, _ in setups}
     for i in range(args.runs):
         for target in args.target:
             for name, flags in setups:
-                r = one(args.java, args.jar, flags, target, args.kit)
+                r = one(args.java, args.jar, flags, target, args.kit, args.grader_args.split() if name.startswith("--") else ())
                 runs[f"{target} | {name}"].append(r)
                 print(f"bench: {target} | {name} run {i + 1}: {r}", file=sys.stderr)
     medians = {}

@@ -205,6 +205,16 @@ grading_table="$(python3 "$kit/grader/bench/grading.py" --markdown --runs "$grad
   --target lesson-solution --target lesson-starter \
   --setup "archive=$grader_flags" --setup "archive, 8 checks at once=$grader_flags -Dechokit.parallelChecks=8" \
   --setup "no archive=$grader_flags -Dechokit.cds=off")"
+# Every state a learner passes through: the starter with tasks 1..k done, built by the self-test's LessonStates
+# with the kit's own "starter plus task N" machinery; then one task alone on the solution beside a full grading.
+echo "bench: the lesson's states" >&2
+./mvnw -q -B -Pkit -pl grader test -Dtest=LessonStates -Dsurefire.failIfNoSpecifiedTests=false >/dev/null
+state_targets=()
+for k in 0 1 2 3 4 5; do state_targets+=(--target "grader/target/states/tasks-1-to-$k"); done
+states_table="$(python3 "$kit/grader/bench/grading.py" --markdown --runs "$grading_runs" --kit "$kit" "${state_targets[@]}" \
+  --setup "jar=$grader_flags")"
+one_task_table="$(python3 "$kit/grader/bench/grading.py" --markdown --runs "$grading_runs" --kit "$kit" --target lesson-solution \
+  --setup "all=$grader_flags" --setup "--groups task:3=$grader_flags" --grader-args "--groups task:3")"
 class_table=""
 if [ "$class_size" -gt 0 ]; then
   class_dir="$kit/grader/target/bench-class"
@@ -274,6 +284,20 @@ redis_version="$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo "average before the gradings: $load_before_gradings."
   echo
   echo "$grading_table"
+  echo
+  echo "## Every state of the lesson"
+  echo
+  echo "The starter with tasks 1..k done (\`grader/target/states/tasks-1-to-k\`, built by the self-test's \`LessonStates\`),"
+  echo "graded with the jar as above, $grading_runs runs per row, round-robin; medians. A half-done server is one whose"
+  echo "checks wait for what its code cannot produce: clients left waiting, slots never freed. Where Linux shows it"
+  echo "(a client's connection unanswered with every server thread asleep, or the departure logged and the next"
+  echo "client still turned away) those waits end on that evidence instead of at their deadlines."
+  echo
+  echo "$states_table"
+  echo
+  echo "One task alone (\`--groups task:3\`) beside a full grading of the solution:"
+  echo
+  echo "$one_task_table"
   if [ -n "$class_table" ]; then
     echo
     echo "A class: \`grader.jar classroom\` on $class_size submissions (a third each: the solution, the starter, the"

@@ -50,7 +50,8 @@ final class Preconditions {
 
         /** "this server admits 4 clients at --max-clients 3", for feedback. */
         String describe() {
-            return admitted < 0 ? "this server admitted every client the grader connected (" + bound(given) + ") at --max-clients " + given
+            return admitted < 0 ? "this server admitted all " + bound(given) + " clients the grader connected at --max-clients " + given
+                    + " (it stops " + PAST_THE_LIMIT + " past the larger of that and the default " + DEFAULT_MAX + ")"
                     : "this server admits " + admitted + " client" + (admitted == 1 ? "" : "s") + " at --max-clients " + given;
         }
 
@@ -235,7 +236,7 @@ final class Preconditions {
             if (fresh.problem != null || !fill(fresh, 1)) {
                 return Optional.empty(); // not this task's to say; the earlier ones are asked first
             }
-            try (Probe extra = Probe.connect(fresh.server.port())) {
+            try (Probe extra = Probe.connect(fresh.server.port()).watchedBy(fresh.server)) {
                 Probe.Ending ending = extra.readToEnd(Scenario.prompt()).ending();
                 if (ending == Probe.Ending.TIMEOUT) {
                     return Optional.of("a client past the limit is never disconnected: it waits with no answer");
@@ -253,7 +254,7 @@ final class Preconditions {
             if (fresh.problem != null || !fill(fresh, 2) || fresh.clients.isEmpty()) {
                 return Optional.empty();
             }
-            try (Probe extra = Probe.connect(fresh.server.port())) {
+            try (Probe extra = Probe.connect(fresh.server.port()).watchedBy(fresh.server)) {
                 extra.readToEnd(Scenario.prompt());
             }
             Probe leaving = fresh.clients.remove(0);
@@ -318,7 +319,7 @@ final class Preconditions {
         }
 
         private boolean tryClient(String line, java.time.Duration wait) throws IOException {
-            Probe client = Probe.connect(server.port());
+            Probe client = Probe.connect(server.port()).watchedBy(server);
             if (client.isEchoed(line, wait)) {
                 clients.add(client);
                 return true;

@@ -164,7 +164,7 @@ final class Scenario implements AutoCloseable {
 
     /** Connects a client that must be admitted: its line must come back. */
     Probe admit(String why) throws IOException, InterruptedException {
-        Probe client = Probe.connect(server.port());
+        Probe client = Probe.connect(server.port()).watchedBy(server);
         Probe.Received back = client.echo("hello from client " + (admitted.size() + 1), echoWait());
         if (!back.text().startsWith("hello from client")) {
             client.close();
@@ -208,7 +208,7 @@ final class Scenario implements AutoCloseable {
     }
 
     private void expectRefused(String why, boolean thenWrite) throws IOException, InterruptedException {
-        try (Probe client = Probe.connect(server.port())) {
+        try (Probe client = Probe.connect(server.port()).watchedBy(server)) {
             Probe.Received got = client.readToEnd(prompt());
             if (Refusal.of(got) == Refusal.CLEAN) {
                 long wrote = thenWrite ? client.writeAfterEnd(Patience.of(Duration.ofMillis(100))) : 0;
@@ -241,7 +241,7 @@ final class Scenario implements AutoCloseable {
 
     /** One more client is turned away in any words: its connection ends promptly and its line never comes back. */
     void expectEnded(String why) throws IOException, InterruptedException {
-        try (Probe client = Probe.connect(server.port())) {
+        try (Probe client = Probe.connect(server.port()).watchedBy(server)) {
             expectEndedOn(client, why);
         }
     }
@@ -323,7 +323,7 @@ final class Scenario implements AutoCloseable {
 
     /** One more client is not served: a line it sends never comes back. */
     void expectNotAdmitted(String why, Behaviour... alsoRelied) throws IOException, InterruptedException {
-        try (Probe client = Probe.connect(server.port())) {
+        try (Probe client = Probe.connect(server.port()).watchedBy(server)) {
             Probe.Received back = client.echo("knock knock", notEchoedWait());
             if (back.text().contains("knock knock")) {
                 atTheServersOwnLimit();
@@ -407,7 +407,7 @@ final class Scenario implements AutoCloseable {
         boolean graced = false;
         while (System.nanoTime() < deadline) {
             tried++;
-            Probe client = Probe.connect(server.port());
+            Probe client = Probe.connect(server.port()).watchedBy(server);
             Probe.Received back = client.echo(line, echoWait());
             if (back.text().equals(line + "\n")) {
                 return new RoomTry(client, tried, outcomes, back, System.nanoTime() - began);

@@ -173,7 +173,7 @@ public class Task1Checks {
         List<Probe> clients = new ArrayList<>();
         try {
             for (int i = 1; i <= COUNT_UP_TO; i++) {
-                Probe client = Probe.connect(server.port());
+                Probe client = Probe.connect(server.port()).watchedBy(server);
                 clients.add(client);
                 if (!client.isEchoed("client " + i, i <= 100 ? Scenario.echoWait() : Scenario.notEchoedWait())) {
                     return i - 1;

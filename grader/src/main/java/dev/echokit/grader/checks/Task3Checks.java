@@ -68,7 +68,7 @@ public class Task3Checks {
             java.util.OptionalInt before = scenario.server.openDescriptors(); // Linux's /proc; elsewhere the writes below judge alone
             try {
                 for (int i = 1; i <= held; i++) {
-                    Probe client = Probe.connect(scenario.server.port());
+                    Probe client = Probe.connect(scenario.server.port()).watchedBy(scenario.server);
                     refused.add(client);
                     String why = "connected " + Scenario.clients(scenario.limit) + ", then extra client " + i + " (kept open)";
                     if (i == 1 || scenario.endsOrWaits(client, why)) {

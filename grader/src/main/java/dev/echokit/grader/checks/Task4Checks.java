@@ -38,7 +38,7 @@ public class Task4Checks {
             List<Probe> extras = new ArrayList<>();
             try {
                 for (int i = 1; i <= 3; i++) {
-                    extras.add(Probe.connect(scenario.server.port()));
+                    extras.add(Probe.connect(scenario.server.port()).watchedBy(scenario.server));
                 }
                 // Judged together, so a server that leaves them waiting costs one wait, not three.
                 boolean allEnded = scenario.endOrWait(extras, "connected " + l + " clients, then 3 more");

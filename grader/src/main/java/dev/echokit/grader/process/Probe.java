@@ -10,6 +10,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One client connection to the graded server. Every read is bounded, and every outcome is
@@ -41,8 +42,15 @@ public final class Probe implements AutoCloseable {
         }
     }
 
-    /** What a read returned: the bytes, and how it ended. */
-    public record Received(byte[] bytes, Ending ending, long millis) {
+    /**
+     * What a read returned: the bytes, how it ended, and, when it ended early because the server was
+     * seen leaving the client unanswered ({@link #watchedBy}), what was seen.
+     */
+    public record Received(byte[] bytes, Ending ending, long millis, String unanswered) {
+        public Received(byte[] bytes, Ending ending, long millis) {
+            this(bytes, ending, millis, null);
+        }
+
         public String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -56,12 +64,17 @@ public final class Probe implements AutoCloseable {
             if (ending == Ending.REFUSED) {
                 return ending.words();
             }
+            if (unanswered != null) {
+                return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", and nothing more came: " + unanswered
+                        + ", every one of its threads asleep, for " + millis + " ms";
+            }
             return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", then " + ending.words()
                     + " (after " + millis + " ms)";
         }
     }
 
     private final Socket socket;
+    private RunningServer watcher; // see watchedBy
     /** How the connection ended while it was being made (refused, or reset at once); null once it is made. */
     private final Ending atConnect;
 
@@ -97,6 +110,20 @@ public final class Probe implements AutoCloseable {
     public int localPort() {
         return atConnect == null ? socket.getLocalPort() : 0;
     }
+
+    /**
+     * Reads on this probe that wait for an answer end early, as a timeout, once {@code server} has been
+     * seen leaving this client unanswered ({@link RunningServer#leavesUnanswered}) for a whole
+     * {@link #UNANSWERED} (stretched with the load): where Linux's /proc shows it, a client left
+     * waiting costs that, not the read's deadline. The verdict is the same; only the wait is shorter.
+     */
+    public Probe watchedBy(RunningServer server) {
+        this.watcher = server;
+        return this;
+    }
+
+    /** How long a client must be seen left unanswered before a watched read gives up. */
+    public static final Duration UNANSWERED = Duration.ofMillis(300);
 
     /** Whether the connection was refused: nothing listened on the port. */
     public boolean refused() {
@@ -183,6 +210,8 @@ public final class Probe implements AutoCloseable {
         InputStream in = socket.getInputStream();
         byte[] chunk = new byte[64 * 1024];
         Ending ending;
+        long unansweredSince = 0;
+        String why = null;
         while (true) {
             if (received.size() >= expected) {
                 ending = Ending.COMPLETE;
@@ -193,7 +222,8 @@ public final class Probe implements AutoCloseable {
                 ending = Ending.TIMEOUT;
                 break;
             }
-            socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+            boolean watched = watcher != null;
+            socket.setSoTimeout((int) Math.max(1, Math.min(left / 1_000_000, watched ? 25 : Long.MAX_VALUE)));
             try {
                 int n = in.read(chunk, 0, (int) Math.min(chunk.length, (long) expected - received.size()));
                 if (n < 0) {
@@ -201,9 +231,22 @@ public final class Probe implements AutoCloseable {
                     break;
                 }
                 received.write(chunk, 0, n);
+                unansweredSince = 0;
             } catch (SocketTimeoutException e) {
-                ending = Ending.TIMEOUT;
-                break;
+                if (!watched || System.nanoTime() >= deadline) {
+                    ending = Ending.TIMEOUT;
+                    break;
+                }
+                Optional<String> seen = watcher.leavesUnanswered(socket.getLocalPort());
+                if (seen.isEmpty()) {
+                    unansweredSince = 0;
+                } else if (unansweredSince == 0) {
+                    unansweredSince = System.nanoTime();
+                } else if (System.nanoTime() - unansweredSince >= Patience.of(UNANSWERED).toNanos()) {
+                    ending = Ending.TIMEOUT;
+                    why = seen.get();
+                    break;
+                }
             } catch (SocketException e) {
                 ending = Ending.RESET;
                 break;
@@ -211,7 +254,7 @@ public final class Probe implements AutoCloseable {
         }
         Timeline.waited(start, "read from port " + socket.getPort() + " (client " + socket.getLocalPort() + "): " + received.size()
                 + " bytes, " + ending);
-        return new Received(received.toByteArray(), ending, (System.nanoTime() - start) / 1_000_000);
+        return new Received(received.toByteArray(), ending, (System.nanoTime() - start) / 1_000_000, why);
     }
 
     /**

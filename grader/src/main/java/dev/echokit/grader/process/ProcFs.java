@@ -62,6 +62,29 @@ public final class ProcFs {
         return OptionalLong.empty();
     }
 
+    /**
+     * The server's side of the loopback connection from {@code clientPort} to {@code serverPort}, from
+     * /proc/net/tcp and tcp6: {inode, bytes unread}. An inode of 0 means the connection waits in the
+     * listener's queue, not yet accepted. Empty when there is no such established connection.
+     */
+    static java.util.Optional<long[]> serverSide(int serverPort, int clientPort) {
+        String local = String.format(Locale.ROOT, ":%04X", serverPort);
+        String remote = String.format(Locale.ROOT, ":%04X", clientPort);
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try (java.util.stream.Stream<String> rows = Files.lines(Path.of(table))) {
+                java.util.Optional<long[]> found = rows.map(row -> row.trim().split("\\s+"))
+                        .filter(f -> f.length > 9 && f[1].endsWith(local) && f[2].endsWith(remote) && f[3].equals("01"))
+                        .findFirst().map(f -> new long[] {Long.parseLong(f[9]), Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16)});
+                if (found.isPresent()) {
+                    return found;
+                }
+            } catch (IOException | RuntimeException e) {
+                // No such table here; try the other.
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Whether the process holds the socket with this inode among its open descriptors. */
     public static boolean holdsSocket(long pid, long inode) {
         String wanted = "socket:[" + inode + "]";
@@ -142,6 +165,16 @@ public final class ProcFs {
     static java.util.Optional<Boolean> anyRunnable(long pid) {
         List<Character> states = threadStates(pid, false);
         return states.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(states.contains('R'));
+    }
+
+    /**
+     * Whether every thread of the process (a JVM's own left out) sleeps by its own choice (S): not
+     * running or waiting for a core, not in the disk's uninterruptible wait, not stopped (the grader
+     * pauses servers). False when any is otherwise, or the threads cannot be read.
+     */
+    static boolean allSleeping(long pid) {
+        List<Character> states = threadStates(pid, false);
+        return !states.isEmpty() && states.stream().allMatch(state -> state == 'S');
     }
 
     /** The state letter of each thread of the process (with or without a JVM's own threads); empty when unreadable. */

@@ -285,6 +285,26 @@ public final class RunningServer implements AutoCloseable {
         return metrics.wantsACore();
     }
 
+    /**
+     * Why the client on {@code clientPort} is being left without an answer, when Linux's /proc shows it
+     * right now: its connection is still open on the server's side (not accepted, or accepted and
+     * neither answered nor closed) while every thread of the server's own sleeps by its choice.
+     * Empty otherwise, or where /proc cannot tell. A server that means to answer is on a core, or
+     * has answered: on loopback its write is in the client's queue before it sleeps again.
+     */
+    public Optional<String> leavesUnanswered(int clientPort) {
+        if (!procFs || clientPort == 0 || !process.isAlive()) {
+            return Optional.empty();
+        }
+        Optional<long[]> side = ProcFs.serverSide(port(), clientPort);
+        if (side.isEmpty() || !ProcFs.allSleeping(serverPid())) {
+            return Optional.empty();
+        }
+        return Optional.of(side.get()[0] == 0 ? "the server never accepted the connection (it waits in the listener's queue)"
+                : side.get()[1] > 0 ? "the server accepted the connection but left the " + side.get()[1] + " bytes sent unread"
+                : "the server accepted the connection, then neither wrote to it nor closed it");
+    }
+
     public long serverPid() {
         return metrics.serverPid();
     }
