@@ -30,7 +30,7 @@ enum Refusal {
     /** Other bytes than the line. */
     OTHER_WORDS("write exactly these 19 bytes: \"server at capacity\\n\" — same words, lower case, one newline");
 
-    static final byte[] LINE = "server at capacity\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] LINE = Scenario.AT_CAPACITY.getBytes(StandardCharsets.US_ASCII); // the contract's line, in one place
 
     private final String hint;
 

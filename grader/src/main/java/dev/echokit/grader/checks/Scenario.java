@@ -228,7 +228,7 @@ final class Scenario implements AutoCloseable {
                     .did(setup() + ", " + why + ", then read from it")
                     .expected("exactly " + Probe.quote(AT_CAPACITY) + " followed by end of stream")
                     .got(got.describe())
-                    .hint(refusalHint(got));
+                    .hint(Refusal.of(got).hint());
             if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0 && wasAdmitted(client)) {
                 atTheServersOwnLimit();
                 throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
@@ -502,9 +502,6 @@ final class Scenario implements AutoCloseable {
         };
     }
 
-    static String refusalHint(Probe.Received got) {
-        return Refusal.of(got).hint();
-    }
 
     @Override
     public void close() throws IOException {
