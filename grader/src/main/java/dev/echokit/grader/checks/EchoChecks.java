@@ -57,7 +57,7 @@ public class EchoChecks {
     @Order(1)
     @DisplayName("each line comes back to its sender")
     void echoesLines(Grading grading) throws Exception {
-        try (Probe client = Probe.connect(server.port())) {
+        try (Probe client = Probe.connect(server.port()).watchedBy(server)) {
             for (String line : List.of("hello", "héllo wörld", "   spaces   ", "x".repeat(3000))) {
                 Probe.Received back = client.echo(line, dev.echokit.grader.process.Patience.of(WAIT));
                 if (!back.text().equals(line + "\n")) {
@@ -77,7 +77,7 @@ public class EchoChecks {
     void echoesLargePayload(Grading grading) throws Exception {
         byte[] payload = new byte[8 * 1024 * 1024];
         new Random(12).nextBytes(payload);
-        try (Probe client = Probe.connect(server.port())) {
+        try (Probe client = Probe.connect(server.port()).watchedBy(server)) {
             CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
                 try {
                     client.send(payload);
@@ -86,15 +86,25 @@ public class EchoChecks {
                 }
             });
             Probe.Received back = client.read(payload.length, Duration.ofSeconds(20));
-            writing.get(5, TimeUnit.SECONDS);
+            if (back.ending() != Probe.Ending.COMPLETE) {
+                client.close(); // a writer held up by a server that stopped reading fails now, not in 5 s
+            }
+            try {
+                writing.get(5, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // the write did not finish: what was read says why
+            }
             int mismatch = firstDifference(payload, back.bytes());
             if (back.bytes().length != payload.length || mismatch >= 0) {
                 throw grading.feedback(grading.part(), server)
                         .did("sent 8 MiB of random bytes while reading what came back")
                         .expected("all " + payload.length + " bytes back, in order")
-                        .got("received " + back.bytes().length + " bytes, then " + back.ending().words()
-                                + (mismatch >= 0 ? "; the first wrong byte is at offset " + mismatch : ""))
-                        .hint("a write may send only part of a buffer: keep the rest and write it when the channel is writable (OP_WRITE)")
+                        .got((back.unanswered() != null ? back.describe() : "received " + back.bytes().length + " bytes, then "
+                                + back.ending().words()) + (mismatch >= 0 ? "; the first wrong byte is at offset " + mismatch : ""))
+                        .hint(back.unanswered() != null
+                                ? "the server stopped serving this client before all of it came back: its loop is held somewhere, spinning or"
+                                        + " blocked (the check above, with one short line, may show where)"
+                                : "a write may send only part of a buffer: keep the rest and write it when the channel is writable (OP_WRITE)")
                         .error();
             }
         }
@@ -107,7 +117,7 @@ public class EchoChecks {
         List<Probe> clients = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                clients.add(Probe.connect(server.port()));
+                clients.add(Probe.connect(server.port()).watchedBy(server));
             }
             for (int round = 0; round < 10; round++) {
                 for (int i = clients.size() - 1; i >= 0; i--) {

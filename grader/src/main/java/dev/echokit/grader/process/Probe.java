@@ -65,8 +65,8 @@ public final class Probe implements AutoCloseable {
                 return ending.words();
             }
             if (unanswered != null) {
-                return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", and nothing more came: " + unanswered
-                        + ", every one of its threads asleep, for " + millis + " ms";
+                return "received " + (bytes.length == 0 ? "nothing" : quoted()) + " in " + millis + " ms, and no more was coming: "
+                        + unanswered;
             }
             return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", then " + ending.words()
                     + " (after " + millis + " ms)";
@@ -113,8 +113,9 @@ public final class Probe implements AutoCloseable {
 
     /**
      * Reads on this probe that wait for an answer end early, as a timeout, once {@code server} has been
-     * seen leaving this client unanswered ({@link RunningServer#leavesUnanswered}) for a whole
-     * {@link #UNANSWERED} (stretched with the load): where Linux's /proc shows it, a client left
+     * seen leaving this client waiting ({@link RunningServer#leavesWaiting}) with every thread asleep
+     * for a whole {@link #UNANSWERED} (stretched with the load), or while its threads spent
+     * {@link #BUSY} on a core: where Linux's /proc shows it, a client left
      * waiting costs that, not the read's deadline. The verdict is the same; only the wait is shorter.
      */
     public Probe watchedBy(RunningServer server) {
@@ -122,8 +123,16 @@ public final class Probe implements AutoCloseable {
         return this;
     }
 
-    /** How long a client must be seen left unanswered before a watched read gives up. */
+    /** How long a client must be seen left unanswered, with every server thread asleep, before a watched read gives up. */
     public static final Duration UNANSWERED = Duration.ofMillis(300);
+
+    /**
+     * Or: how much time on a core the server's own threads may spend while this client stays left
+     * waiting. An echo or a refusal takes well under a millisecond of it; a loop that spins past the
+     * client spends this in a quarter of a second. Time on a core is what a busy machine cannot stretch, so
+     * it is not stretched.
+     */
+    public static final Duration BUSY = Duration.ofMillis(250);
 
     /** Whether the connection was refused: nothing listened on the port. */
     public boolean refused() {
@@ -211,6 +220,7 @@ public final class Probe implements AutoCloseable {
         byte[] chunk = new byte[64 * 1024];
         Ending ending;
         long unansweredSince = 0;
+        long cpuFrom = -1;
         String why = null;
         while (true) {
             if (received.size() >= expected) {
@@ -232,19 +242,34 @@ public final class Probe implements AutoCloseable {
                 }
                 received.write(chunk, 0, n);
                 unansweredSince = 0;
+                cpuFrom = -1;
             } catch (SocketTimeoutException e) {
                 if (!watched || System.nanoTime() >= deadline) {
                     ending = Ending.TIMEOUT;
                     break;
                 }
-                Optional<String> seen = watcher.leavesUnanswered(socket.getLocalPort());
+                Optional<RunningServer.Waiting> seen = watcher.leavesWaiting(socket.getLocalPort());
                 if (seen.isEmpty()) {
+                    unansweredSince = 0;
+                    cpuFrom = -1;
+                    continue;
+                }
+                RunningServer.Waiting waiting = seen.get();
+                cpuFrom = cpuFrom < 0 ? waiting.cpuNanos() : cpuFrom;
+                if (!waiting.asleep()) {
                     unansweredSince = 0;
                 } else if (unansweredSince == 0) {
                     unansweredSince = System.nanoTime();
                 } else if (System.nanoTime() - unansweredSince >= Patience.of(UNANSWERED).toNanos()) {
                     ending = Ending.TIMEOUT;
-                    why = seen.get();
+                    why = waiting.what() + ", and every one of its threads asleep for "
+                            + (System.nanoTime() - unansweredSince) / 1_000_000 + " ms";
+                    break;
+                }
+                if (waiting.cpuNanos() - cpuFrom >= BUSY.toNanos()) {
+                    ending = Ending.TIMEOUT;
+                    why = waiting.what() + ", while its threads ran on a core for " + (waiting.cpuNanos() - cpuFrom) / 1_000_000
+                            + " ms (its loop spins, or is busy with something else)";
                     break;
                 }
             } catch (SocketException e) {

@@ -168,13 +168,61 @@ public final class ProcFs {
     }
 
     /**
-     * Whether every thread of the process (a JVM's own left out) sleeps by its own choice (S): not
-     * running or waiting for a core, not in the disk's uninterruptible wait, not stopped (the grader
-     * pauses servers). False when any is otherwise, or the threads cannot be read.
+     * The process's own threads (a JVM's left out) right now: whether every one sleeps by its own
+     * choice (S: not running or waiting for a core, not in the disk's uninterruptible wait, not
+     * stopped, as when the grader pauses a server), and the time they have spent on a core so far.
+     * Empty when the threads cannot be read.
      */
+    record OwnThreads(boolean allSleeping, long cpuNanos) {
+    }
+
+    static java.util.Optional<OwnThreads> ownThreads(long pid) {
+        boolean sleeping = true;
+        long cpu = 0;
+        int seen = 0;
+        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path thread : threads.toList()) {
+                try {
+                    if (VM_THREAD.matcher(Files.readString(thread.resolve("comm")).strip()).matches()) {
+                        continue;
+                    }
+                    String stat = Files.readString(thread.resolve("stat"));
+                    sleeping &= stat.charAt(stat.lastIndexOf(')') + 2) == 'S';
+                    String schedstat = Files.readString(thread.resolve("schedstat"));
+                    cpu += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+                    seen++;
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended while being read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        return seen == 0 ? java.util.Optional.empty() : java.util.Optional.of(new OwnThreads(sleeping, cpu));
+    }
+
+    /** Whether every one of the process's own threads sleeps by its own choice right now (as {@link #ownThreads}), reading no further than the first that does not. */
     static boolean allSleeping(long pid) {
-        List<Character> states = threadStates(pid, false);
-        return !states.isEmpty() && states.stream().allMatch(state -> state == 'S');
+        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            int seen = 0;
+            for (Path thread : threads.toList()) {
+                try {
+                    if (VM_THREAD.matcher(Files.readString(thread.resolve("comm")).strip()).matches()) {
+                        continue;
+                    }
+                    String stat = Files.readString(thread.resolve("stat"));
+                    if (stat.charAt(stat.lastIndexOf(')') + 2) != 'S') {
+                        return false;
+                    }
+                    seen++;
+                } catch (IOException | RuntimeException e) {
+                    // a thread that ended while being read
+                }
+            }
+            return seen > 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The state letter of each thread of the process (with or without a JVM's own threads); empty when unreadable. */

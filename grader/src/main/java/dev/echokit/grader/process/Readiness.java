@@ -22,13 +22,15 @@ final class Readiness {
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
 
     private final Process process;
+    private final java.util.function.LongSupplier serverPid;
     private final ServerLog log;
     private final Platform platform;
     private final boolean javaTarget;
     private volatile int port;
 
-    Readiness(Process process, ServerLog log, Platform platform, int port, boolean javaTarget) {
+    Readiness(Process process, java.util.function.LongSupplier serverPid, ServerLog log, Platform platform, int port, boolean javaTarget) {
         this.process = process;
+        this.serverPid = serverPid;
         this.log = log;
         this.platform = platform;
         this.port = port;
@@ -43,6 +45,7 @@ final class Readiness {
     Optional<String> await(Duration timeout, Supplier<Optional<String>> stoppedAtLimit) throws InterruptedException {
         long began = System.nanoTime();
         long deadline = began + timeout.toNanos();
+        long asleepSince = 0;
         while (System.nanoTime() < deadline) {
             if (isReady()) {
                 return Optional.empty();
@@ -56,10 +59,27 @@ final class Readiness {
                         + " before it was listening" + (log.size() == 0 ? ", and printed nothing" : "")
                         + stoppedAtLimit.get().map(why -> "; the grader stopped the server: " + why).orElse(""));
             }
+            asleepSince = !asleep() ? 0 : asleepSince == 0 ? System.nanoTime() : asleepSince;
+            if (asleepSince != 0 && System.nanoTime() - asleepSince >= Patience.of(ASLEEP).toNanos()) {
+                return Optional.of("the server was not listening after " + (System.nanoTime() - began) / 1_000_000 + " ms, and every"
+                        + " thread of it had been asleep for " + (System.nanoTime() - asleepSince) / 1_000_000 + " ms (no 'listening on'"
+                        + " line, and no listening socket" + (port != 0 ? " on port " + port : "") + "): it waits for something before it listens");
+            }
             log.await(LISTENING.asPredicate(), 1, Duration.ofMillis(20));
         }
         return Optional.of("the server was not listening after " + (System.nanoTime() - began) / 1_000_000_000
                 + " s (no 'listening on' line, and no listening socket" + (port != 0 ? " on port " + port : "") + ")");
+    }
+
+    /**
+     * How long a Java server may sleep, every thread of its own, before it listens: a JVM that starts
+     * runs or waits for a core, and nothing in a server's start waits on something else that long.
+     */
+    static final Duration ASLEEP = Duration.ofSeconds(1);
+
+    /** Whether every thread of a Java server's own sleeps right now, where Linux's /proc shows it. */
+    private boolean asleep() {
+        return javaTarget && platform.procFs() && ProcFs.allSleeping(serverPid.getAsLong());
     }
 
     /** Whether the server has said it listens (taking the port from that line), or its port is listening. */

@@ -65,7 +65,7 @@ public final class RunningServer implements AutoCloseable {
         this.process = launched.process();
         this.user = launched.user();
         this.scratch = launched.scratch();
-        this.readiness = new Readiness(process, log, platform, launched.port(), javaTarget);
+        this.readiness = new Readiness(process, this::serverPid, log, platform, launched.port(), javaTarget);
         this.metrics = new ServerMetrics(process, platform);
         Watchdog.add(this);
         process.onExit().thenRun(() -> exitedAt = System.nanoTime());
@@ -286,23 +286,28 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /**
-     * Why the client on {@code clientPort} is being left without an answer, when Linux's /proc shows it
-     * right now: its connection is still open on the server's side (not accepted, or accepted and
-     * neither answered nor closed) while every thread of the server's own sleeps by its choice.
-     * Empty otherwise, or where /proc cannot tell. A server that means to answer is on a core, or
-     * has answered: on loopback its write is in the client's queue before it sleeps again.
+     * A client the server leaves waiting, as Linux's /proc shows it right now: what its side of the
+     * connection shows (not accepted, or accepted and neither answered nor closed), whether every
+     * thread of the server's own sleeps by its choice, and the time those threads have spent on a
+     * core so far. A server that means to answer is on a core, or has answered: on loopback its
+     * write is in the client's queue before it sleeps again.
      */
-    public Optional<String> leavesUnanswered(int clientPort) {
+    public record Waiting(String what, boolean asleep, long cpuNanos) {
+    }
+
+    /** See {@link Waiting}: empty when the client's connection is not left waiting, or where /proc cannot tell. */
+    public Optional<Waiting> leavesWaiting(int clientPort) {
         if (!procFs || clientPort == 0 || !process.isAlive()) {
             return Optional.empty();
         }
         Optional<long[]> side = ProcFs.serverSide(port(), clientPort);
-        if (side.isEmpty() || !ProcFs.allSleeping(serverPid())) {
+        if (side.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(side.get()[0] == 0 ? "the server never accepted the connection (it waits in the listener's queue)"
+        return ProcFs.ownThreads(serverPid()).map(threads -> new Waiting(side.get()[0] == 0
+                ? "the server never accepted the connection (it waits in the listener's queue)"
                 : side.get()[1] > 0 ? "the server accepted the connection but left the " + side.get()[1] + " bytes sent unread"
-                : "the server accepted the connection, then neither wrote to it nor closed it");
+                : "the server accepted the connection, then neither wrote to it nor closed it", threads.allSleeping(), threads.cpuNanos()));
     }
 
     public long serverPid() {

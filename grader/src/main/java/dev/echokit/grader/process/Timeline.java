@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * Where a grading waits, for whoever tunes it: with {@code -Dechokit.timeline=FILE}, every wait of
  * at least 100 ms (a read, a start, a diagnosis) is written to FILE when the grader exits, as
- * "start ms, length ms, thread, what". Off by default, and then it costs one branch per wait.
+ * "start ms, length ms, thread, deadlines' stretch (Patience) then, what". Off by default, and then it costs one branch per wait.
  */
 public final class Timeline {
 
@@ -37,8 +37,8 @@ public final class Timeline {
             return;
         }
         synchronized (ENTRIES) {
-            ENTRIES.add(String.format("%7d %6d %-28s %s", (startNanos - ORIGIN) / 1_000_000, (now - startNanos) / 1_000_000,
-                    Thread.currentThread().getName(), what));
+            ENTRIES.add(String.format("%7d %6d %-28s x%.2f %s", (startNanos - ORIGIN) / 1_000_000, (now - startNanos) / 1_000_000,
+                    Thread.currentThread().getName(), Patience.factor(), what));
         }
     }
 
