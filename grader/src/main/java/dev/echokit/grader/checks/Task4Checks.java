@@ -43,14 +43,13 @@ public class Task4Checks {
                 // Judged together, so a server that leaves them waiting costs one wait, not three.
                 boolean allEnded = scenario.endOrWait(extras, "connected " + l + " clients, then 3 more");
                 var log = scenario.server.log();
-                // Each refused client's line is in the log by the time it is turned away; one that is left
-                // waiting gives no event to wait for, so the wait is bounded and then the log is read.
-                // Clients left waiting were already given a whole prompt wait, in which a server that decided to refuse them
-                // would have logged it: then only a short wait more, and the round trip below is the synchronisation.
-                log.await(line -> line.contains("rejected connection"), 3,
-                        allEnded ? Scenario.echoWait() : dev.echokit.grader.process.Patience.of(java.time.Duration.ofMillis(500)));
-                // One more admitted round trip: anything the server still had to log about the refusals is out by now.
+                // A server logs a refusal as it turns the client away, before or just after it closes the connection, on
+                // whichever thread refuses. One admitted round trip first: a loop that served it has written anything it
+                // had to say about the refusals. Then a short wait for the lines to come through the pipe, or for a
+                // refusing thread's line to follow its close. Clients left waiting were given a whole prompt wait already,
+                // in which a server that decided to refuse them would have logged it.
                 scenario.admitted.get(0).echo("sync", Scenario.echoWait());
+                log.await(line -> line.contains("rejected connection"), 3, dev.echokit.grader.process.Patience.of(java.time.Duration.ofMillis(500)));
                 List<LogLine> rejected = log.matching(line -> line.contains("rejected connection"));
                 List<LogLine> wellFormed = rejected.stream().filter(line -> REJECTED.matcher(line.text()).find()).toList();
                 String did = scenario.setup() + ", filled it, then had 3 more clients turned away";
