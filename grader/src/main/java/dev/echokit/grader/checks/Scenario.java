@@ -374,11 +374,11 @@ final class Scenario implements AutoCloseable {
         String seen = outcomes.entrySet().stream().map(e -> (outcomes.size() == 1 ? (e.getValue() == 1 ? "it was " : "all were ")
                 : e.getValue() + " " + (e.getValue() == 1 ? "was " : "were ")) + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
         throw fail(feedback()
-                .did(setup() + ", " + departure + ", then tried " + clients(tried) + ", one after another, for "
-                        + seconds(room.nanos()))
+                .did(setup() + ", " + departure + ", then " + (tried == 1 ? "tried a new client"
+                        : "tried " + clients(tried) + ", one after another, for " + seconds(room.nanos())))
                 .expected("a new client to take the freed slot")
-                .got("none got in: " + seen + "; the last one " + (last == null ? "got nothing" : last.describe())
-                        + (meaning == null ? "" : ": " + meaning))
+                .got((tried == 1 ? "it did not get in: " : "none got in: " + seen + "; the last one: ")
+                        + (last == null ? "got nothing" : last.describe()) + (meaning == null ? "" : ": " + meaning))
                 .hint(hint.get()), Behaviour.FREES_SLOTS);
     }
 
@@ -390,7 +390,8 @@ final class Scenario implements AutoCloseable {
     }
 
     /**
-     * Tries new clients, one after another, until one is admitted, for {@link #roomWait()} at most.
+     * Tries new clients, one after another, until one is admitted, for {@link #roomWait()} at most, or
+     * until the server's process has ended.
      * Once the evidence says the slot is not coming, the rest of the wait is cut to a {@link #GRACE}:
      * the server has logged the departure of every client in {@code departed} (a closed line naming
      * its port), and a client tried after that was still turned away, or had no answer for a whole
@@ -420,6 +421,9 @@ final class Scenario implements AutoCloseable {
             if (!graced && !departed.isEmpty() && departuresLogged(server, departed)) {
                 graced = true;
                 deadline = Math.min(deadline, System.nanoTime() + Patience.of(GRACE).toNanos());
+            }
+            if (!server.isAlive()) {
+                break; // a server whose process has ended frees nothing: how it ended is in the failure
             }
             Thread.sleep(50); // back-off between tries; the loop is bounded by the deadline
         }
