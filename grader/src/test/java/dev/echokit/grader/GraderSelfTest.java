@@ -126,6 +126,9 @@ class GraderSelfTest {
         assertThat(reference.passed()).as("the reference solution passes every check: " + reference.with(Status.FAILED)).isTrue();
 
         List<String> wrong = new ArrayList<>();
+        if (ScoreAgreement.nodeAvailable()) {
+            ScoreAgreement.check("reference-solution", reference, WORK.resolve("catalogue/runners/reference-solution"), wrong);
+        }
         for (Catalogue.Broken broken : Catalogue.ALL) {
             wrong.addAll(judge(broken, byName.get(broken.name()).verdict(), submissions, "catalogue/stretch/"));
             assertPlacesExist(byName.get(broken.name()).verdict(), submissions.resolve(broken.name()));

@@ -183,6 +183,7 @@ final class Scenario implements AutoCloseable {
         }
         admitted.add(client);
         seenPorts.add(client.localPort());
+        server.noteAdmitted(client.localPort());
         return client;
     }
 
@@ -358,14 +359,14 @@ final class Scenario implements AutoCloseable {
     Probe admitAfterDeparture(String departure, String meaning, java.util.function.Supplier<String> hint)
             throws IOException, InterruptedException {
         departures++;
-        awaitDepartures(server, departures);
         Set<Integer> departed = new java.util.HashSet<>(seenPorts);
         admitted.forEach(client -> departed.remove(client.localPort()));
+        awaitDepartures(server, departures, departed);
         RoomTry room = tryForRoom(server, departed, "is there room now?");
-        seenPorts.removeAll(departed);
         if (room.admitted() != null) {
             admitted.add(room.admitted());
             seenPorts.add(room.admitted().localPort());
+            server.noteAdmitted(room.admitted().localPort());
             return room.admitted();
         }
         Map<String, Integer> outcomes = room.outcomes();
@@ -394,10 +395,11 @@ final class Scenario implements AutoCloseable {
      * until the server's process has ended.
      * Once the evidence says the slot is not coming, the rest of the wait is cut to a {@link #GRACE}:
      * the server has logged the departure of every client in {@code departed} (a closed line naming
-     * its port), and a client tried after that was still turned away, or had no answer for a whole
+     * its port) or, where Linux shows it, closed its side of each of their connections, and a client
+     * tried after that was still turned away, or had no answer for a whole
      * echo wait (a correct server answers an admitted client in milliseconds). A correct server frees the
-     * slot before or right after that line, so the grace is for a server whose threads lag; one that
-     * names no peer gets the whole wait.
+     * slot before or right after that line or close, so the grace is for a server whose threads lag; one
+     * that names no peer, where /proc cannot tell, gets the whole wait.
      */
     static RoomTry tryForRoom(RunningServer server, Set<Integer> departed, String line) throws IOException, InterruptedException {
         long began = System.nanoTime();
@@ -418,7 +420,7 @@ final class Scenario implements AutoCloseable {
             outcomes.merge(back.ending() == Probe.Ending.TIMEOUT ? "left waiting with no answer"
                     : back.ending() == Probe.Ending.REFUSED ? "refused at connect (nothing listening)" : "turned away", 1, Integer::sum);
             // Turned away, or left without an answer for a whole echo wait, after the server logged the departure.
-            if (!graced && !departed.isEmpty() && departuresLogged(server, departed)) {
+            if (!graced && !departed.isEmpty() && (departuresLogged(server, departed) || server.closedItsSide(departed))) {
                 graced = true;
                 deadline = Math.min(deadline, System.nanoTime() + Patience.of(GRACE).toNanos());
             }
@@ -443,7 +445,27 @@ final class Scenario implements AutoCloseable {
      * line costs the bounded wait, then is tried all the same.
      */
     static void awaitDepartures(RunningServer server, int count) throws InterruptedException {
-        server.log().await(line -> line.contains("closed connection"), count, Patience.of(Duration.ofSeconds(2)));
+        awaitDepartures(server, count, Set.of());
+    }
+
+    /**
+     * As above; where Linux shows that the server has closed its side of each connection in
+     * {@code departed}, its lines about them are written by now, or never: then only a
+     * {@link #GRACE} more for them to come through the pipe.
+     */
+    static void awaitDepartures(RunningServer server, int count, Set<Integer> departed) throws InterruptedException {
+        java.util.function.Predicate<String> closed = line -> line.contains("closed connection");
+        long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(2)).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (server.log().await(closed, count, Duration.ofMillis(50)) || !server.isAlive()) {
+                return;
+            }
+            if (server.closedItsSide(departed)) {
+                deadline = Math.min(deadline, System.nanoTime() + Patience.of(GRACE).toNanos());
+                server.log().await(closed, count, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                return;
+            }
+        }
     }
 
     /** A measured span in words: "850 ms", "3.1 s". */

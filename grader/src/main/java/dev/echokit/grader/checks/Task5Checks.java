@@ -111,14 +111,16 @@ public class Task5Checks {
             scenario.fill();
             int l = scenario.limit;
             int m = scenario.max;
+            java.util.Set<Integer> gone = new java.util.HashSet<>();
             for (int left = 1; left <= Math.min(l, 3); left++) {
                 Probe leaving = scenario.admitted.remove(0);
+                gone.add(leaving.localPort());
                 if (left == 2) {
                     leaving.reset();
                 } else {
                     leaving.close();
                 }
-                scenario.server.log().await(line -> line.contains("closed connection"), left, dev.echokit.grader.process.Patience.of(Duration.ofSeconds(2)));
+                Scenario.awaitDepartures(scenario.server, left, gone);
                 List<LogLine> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
                 String expected = "(" + (l - left) + "/" + m + ")";
                 String did = scenario.setup() + ", connected " + l + " clients, then let " + left + " of them leave, one at a time";

@@ -310,6 +310,33 @@ public final class RunningServer implements AutoCloseable {
                 : "the server accepted the connection, then neither wrote to it nor closed it", threads.allSleeping(), threads.cpuNanos()));
     }
 
+    /** The inode of the server's side of each admitted client's connection, by the client's port (Linux). */
+    private final java.util.Map<Integer, Long> connections = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Notes the server's side of an admitted client's connection, while it is there to be seen, so
+     * that {@link #closedItsSide} can tell later whether the server has closed it. Linux only; does
+     * nothing elsewhere.
+     */
+    public void noteAdmitted(int clientPort) {
+        if (procFs && clientPort != 0) {
+            ProcFs.serverSide(port(), clientPort).filter(side -> side[0] != 0).ifPresent(side -> connections.put(clientPort, side[0]));
+        }
+    }
+
+    /**
+     * Whether the server has closed its side of the connection of every client on {@code ports}: each
+     * was noted when admitted, and its socket is no longer among the server's descriptors. False
+     * where /proc cannot tell, or for a client that was not noted.
+     */
+    public boolean closedItsSide(java.util.Set<Integer> ports) {
+        if (!procFs || ports.isEmpty() || !ports.stream().allMatch(connections::containsKey)) {
+            return false;
+        }
+        long pid = serverPid();
+        return ports.stream().noneMatch(port -> ProcFs.holdsSocket(pid, connections.get(port)));
+    }
+
     public long serverPid() {
         return metrics.serverPid();
     }
