@@ -183,7 +183,6 @@ final class Scenario implements AutoCloseable {
         }
         admitted.add(client);
         seenPorts.add(client.localPort());
-        server.noteAdmitted(client.localPort());
         return client;
     }
 
@@ -192,6 +191,7 @@ final class Scenario implements AutoCloseable {
         for (int i = admitted.size(); i < limit; i++) {
             admit("then connected client " + (i + 1) + " of " + limit);
         }
+        server.noteAdmitted(admitted.stream().map(Probe::localPort).toList()); // one read of the kernel's table for them all
     }
 
     /** Task 3's contract, exactly: one more client reads {@code server at capacity\n}, then a clean end of stream, promptly. */
@@ -366,7 +366,7 @@ final class Scenario implements AutoCloseable {
         if (room.admitted() != null) {
             admitted.add(room.admitted());
             seenPorts.add(room.admitted().localPort());
-            server.noteAdmitted(room.admitted().localPort());
+            server.noteAdmitted(List.of(room.admitted().localPort()));
             return room.admitted();
         }
         Map<String, Integer> outcomes = room.outcomes();

@@ -85,6 +85,25 @@ public final class ProcFs {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The established connections to {@code serverPort} that the server has accepted, by the client's
+     * port: the inode of the server's side of each, from one read of /proc/net/tcp and tcp6.
+     */
+    static java.util.Map<Integer, Long> acceptedConnections(int serverPort) {
+        String local = String.format(Locale.ROOT, ":%04X", serverPort);
+        java.util.Map<Integer, Long> found = new java.util.HashMap<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try (java.util.stream.Stream<String> rows = Files.lines(Path.of(table))) {
+                rows.map(row -> row.trim().split("\\s+"))
+                        .filter(f -> f.length > 9 && f[1].endsWith(local) && f[3].equals("01") && !f[9].equals("0"))
+                        .forEach(f -> found.put(Integer.parseInt(f[2].substring(f[2].lastIndexOf(':') + 1), 16), Long.parseLong(f[9])));
+            } catch (IOException | RuntimeException e) {
+                // No such table here; try the other.
+            }
+        }
+        return found;
+    }
+
     /** Whether the process holds the socket with this inode among its open descriptors. */
     public static boolean holdsSocket(long pid, long inode) {
         String wanted = "socket:[" + inode + "]";

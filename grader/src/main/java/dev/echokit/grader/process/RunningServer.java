@@ -314,13 +314,14 @@ public final class RunningServer implements AutoCloseable {
     private final java.util.Map<Integer, Long> connections = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * Notes the server's side of an admitted client's connection, while it is there to be seen, so
+     * Notes the server's side of admitted clients' connections, while they are there to be seen, so
      * that {@link #closedItsSide} can tell later whether the server has closed it. Linux only; does
      * nothing elsewhere.
      */
-    public void noteAdmitted(int clientPort) {
-        if (procFs && clientPort != 0) {
-            ProcFs.serverSide(port(), clientPort).filter(side -> side[0] != 0).ifPresent(side -> connections.put(clientPort, side[0]));
+    public void noteAdmitted(java.util.Collection<Integer> clientPorts) {
+        if (procFs && !clientPorts.isEmpty()) {
+            java.util.Map<Integer, Long> inodes = ProcFs.acceptedConnections(port());
+            clientPorts.stream().filter(inodes::containsKey).forEach(p -> connections.put(p, inodes.get(p)));
         }
     }
 
