@@ -219,8 +219,7 @@ public final class Probe implements AutoCloseable {
         InputStream in = socket.getInputStream();
         byte[] chunk = new byte[64 * 1024];
         Ending ending;
-        long unansweredSince = 0;
-        long cpuFrom = -1;
+        LeftWaiting evidence = new LeftWaiting(BUSY.toNanos());
         String why = null;
         while (true) {
             if (received.size() >= expected) {
@@ -241,35 +240,17 @@ public final class Probe implements AutoCloseable {
                     break;
                 }
                 received.write(chunk, 0, n);
-                unansweredSince = 0;
-                cpuFrom = -1;
+                evidence.answered();
             } catch (SocketTimeoutException e) {
                 if (!watched || System.nanoTime() >= deadline) {
                     ending = Ending.TIMEOUT;
                     break;
                 }
-                Optional<RunningServer.Waiting> seen = watcher.leavesWaiting(socket.getLocalPort());
-                if (seen.isEmpty()) {
-                    unansweredSince = 0;
-                    cpuFrom = -1;
-                    continue;
-                }
-                RunningServer.Waiting waiting = seen.get();
-                cpuFrom = cpuFrom < 0 ? waiting.cpuNanos() : cpuFrom;
-                if (!waiting.asleep()) {
-                    unansweredSince = 0;
-                } else if (unansweredSince == 0) {
-                    unansweredSince = System.nanoTime();
-                } else if (System.nanoTime() - unansweredSince >= Patience.of(UNANSWERED).toNanos()) {
+                Optional<String> seen = evidence.poll(watcher.leavesWaiting(socket.getLocalPort()), System.nanoTime(),
+                        Patience.of(UNANSWERED).toNanos());
+                if (seen.isPresent()) {
                     ending = Ending.TIMEOUT;
-                    why = waiting.what() + ", and every one of its threads asleep for "
-                            + (System.nanoTime() - unansweredSince) / 1_000_000 + " ms";
-                    break;
-                }
-                if (waiting.cpuNanos() - cpuFrom >= BUSY.toNanos()) {
-                    ending = Ending.TIMEOUT;
-                    why = waiting.what() + ", while its threads ran on a core for " + (waiting.cpuNanos() - cpuFrom) / 1_000_000
-                            + " ms (its loop spins, or is busy with something else)";
+                    why = seen.get();
                     break;
                 }
             } catch (SocketException e) {

@@ -1,0 +1,69 @@
+package dev.echokit.grader.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Recorded polls of /proc, judged without a server: when a client left waiting is left for good. */
+@Tag("selftest")
+@DisplayName("A client left waiting, judged from recorded polls")
+class LeftWaitingTest {
+
+    private static final long MS = 1_000_000;
+    private static final String OPEN = "the server accepted the connection, then neither wrote to it nor closed it";
+
+    private static Optional<RunningServer.Waiting> asleep(long cpuMillis) {
+        return Optional.of(new RunningServer.Waiting(OPEN, true, cpuMillis * MS));
+    }
+
+    private static Optional<RunningServer.Waiting> awake(long cpuMillis) {
+        return Optional.of(new RunningServer.Waiting(OPEN, false, cpuMillis * MS));
+    }
+
+    @Test
+    @DisplayName("every thread asleep through the whole window: left for good, with the time it was seen asleep")
+    void asleepThroughTheWindow() {
+        LeftWaiting evidence = new LeftWaiting(250 * MS);
+        assertThat(evidence.poll(asleep(5), 0, 300 * MS)).isEmpty();
+        assertThat(evidence.poll(asleep(5), 200 * MS, 300 * MS)).isEmpty();
+        assertThat(evidence.poll(asleep(5), 325 * MS, 300 * MS)).contains(OPEN + ", and every one of its threads asleep for 325 ms");
+    }
+
+    @Test
+    @DisplayName("a thread that wakes, or bytes that come, start the window again; a stretched window is longer")
+    void wakingStartsAgain() {
+        LeftWaiting evidence = new LeftWaiting(250 * MS);
+        evidence.poll(asleep(5), 0, 300 * MS);
+        assertThat(evidence.poll(awake(6), 250 * MS, 300 * MS)).isEmpty();
+        assertThat(evidence.poll(asleep(6), 300 * MS, 300 * MS)).isEmpty();
+        assertThat(evidence.poll(asleep(6), 550 * MS, 300 * MS)).isEmpty();
+        evidence.answered();
+        assertThat(evidence.poll(asleep(6), 700 * MS, 900 * MS)).isEmpty();
+        assertThat(evidence.poll(asleep(6), 1500 * MS, 900 * MS)).isEmpty();
+        assertThat(evidence.poll(asleep(6), 1600 * MS, 900 * MS)).isPresent();
+    }
+
+    @Test
+    @DisplayName("a server that stays on a core while the client waits: left for good once its threads ran 250 ms, however long that took")
+    void busyOnACore() {
+        LeftWaiting evidence = new LeftWaiting(250 * MS);
+        assertThat(evidence.poll(awake(1000), 0, 300 * MS)).isEmpty();
+        assertThat(evidence.poll(awake(1200), 2000 * MS, 300 * MS)).isEmpty(); // a loaded machine: 200 ms on a core in 2 s
+        assertThat(evidence.poll(awake(1260), 2400 * MS, 300 * MS))
+                .contains(OPEN + ", while its threads ran on a core for 260 ms (its loop spins, or is busy with something else)");
+    }
+
+    @Test
+    @DisplayName("a client no longer left waiting (answered, or its connection gone) clears what was seen")
+    void notWaitingClears() {
+        LeftWaiting evidence = new LeftWaiting(250 * MS);
+        evidence.poll(awake(0), 0, 300 * MS);
+        assertThat(evidence.poll(Optional.empty(), 100 * MS, 300 * MS)).isEmpty();
+        assertThat(evidence.poll(awake(240), 200 * MS, 300 * MS)).isEmpty(); // counted from here, not from 0
+        assertThat(evidence.poll(awake(400), 300 * MS, 300 * MS)).isEmpty();
+        assertThat(evidence.poll(awake(490), 400 * MS, 300 * MS)).isPresent();
+    }
+}
