@@ -360,6 +360,9 @@ class GraderSelfTest {
                         "each refusal logs one line \"rejected connection: at capacity (N/MAX)\" with N = MAX");
         assertThat(silent.with(Status.FAILED)).allSatisfy(c -> assertThat(c.feedback().whereToLook())
                 .containsExactly("no source to point at: this target is a command, not Java sources"));
+        // A hint in the lesson's own Java names what it is to a command, which may be in any language.
+        assertThat(silent.with(Status.FAILED)).filteredOn(c -> c.part() == Parts.TASK_4).singleElement()
+                .satisfies(c -> assertThat(c.feedback().hint()).startsWith("in the lesson's Java (the same holds in yours): call Log.info("));
         assertThat(silent.in(Parts.ECHO)).allMatch(c -> c.is(Status.PASSED));
     }
 

@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.lesson.NotApplicable;
 import dev.echokit.grader.process.Probe;
@@ -178,7 +179,7 @@ public class EchoChecks {
                         .got("one thread ran " + Math.round(t.running() * 100) + " % of the second, wanted a core "
                                 + Math.round(t.wanting() * 100) + " % of it, and went to sleep " + t.sleeps()
                                 + " times: its loop polls instead of waiting")
-                        .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins"),
+                        .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins", Feedback.Terms.LESSON_JAVA),
                         Behaviour.ECHOES);
             }
             return;
@@ -195,7 +196,7 @@ public class EchoChecks {
                             + " sending anything, and measured its CPU time")
                     .expected("under " + IDLE_CPU_PERCENT + " % of one core: an idle loop sleeps in select() until something happens")
                     .got("it used " + cpuMillis + " ms of CPU in " + wallMillis + " ms: its loop polls instead of waiting")
-                    .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins"),
+                    .hint("call selector.select() (or select(timeout)) so the thread sleeps; selectNow() or a short timeout in a loop spins", Feedback.Terms.LESSON_JAVA),
                     Behaviour.ECHOES);
         }
     }

@@ -208,7 +208,7 @@ public final class Grading {
                     throw new NeedsTask(option, "the server does not accept --max-clients yet");
                 }
                 throw feedback.hint("the server does not know the --max-clients option yet: declare it with picocli's @Option"
-                        + " in the command class, and hand its value to the server").error();
+                        + " in the command class, and hand its value to the server", Feedback.Terms.LESSON_JAVA).error();
             }
             if (started.problem().get().contains("it ignores --port")) {
                 feedback.hint("bind to the port the --port option gives: the grader starts every server on a port of its own,"

@@ -506,11 +506,11 @@ final class Scenario implements AutoCloseable {
                 + " so this mistake costs " + grading.part().shortName() + " alone";
         if (own.admitted() == max + 1) {
             feedback.got("its line came back: " + own.describe() + ", one more than the limit" + judged)
-                    .hint("one client too many: refuse when the count has reached the limit (clients >= maxClients), not only past it (>)");
+                    .hint("one client too many: refuse when the count has reached the limit (clients >= maxClients), not only past it (>)", Feedback.Terms.LESSON_JAVA);
         } else if (own.admitted() > max) {
             feedback.got("its line came back: " + own.describe() + " and turns away only client " + (own.admitted() + 1) + judged)
                     .hint("the server keeps a limit of its own: compare the count with the limit it was given (maxClients),"
-                            + " not with a number written in the code");
+                            + " not with a number written in the code", Feedback.Terms.LESSON_JAVA);
         }
     }
 

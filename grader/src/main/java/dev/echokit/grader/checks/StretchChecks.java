@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.process.Probe;
 import dev.echokit.grader.process.RunningServer;
@@ -162,7 +163,7 @@ public class StretchChecks {
                         .did(scenario.setup() + ", then had one client write up to 512 MiB without reading any of it")
                         .expected("the server to stop reading from that client once its pending output is full (the writer stalls)")
                         .got("the server took " + mib + " MiB" + (scenario.server.isAlive() ? "" : " and died"))
-                        .hint("while a client has unwritten output, stop reading from it: drop OP_READ until OP_WRITE drains it")
+                        .hint("while a client has unwritten output, stop reading from it: drop OP_READ until OP_WRITE drains it", Feedback.Terms.LESSON_JAVA)
                         .error();
             }
             Probe.Received back = scenario.admitted.get(1).echo("others are served", Scenario.echoWait());

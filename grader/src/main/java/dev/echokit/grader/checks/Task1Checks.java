@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.process.LogLine;
 import dev.echokit.grader.process.Probe;
@@ -106,13 +107,13 @@ public class Task1Checks {
             throw grading.blame(grading.part(), feedback
                     .expected("a non-zero exit code and a message that names --max-clients")
                     .got("exit code " + exit.get() + (named ? "" : ", and no output line names --max-clients"))
-                    .hint("throw picocli's ParameterException with a message naming the option; picocli prints it and exits with 2"),
+                    .hint("throw picocli's ParameterException with a message naming the option; picocli prints it and exits with 2", Feedback.Terms.LESSON_JAVA),
                     Behaviour.ECHOES);
         }
         if (output.stream().anyMatch(line -> line.contains("\tat ") || line.contains("Exception in thread"))) {
             throw feedback.expected("a one-line message, not a stack trace")
                     .got("it printed a stack trace")
-                    .hint("report bad input with ParameterException; picocli prints its message and exits with 2")
+                    .hint("report bad input with ParameterException; picocli prints its message and exits with 2", Feedback.Terms.LESSON_JAVA)
                     .error();
         }
     }

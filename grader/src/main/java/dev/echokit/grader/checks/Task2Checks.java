@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.process.LogLine;
 import java.time.Duration;
@@ -61,7 +62,8 @@ public class Task2Checks {
                             .hint(!count.find(0) ? "end the accepted line with \" (\" + clients + \"/\" + maxClients + \")\""
                                     : Integer.parseInt(count.group(1)) == n - 1
                                     ? "the line shows the count before this client: count it first, then log"
-                                    : "N is the number of clients connected after this one was admitted, MAX the limit"));
+                                    : "N is the number of clients connected after this one was admitted, MAX the limit",
+                                    !count.find(0) ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE));
                 }
             }
         }

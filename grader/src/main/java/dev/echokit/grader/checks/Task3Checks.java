@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.process.Probe;
 import java.io.IOException;
@@ -157,7 +158,7 @@ public class Task3Checks {
                 .expected("about as many descriptors as before the refusals (" + before + "): each refused channel closed")
                 .got(now + " open descriptors, " + (now - before) + " more: the server still holds the refused connections")
                 .hint("a refused channel must be closed in refuse, not registered with the selector or kept until its client"
-                        + " hangs up: every refusal kept open costs a descriptor, and enough of them stop the server accepting anyone"));
+                        + " hangs up: every refusal kept open costs a descriptor, and enough of them stop the server accepting anyone", Feedback.Terms.LESSON_JAVA));
     }
 
     /** Writes a byte now and then until the connection fails; true when it does within the wait. */

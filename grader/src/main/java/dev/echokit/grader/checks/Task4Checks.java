@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.process.LogLine;
 import dev.echokit.grader.process.Probe;
@@ -61,7 +62,8 @@ public class Task4Checks {
                             .got(rejected.isEmpty() ? "no line contains \"rejected connection\""
                                     : rejected.size() + " lines contain \"rejected connection\", " + wellFormed.size() + " of them in the contract's form")
                             .hint(rejected.isEmpty() ? "call Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\") in refuse"
-                                    : "log once per refused client, in exactly this form: rejected connection: at capacity (N/MAX)");
+                                    : "log once per refused client, in exactly this form: rejected connection: at capacity (N/MAX)",
+                                    rejected.isEmpty() ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE);
                     // No refusal line, and the clients were left waiting or found nothing listening: did the server ever
                     // accept a client to refuse? That is task 3's to say first.
                     boolean neverAccepted = !allEnded || extras.stream().allMatch(Probe::refused);
@@ -76,7 +78,7 @@ public class Task4Checks {
                         throw scenario.fail(scenario.feedback().did(did)
                                 .expected("MAX = " + m + " in every refusal line, the limit the server was given")
                                 .got("it logged: " + line.stamped())
-                                .hint("the second number is the limit: print maxClients"));
+                                .hint("the second number is the limit: print maxClients", Feedback.Terms.LESSON_JAVA));
                     }
                 }
                 if (counts.stream().anyMatch(n -> n != l)) {
@@ -90,7 +92,8 @@ public class Task4Checks {
                                     + " not admitted). Count only in the admit path"
                                     : counts.stream().allMatch(n -> n == l - 1) ? "N is one below the clients connected: print clients as it is,"
                                     + " not clients - 1"
-                                    : "print the number of clients connected right now, the same count the accepted lines use"),
+                                    : "print the number of clients connected right now, the same count the accepted lines use",
+                                    rising || counts.stream().allMatch(n -> n == l - 1) ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE),
                             Behaviour.ENDS_REFUSALS);
                 }
             } finally {

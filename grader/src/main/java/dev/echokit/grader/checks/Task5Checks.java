@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.process.LogLine;
 import dev.echokit.grader.process.Probe;
@@ -150,7 +151,8 @@ public class Task5Checks {
                             .hint(!count.find(0) ? "end the closed line with \" (\" + clients + \"/\" + maxClients + \")\""
                                     : Integer.parseInt(count.group(1)) == l - left + 1
                                     ? oneBehind(left)
-                                    : "N is the number of clients still connected after this one left, MAX the limit"));
+                                    : "N is the number of clients still connected after this one left, MAX the limit",
+                                    !count.find(0) || Integer.parseInt(count.group(1)) == l - left + 1 ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE));
                 }
             }
         });

@@ -27,6 +27,7 @@ public final class Feedback {
     private String expected = "";
     private String got = "";
     private String hint = "";
+    private Terms hintTerms = Terms.ANY_LANGUAGE;
     private RunningServer server;
     private Target target;
     private LogTail log;
@@ -57,8 +58,22 @@ public final class Feedback {
         return this;
     }
 
+    /** Whose words a hint is in. */
+    public enum Terms {
+        /** Words that hold for a server in any language. */
+        ANY_LANGUAGE,
+        /** The lesson's Java: names from its code (Log.info, maxClients, picocli, the selector). */
+        LESSON_JAVA
+    }
+
     public Feedback hint(String what) {
+        return hint(what, Terms.ANY_LANGUAGE);
+    }
+
+    /** A hint in {@code terms}: one in the lesson's Java is said to be so when the graded server is a command. */
+    public Feedback hint(String what, Terms terms) {
         this.hint = what;
+        this.hintTerms = terms;
         return this;
     }
 
@@ -81,6 +96,7 @@ public final class Feedback {
                 if (!got.contains(why)) {
                     got = (got.isEmpty() ? "" : got + "; ") + "the grader stopped the server: " + why;
                 }
+                hintTerms = Terms.ANY_LANGUAGE; // the ending's own words
                 hint = "every graded server runs within limits (README, \"Limits\") and yours reached one:"
                         + " look for something that grows without end — processes, threads, memory, a busy loop, a file";
             });
@@ -91,6 +107,9 @@ public final class Feedback {
             if (server.endedOnItsOwn().isEmpty() && server.stillRanASecondLater() && !got.contains("still running")) {
                 got = (got.isEmpty() ? "" : got + "; ") + "its process was still running a second later";
             }
+        }
+        if (hintTerms == Terms.LESSON_JAVA && target != null && !target.isJava() && !hint.isEmpty()) {
+            hint = "in the lesson's Java (the same holds in yours): " + hint;
         }
         log = server == null ? null : server.log().tail(LOG_LINES, lesson.evidence());
         whereToLook = target == null ? List.of() : target.whereToLook(part);
@@ -119,6 +138,7 @@ public final class Feedback {
                 .orElse("the server printed " + thrown);
         got = (got.isEmpty() ? "" : got + "; ") + how;
         if (crash.isPresent()) {
+            hintTerms = Terms.ANY_LANGUAGE; // the ending's own words
             hint = "the server crashed with " + crash.get().exception().replaceFirst(":.*", "")
                     + crash.get().frame().map(f -> " in " + (f.file().endsWith(".java") ? f.className().replaceFirst(".*\\.", "") + "." : "")
                     + f.method() + ", line " + f.line())
@@ -127,6 +147,7 @@ public final class Feedback {
                     + " around that client alone";
         } else {
             Ending e = ending.orElseThrow();
+            hintTerms = Terms.ANY_LANGUAGE; // the ending's own words
             hint = e.meaning().map(m -> "the server's process was killed by " + e.signal().orElseThrow() + ": " + m)
                     .orElse("the server's process ended by itself during the check (exit code " + e.exitCode()
                             + "): its last lines below may say why; a server exits only when it is told to stop");

@@ -22,15 +22,15 @@ final class Readiness {
     private static final Pattern LISTENING = Pattern.compile("listening on [^\\s:]+:(\\d+)");
 
     private final Process process;
-    private final java.util.function.LongSupplier serverPid;
+    private final java.util.function.BooleanSupplier allAsleep;
     private final ServerLog log;
     private final Platform platform;
     private final boolean javaTarget;
     private volatile int port;
 
-    Readiness(Process process, java.util.function.LongSupplier serverPid, ServerLog log, Platform platform, int port, boolean javaTarget) {
+    Readiness(Process process, java.util.function.BooleanSupplier allAsleep, ServerLog log, Platform platform, int port, boolean javaTarget) {
         this.process = process;
-        this.serverPid = serverPid;
+        this.allAsleep = allAsleep;
         this.log = log;
         this.platform = platform;
         this.port = port;
@@ -79,7 +79,7 @@ final class Readiness {
 
     /** Whether every thread of a Java server's own sleeps right now, where Linux's /proc shows it. */
     private boolean asleep() {
-        return javaTarget && platform.procFs() && ProcFs.allSleeping(serverPid.getAsLong());
+        return javaTarget && platform.procFs() && allAsleep.getAsBoolean();
     }
 
     /** Whether the server has said it listens (taking the port from that line), or its port is listening. */

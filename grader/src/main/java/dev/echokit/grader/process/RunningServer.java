@@ -65,7 +65,7 @@ public final class RunningServer implements AutoCloseable {
         this.process = launched.process();
         this.user = launched.user();
         this.scratch = launched.scratch();
-        this.readiness = new Readiness(process, this::serverPid, log, platform, launched.port(), javaTarget);
+        this.readiness = new Readiness(process, this::allAsleep, log, platform, launched.port(), javaTarget);
         this.metrics = new ServerMetrics(process, platform);
         Watchdog.add(this);
         process.onExit().thenRun(() -> exitedAt = System.nanoTime());
@@ -304,7 +304,7 @@ public final class RunningServer implements AutoCloseable {
         if (side.isEmpty()) {
             return Optional.empty();
         }
-        return ProcFs.ownThreads(serverPid()).map(threads -> new Waiting(side.get()[0] == 0
+        return treeThreads().map(threads -> new Waiting(side.get()[0] == 0
                 ? "the server never accepted the connection (it waits in the listener's queue)"
                 : side.get()[1] > 0 ? "the server accepted the connection but left the " + side.get()[1] + " bytes sent unread"
                 : "the server accepted the connection, then neither wrote to it nor closed it", threads.allSleeping(), threads.cpuNanos()));
@@ -327,15 +327,45 @@ public final class RunningServer implements AutoCloseable {
 
     /**
      * Whether the server has closed its side of the connection of every client on {@code ports}: each
-     * was noted when admitted, and its socket is no longer among the server's descriptors. False
+     * was noted when admitted, and its socket is no longer among the descriptors of any process the
+     * server's start made. False
      * where /proc cannot tell, or for a client that was not noted.
      */
     public boolean closedItsSide(java.util.Set<Integer> ports) {
         if (!procFs || ports.isEmpty() || !ports.stream().allMatch(connections::containsKey)) {
             return false;
         }
-        long pid = serverPid();
-        return ports.stream().noneMatch(port -> ProcFs.holdsSocket(pid, connections.get(port)));
+        List<ProcessHandle> tree = java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
+                process.toHandle().descendants()).toList();
+        return ports.stream().noneMatch(port -> tree.stream().anyMatch(p -> ProcFs.holdsSocket(p.pid(), connections.get(port))));
+    }
+
+    /**
+     * The own threads of every process the server's start made (the process and all it started, a
+     * sandbox's or shell's waiting parent included): asleep only if every one is, and their time on
+     * a core summed. Not one chosen process: a server that starts a helper (a shell loop, a child
+     * that sleeps) would otherwise be judged by the helper.
+     */
+    private Optional<ProcFs.OwnThreads> treeThreads() {
+        boolean asleep = true;
+        long cpu = 0;
+        boolean seen = false;
+        for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.toHandle().descendants())
+                .toList()) {
+            Optional<ProcFs.OwnThreads> threads = ProcFs.ownThreads(p.pid());
+            if (threads.isPresent()) {
+                seen = true;
+                asleep &= threads.get().allSleeping();
+                cpu += threads.get().cpuNanos();
+            }
+        }
+        return seen ? Optional.of(new ProcFs.OwnThreads(asleep, cpu)) : Optional.empty();
+    }
+
+    /** Whether every thread of every process of the server's own sleeps right now (see {@link #treeThreads}); false where /proc cannot tell. */
+    boolean allAsleep() {
+        return procFs && java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.toHandle().descendants())
+                .allMatch(p -> ProcFs.allSleeping(p.pid()));
     }
 
     public long serverPid() {
