@@ -186,6 +186,8 @@ public final class RunningServer implements AutoCloseable {
         Watchdog.killTree(process);
     }
 
+    private volatile boolean waitedForExit;
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -196,6 +198,16 @@ public final class RunningServer implements AutoCloseable {
      * alive when its check ended is never reported as gone.
      */
     public Optional<Ending> endedOnItsOwn() {
+        if (ending == null && !closed.get() && !terminated && stoppedAtLimit == null && process.isAlive() && log.ended() && !waitedForExit) {
+            // Its output ended on its own: a process that is exiting closes its pipes and sockets a moment before the
+            // JDK sees it gone. Asked in that moment, "still running" would be a false answer, so wait for it, once.
+            waitedForExit = true;
+            try {
+                process.waitFor(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (ending == null && !closed.get() && !terminated && stoppedAtLimit == null && !process.isAlive()) {
             long at = exitedAt != 0 ? exitedAt : System.nanoTime();
             ending = new Ending(process.exitValue(), (at - startedAt) / 1_000_000);

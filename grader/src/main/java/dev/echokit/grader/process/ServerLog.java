@@ -181,6 +181,11 @@ public final class ServerLog {
         }
     }
 
+    /** Whether the server's output has ended: its process closed it, or is gone. */
+    synchronized boolean ended() {
+        return ended;
+    }
+
     synchronized void awaitEnd(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!ended && deadline - System.nanoTime() > 0) {
