@@ -64,19 +64,7 @@ public final class Patience {
 
     /** Threads of this grader's descendants (its servers) running or runnable right now, from /proc. */
     private static int serversRunning() {
-        return (int) ProcessHandle.current().descendants().mapToLong(p -> {
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(p.pid()), "task"))) {
-                return tasks.filter(t -> {
-                    try {
-                        String stat = Files.readString(t.resolve("stat"));
-                        return stat.charAt(stat.lastIndexOf(')') + 2) == 'R';
-                    } catch (IOException | RuntimeException e) {
-                        return false;
-                    }
-                }).count();
-            } catch (IOException | RuntimeException e) {
-                return 0;
-            }
-        }).sum();
+        return (int) ProcFs.tree(ProcessHandle.current()).stream().skip(1)
+                .mapToLong(pid -> ProcFs.tasks(pid).filter(task -> task.state() == 'R').count()).sum();
     }
 }

@@ -140,40 +140,129 @@ public final class ProcFs {
     }
 
     /**
-     * The counters of each thread of a process, from /proc/PID/task/TID/schedstat and status,
-     * leaving out a JVM's own threads; empty when unreadable.
+     * One thread of a process as /proc shows it: its name and state read at once, anything else
+     * only when asked, so a caller that stops at the first thread it needs reads no further.
+     */
+    static final class Task {
+        private final Path dir;
+        private final String name;
+        private final char state;
+
+        private Task(Path dir, String name, char state) {
+            this.dir = dir;
+            this.name = name;
+            this.state = state;
+        }
+
+        /** The thread, or null when it ended before it could be read. */
+        private static Task read(Path dir) {
+            try {
+                String stat = Files.readString(dir.resolve("stat"));
+                return new Task(dir, Files.readString(dir.resolve("comm")).strip(), stat.charAt(stat.lastIndexOf(')') + 2));
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** Not one of a JVM's own threads: the server's, or any thread of a program that is not a JVM. */
+        boolean own() {
+            return !VM_THREAD.matcher(name).matches();
+        }
+
+        /** The state letter: R running or waiting for a core, S asleep by its own choice, T stopped, and so on. */
+        char state() {
+            return state;
+        }
+
+        /** Nanoseconds on a core so far; empty when the thread has ended. */
+        OptionalLong cpuNanos() {
+            try {
+                String schedstat = Files.readString(dir.resolve("schedstat"));
+                return OptionalLong.of(Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
+            } catch (IOException | RuntimeException e) {
+                return OptionalLong.empty();
+            }
+        }
+
+        /** See {@link ThreadCounters}; empty when the thread has ended. */
+        java.util.Optional<ThreadCounters> counters() {
+            try {
+                String[] fields = Files.readString(dir.resolve("schedstat")).trim().split("\\s+");
+                long sleeps = Files.readAllLines(dir.resolve("status")).stream()
+                        .filter(line -> line.startsWith("voluntary_ctxt_switches:"))
+                        .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).strip())).findFirst().orElse(0);
+                return java.util.Optional.of(new ThreadCounters(Long.parseLong(fields[0]), Long.parseLong(fields[1]), sleeps));
+            } catch (IOException | RuntimeException e) {
+                return java.util.Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * The threads of a process, each read as the stream reaches it; empty when the process is gone
+     * or there is no /proc. A thread that ends while it is read is left out.
+     */
+    static java.util.stream.Stream<Task> tasks(long pid) {
+        return threadDirs(pid).stream().map(Task::read).filter(java.util.Objects::nonNull);
+    }
+
+    /** The folders of a process's threads under /proc; empty when it is gone or there is no /proc. */
+    private static List<Path> threadDirs(long pid) {
+        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return threads.toList();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** The processes this thread started, or null where the kernel keeps no children file. */
+    private static List<Long> children(Path dir) {
+        try {
+            String pids = Files.readString(dir.resolve("children")).strip();
+            return pids.isEmpty() ? List.of() : java.util.Arrays.stream(pids.split("\\s+")).map(Long::valueOf).toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Files.isDirectory(dir) ? null : List.of(); // a kernel without the file, or a thread that ended
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * The process and every process it started, the process first, from its threads' children files:
+     * a read of the processes in the tree only, where the JDK's {@code descendants()} reads every
+     * process on the machine. The JDK's answer where the kernel keeps no children file or there is no
+     * /proc; empty once the process is gone.
+     */
+    static List<Long> tree(ProcessHandle root) {
+        List<Long> pids = new java.util.ArrayList<>();
+        pids.add(root.pid());
+        for (int i = 0; i < pids.size(); i++) {
+            long pid = pids.get(i);
+            for (Path thread : threadDirs(pid)) {
+                List<Long> children = children(thread);
+                if (children == null) {
+                    return java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants())
+                            .filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList();
+                }
+                children.stream().filter(child -> !pids.contains(child)).forEach(pids::add);
+            }
+        }
+        return root.isAlive() ? pids : List.of();
+    }
+
+    /**
+     * The counters of each of a process's own threads (a JVM's left out), by thread id; empty when
+     * unreadable.
      */
     static java.util.Optional<java.util.Map<String, ThreadCounters>> threadCounters(long pid) {
-        java.nio.file.Path tasks = java.nio.file.Path.of("/proc", Long.toString(pid), "task");
-        if (!java.nio.file.Files.isDirectory(tasks)) {
-            return java.util.Optional.empty();
-        }
         java.util.Map<String, ThreadCounters> counters = new java.util.HashMap<>();
-        try (java.util.stream.Stream<java.nio.file.Path> threads = java.nio.file.Files.list(tasks)) {
-            for (java.nio.file.Path thread : threads.toList()) {
-                try {
-                    if (VM_THREAD.matcher(java.nio.file.Files.readString(thread.resolve("comm")).strip()).matches()) {
-                        continue;
-                    }
-                    String[] fields = java.nio.file.Files.readString(thread.resolve("schedstat")).trim().split("\\s+");
-                    long sleeps = java.nio.file.Files.readAllLines(thread.resolve("status")).stream()
-                            .filter(line -> line.startsWith("voluntary_ctxt_switches:"))
-                            .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).strip())).findFirst().orElse(0);
-                    counters.put(thread.getFileName().toString(),
-                            new ThreadCounters(Long.parseLong(fields[0]), Long.parseLong(fields[1]), sleeps));
-                } catch (java.io.IOException | RuntimeException e) {
-                    // a thread that ended while being read
-                }
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return java.util.Optional.empty();
-        }
+        tasks(pid).filter(Task::own).forEach(task -> task.counters().ifPresent(c -> counters.put(task.dir.getFileName().toString(), c)));
         return counters.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(counters);
     }
 
     /** Whether every thread of the process is stopped (state T, as after SIGSTOP); false when unreadable. */
     static boolean stopped(long pid) {
-        List<Character> states = threadStates(pid, true);
+        List<Character> states = tasks(pid).map(Task::state).toList();
         return !states.isEmpty() && states.stream().allMatch(state -> state == 'T' || state == 't');
     }
 
@@ -182,7 +271,7 @@ public final class ProcFs {
      * waiting for one right now (state R); empty when /proc cannot tell.
      */
     static java.util.Optional<Boolean> anyRunnable(long pid) {
-        List<Character> states = threadStates(pid, false);
+        List<Character> states = tasks(pid).filter(Task::own).map(Task::state).toList();
         return states.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(states.contains('R'));
     }
 
@@ -199,69 +288,28 @@ public final class ProcFs {
         boolean sleeping = true;
         long cpu = 0;
         int seen = 0;
-        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path thread : threads.toList()) {
-                try {
-                    if (VM_THREAD.matcher(Files.readString(thread.resolve("comm")).strip()).matches()) {
-                        continue;
-                    }
-                    String stat = Files.readString(thread.resolve("stat"));
-                    sleeping &= stat.charAt(stat.lastIndexOf(')') + 2) == 'S';
-                    String schedstat = Files.readString(thread.resolve("schedstat"));
-                    cpu += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
-                    seen++;
-                } catch (IOException | RuntimeException e) {
-                    // a thread that ended while being read
-                }
+        for (Task task : tasks(pid).filter(Task::own).toList()) {
+            OptionalLong nanos = task.cpuNanos();
+            if (nanos.isPresent()) {
+                sleeping &= task.state() == 'S';
+                cpu += nanos.getAsLong();
+                seen++;
             }
-        } catch (IOException | RuntimeException e) {
-            return java.util.Optional.empty();
         }
         return seen == 0 ? java.util.Optional.empty() : java.util.Optional.of(new OwnThreads(sleeping, cpu));
     }
 
     /** Whether every one of the process's own threads sleeps by its own choice right now (as {@link #ownThreads}), reading no further than the first that does not. */
     static boolean allSleeping(long pid) {
-        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            int seen = 0;
-            for (Path thread : threads.toList()) {
-                try {
-                    if (VM_THREAD.matcher(Files.readString(thread.resolve("comm")).strip()).matches()) {
-                        continue;
-                    }
-                    String stat = Files.readString(thread.resolve("stat"));
-                    if (stat.charAt(stat.lastIndexOf(')') + 2) != 'S') {
-                        return false;
-                    }
-                    seen++;
-                } catch (IOException | RuntimeException e) {
-                    // a thread that ended while being read
-                }
-            }
-            return seen > 0;
-        } catch (IOException | RuntimeException e) {
+        java.util.Iterator<Task> own = tasks(pid).filter(Task::own).iterator();
+        if (!own.hasNext()) {
             return false;
         }
-    }
-
-    /** The state letter of each thread of the process (with or without a JVM's own threads); empty when unreadable. */
-    private static List<Character> threadStates(long pid, boolean vmThreads) {
-        List<Character> states = new java.util.ArrayList<>();
-        try (java.util.stream.Stream<Path> threads = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path thread : threads.toList()) {
-                try {
-                    if (!vmThreads && VM_THREAD.matcher(Files.readString(thread.resolve("comm")).strip()).matches()) {
-                        continue;
-                    }
-                    String stat = Files.readString(thread.resolve("stat"));
-                    states.add(stat.charAt(stat.lastIndexOf(')') + 2));
-                } catch (IOException | RuntimeException e) {
-                    // a thread that ended while being read
-                }
+        while (own.hasNext()) {
+            if (own.next().state() != 'S') {
+                return false;
             }
-        } catch (IOException | RuntimeException e) {
-            return List.of();
         }
-        return states;
+        return true;
     }
 }

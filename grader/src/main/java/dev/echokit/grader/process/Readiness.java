@@ -108,8 +108,7 @@ final class Readiness {
 
     /** Whether this server's process, or one it started, holds the socket with this inode. */
     private boolean holdsSocket(long inode) {
-        return Stream.concat(Stream.of(process.toHandle()), process.toHandle().descendants())
-                .anyMatch(p -> ProcFs.holdsSocket(p.pid(), inode));
+        return ProcFs.tree(process.toHandle()).stream().anyMatch(pid -> ProcFs.holdsSocket(pid, inode));
     }
 
     /**

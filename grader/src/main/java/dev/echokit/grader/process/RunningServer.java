@@ -347,9 +347,8 @@ public final class RunningServer implements AutoCloseable {
         if (!procFs || ports.isEmpty() || !ports.stream().allMatch(connections::containsKey)) {
             return false;
         }
-        List<ProcessHandle> tree = java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
-                process.toHandle().descendants()).toList();
-        return ports.stream().noneMatch(port -> tree.stream().anyMatch(p -> ProcFs.holdsSocket(p.pid(), connections.get(port))));
+        List<Long> tree = ProcFs.tree(process.toHandle());
+        return ports.stream().noneMatch(port -> tree.stream().anyMatch(pid -> ProcFs.holdsSocket(pid, connections.get(port))));
     }
 
     /**
@@ -362,9 +361,8 @@ public final class RunningServer implements AutoCloseable {
         boolean asleep = true;
         long cpu = 0;
         boolean seen = false;
-        for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.toHandle().descendants())
-                .toList()) {
-            Optional<ProcFs.OwnThreads> threads = ProcFs.ownThreads(p.pid());
+        for (long pid : ProcFs.tree(process.toHandle())) {
+            Optional<ProcFs.OwnThreads> threads = ProcFs.ownThreads(pid);
             if (threads.isPresent()) {
                 seen = true;
                 asleep &= threads.get().allSleeping();
@@ -376,8 +374,11 @@ public final class RunningServer implements AutoCloseable {
 
     /** Whether every thread of every process of the server's own sleeps right now (see {@link #treeThreads}); false where /proc cannot tell. */
     boolean allAsleep() {
-        return procFs && java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()), process.toHandle().descendants())
-                .allMatch(p -> ProcFs.allSleeping(p.pid()));
+        if (!procFs) {
+            return false;
+        }
+        List<Long> tree = ProcFs.tree(process.toHandle());
+        return !tree.isEmpty() && tree.stream().allMatch(ProcFs::allSleeping);
     }
 
     public long serverPid() {

@@ -22,7 +22,7 @@ final class ServerMetrics {
 
     /** The process that actually serves: for a shell command, the last descendant started. */
     long serverPid() {
-        return process.toHandle().descendants().map(ProcessHandle::pid).max(Long::compare).orElse(process.pid());
+        return ProcFs.tree(process.toHandle()).stream().max(Long::compare).orElse(process.pid());
     }
 
     /** See {@link RunningServer#wantsACore}. */
@@ -37,7 +37,7 @@ final class ServerMetrics {
         }
         List<String> pids = new ArrayList<>();
         pids.add(Long.toString(process.pid()));
-        process.toHandle().descendants().forEach(h -> pids.add(Long.toString(h.pid())));
+        ProcFs.tree(process.toHandle()).stream().skip(1).forEach(pid -> pids.add(Long.toString(pid)));
         AutoCloseable resume = () -> signal("-CONT", pids);
         if (signal("-STOP", pids)) {
             long deadline = System.nanoTime() + Patience.of(Duration.ofSeconds(2)).toNanos();
