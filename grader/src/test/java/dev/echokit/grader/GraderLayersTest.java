@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * above it. (flood, the load tool, is a module of its own: grader/flood.)
  */
 @Tag("selftest")
+@org.junit.jupiter.api.extension.ExtendWith(SelfTestCondition.class)
 class GraderLayersTest {
 
     private static final String G = "dev.echokit.grader";
@@ -77,5 +78,29 @@ class GraderLayersTest {
                     .map(f -> main.relativize(f).toString()).sorted().toList();
         }
         org.assertj.core.api.Assertions.assertThat(naming_files).as("grader sources that name task " + last).isEmpty();
+    }
+
+    /**
+     * A learner's grading runs the tests tagged "grading" or "selftest" and SelfTestCondition turns
+     * the self-test off: a self-test class without it runs at every learner's grading (this one
+     * did, adding 1.8 s to each).
+     */
+    @Test
+    void everySelfTestClassIsTurnedOffForALearner() throws Exception {
+        java.nio.file.Path classes = java.nio.file.Path.of(GraderLayersTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(classes)) {
+            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".class") && !f.toString().contains("$")).toList()) {
+                String name = classes.relativize(file).toString().replace(java.io.File.separatorChar, '.').replaceAll("\\.class$", "");
+                Class<?> type = Class.forName(name, false, GraderLayersTest.class.getClassLoader());
+                boolean selfTest = java.util.Arrays.stream(type.getAnnotationsByType(Tag.class)).anyMatch(t -> t.value().equals("selftest"));
+                boolean turnedOff = java.util.Arrays.stream(type.getAnnotationsByType(org.junit.jupiter.api.extension.ExtendWith.class))
+                        .anyMatch(e -> java.util.Arrays.asList(e.value()).contains(SelfTestCondition.class));
+                if (selfTest && !turnedOff) {
+                    missing.add(name);
+                }
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(missing).as("self-test classes without @ExtendWith(SelfTestCondition.class)").isEmpty();
     }
 }

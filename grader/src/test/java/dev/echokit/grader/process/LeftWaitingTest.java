@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Recorded polls of /proc, judged without a server: when a client left waiting is left for good. */
 @Tag("selftest")
 @DisplayName("A client left waiting, judged from recorded polls")
+@org.junit.jupiter.api.extension.ExtendWith(dev.echokit.grader.SelfTestCondition.class)
 class LeftWaitingTest {
 
     private static final long MS = 1_000_000;
