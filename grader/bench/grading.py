@@ -3,7 +3,8 @@
 
     grader/bench/grading.py --runs 5 --setup 'name=FLAGS' ... --target lesson-solution --target lesson-starter
 
-Each setup is a name and the JVM flags the grader runs with (system properties included). The
+Each setup is a name and the JVM flags the grader runs with (system properties included), or
+"maven": the learner's own command, ./mvnw -q -o -pl grader test -Dgrader.target=T, from the kit. The
 runs go round-robin (setup A, B, C, then A again ...) so that every setup sees the same machine.
 Per run it records:
   - wall time;
@@ -83,6 +84,11 @@ def one(java, jar, flags, target, kit, extra=()):
     else:
         grading = ["--kit", kit, "--target", target, "--out", out] + extra
     command = [java] + flags + ["-Dechokit.stats=true", "-jar", jar] + grading
+    if flags[:1] == ["maven"]:  # the learner's own command, from the kit's root: Maven, Surefire's fork, then the grader
+        absolute = os.path.join(kit, target)
+        groups = [f"-Dgroups={extra[extra.index('--groups') + 1]}"] if "--groups" in extra else []
+        command = [os.path.join(kit, "mvnw"), "-q", "-o", "-B", "-pl", "grader", "test",
+                   f"-Dgrader.target={absolute if os.path.exists(absolute) else target}", "-Dechokit.stats=true"] + groups
     before_load = load()
     busy0 = machine_busy()
     wall0 = time.monotonic()
@@ -91,13 +97,14 @@ def one(java, jar, flags, target, kit, extra=()):
     if libc.acct(acct_file.encode()) != 0:
         raise OSError(ctypes.get_errno(), "acct(2) needs root")
     try:
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=kit)
         stdout, stderr = process.communicate(timeout=600)
         wall = time.monotonic() - wall0
         busy = machine_busy() - busy0
         time.sleep(0.5)  # let killed servers' last processes exit and be written
     finally:
         libc.acct(None)
+    stderr += stdout  # through Maven, the grader's standard error reaches Maven's output
     named = [int(p) for line in re.findall(r"echokit: server processes([ \d]*)", stderr) for p in line.split()]
     cpu, by = accounted(acct_file, process.pid, named)
     subprocess.run(["rm", "-rf", out])

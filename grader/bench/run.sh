@@ -212,9 +212,10 @@ echo "bench: the lesson's states" >&2
 state_targets=()
 for k in 0 1 2 3 4 5; do state_targets+=(--target "grader/target/states/tasks-1-to-$k"); done
 states_table="$(python3 "$kit/grader/bench/grading.py" --markdown --runs "$grading_runs" --kit "$kit" "${state_targets[@]}" \
-  --setup "jar=$grader_flags")"
+  --setup "jar=$grader_flags" --setup "maven=maven")"
 one_task_table="$(python3 "$kit/grader/bench/grading.py" --markdown --runs "$grading_runs" --kit "$kit" --target lesson-solution \
-  --setup "all=$grader_flags" --setup "--groups task:3=$grader_flags" --grader-args "--groups task:3")"
+  --setup "all=$grader_flags" --setup "--groups task:3=$grader_flags" --setup "all, maven=maven" --setup "--groups task:3, maven=maven" \
+  --grader-args "--groups task:3")"
 class_table=""
 if [ "$class_size" -gt 0 ]; then
   class_dir="$kit/grader/target/bench-class"
@@ -288,7 +289,8 @@ redis_version="$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')"
   echo "## Every state of the lesson"
   echo
   echo "The starter with tasks 1..k done (\`grader/target/states/tasks-1-to-k\`, built by the self-test's \`LessonStates\`),"
-  echo "graded with the jar as above, $grading_runs runs per row, round-robin; medians. A half-done server is one whose"
+  echo "graded with the jar as above and with the learner's own command (\`maven\`: \`./mvnw -q -o -pl grader test"
+  echo "-Dgrader.target=T\`, warm), $grading_runs runs per row, round-robin; medians. A half-done server is one whose"
   echo "checks wait for what its code cannot produce: clients left waiting, slots never freed. Where Linux shows it"
   echo "(a client's connection unanswered with every server thread asleep, or the departure logged and the next"
   echo "client still turned away) those waits end on that evidence instead of at their deadlines."
