@@ -105,7 +105,7 @@ public final class Catalogue {
             // (they once cost task 2 or 4 too, when a reset landed during the handshake or a drain held the loop).
             broken("resets-refused", "closes the refused connection with a reset (SO_LINGER 0)", SERVER,
                     "            channel.shutdownOutput();\n            drainBriefly(channel);\n",
-                    "            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);\n", Parts.TASK_3).hint("a reset instead of a clean close"),
+                    "            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);\n", Parts.TASK_3).hint("with a reset"),
             broken("resets-after-shutdown", "shuts down output, then closes with a reset (SO_LINGER 0)", SERVER,
                     "            channel.shutdownOutput();\n            drainBriefly(channel);\n",
                     "            channel.shutdownOutput();\n            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);\n",

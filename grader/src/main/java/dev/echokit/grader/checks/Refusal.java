@@ -25,8 +25,13 @@ enum Refusal {
     SILENT_CLOSE("the server closed without a word: write the line before closing"),
     /** The words without their newline. */
     NO_NEWLINE("the line needs its newline: write \"server at capacity\\n\""),
-    /** A reset, with or without the line before it. */
-    RESET("a reset instead of a clean close: shut down output after writing, read what the client sent, then close"),
+    /**
+     * A reset, with or without the line before it. The same cause whether the reset arrived before
+     * the grader read to the end or after it (the check then writes one byte to see it), so one hint.
+     */
+    RESET("the server closes refused connections with a reset (SO_LINGER 0, or closing with unread bytes), so a client"
+            + " slower to read than the grader loses the line. Write the line, shut down output, read what the client"
+            + " sent, then close normally"),
     /** Other bytes than the line. */
     OTHER_WORDS("write exactly these 19 bytes: \"server at capacity\\n\" — same words, lower case, one newline");
 

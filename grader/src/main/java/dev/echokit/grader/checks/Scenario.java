@@ -221,9 +221,7 @@ final class Scenario implements AutoCloseable {
                         .expected("exactly " + Probe.quote(AT_CAPACITY) + " followed by a clean end of stream: a connection the server"
                                 + " closed normally still takes that byte")
                         .got(got.describe() + "; then the byte could not be written: the server had reset the connection")
-                        .hint("the server closes refused connections with a reset (SO_LINGER 0, or closing with unread bytes), so a client"
-                                + " slower to read than the grader loses the line. Write the line, shut down output, read what the client"
-                                + " sent, then close normally"));
+                        .hint(Refusal.RESET.hint()));
             }
             Feedback feedback = feedback()
                     .did(setup() + ", " + why + ", then read from it")
