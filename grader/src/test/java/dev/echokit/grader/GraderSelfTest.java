@@ -270,6 +270,12 @@ class GraderSelfTest {
         for (int task = 1; task <= 5; task++) {
             work.write(seenWith(task), submissions.resolve("with-task-" + task));
         }
+        // Two mistakes at once: task 2's spare slot (>) must not hide task 5's missing count-down, which
+        // it fills exactly once (a learner's trial earned 4 of task 5's 6 checks this way).
+        Path both = work.write(Set.of(1, 2, 3, 4), submissions.resolve("off-by-one-without-task-5")).resolve("src/main/java/" + Catalogue.SERVER);
+        String server = Files.readString(both);
+        assertThat(server).contains("clients >= maxClients");
+        Files.writeString(both, server.replace("clients >= maxClients", "clients > maxClients"));
         List<Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("graph/classroom"), 2, QUIET, Platform.portable());
         Classroom.writeTables(WORK.resolve("graph/classroom"), Optional.empty());
         Map<String, Verdict> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), Graded::verdict));
@@ -298,6 +304,22 @@ class GraderSelfTest {
             }
             if (with.in(removed).stream().noneMatch(c -> c.is(Status.PASSED))) {
                 wrong.add("with task " + task + ": no check of " + removed.shortName() + " passed");
+            }
+        }
+        // One mistake, one price: with task 2's mistake added, every other part gets the same verdict, check by check.
+        Verdict alone = byName.get("without-task-5");
+        Verdict plus = byName.get("off-by-one-without-task-5");
+        if (!partsWith(plus, Status.FAILED).equals(Set.of(Parts.TASK_2, Parts.TASK_5))) {
+            wrong.add("off-by-one without task 5: expected to fail task 2 and task 5, but failed " + partsWith(plus, Status.FAILED));
+        }
+        for (Part part : Parts.LESSON.parts()) {
+            if (part.equals(Parts.TASK_2)) {
+                continue;
+            }
+            List<String> was = alone.in(part).stream().map(c -> c.name() + " = " + c.statusText()).sorted().toList();
+            List<String> is = plus.in(part).stream().map(c -> c.name() + " = " + c.statusText()).sorted().toList();
+            if (!was.equals(is)) {
+                wrong.add("task 2's off-by-one changed " + part.shortName() + " without task 5: " + was + " became " + is);
             }
         }
         assertThat(wrong).as("false edges in the grader's dependency graph").isEmpty();
