@@ -52,7 +52,8 @@ public final class ConnectionLimits {
             Part.task(3, "Task 3 — Tell the client, then close", 10)
                     .provides(ENDS_REFUSALS)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, FREES_SLOTS)
-                    .anchors(declaration("refuse\\w*|reject\\w*"), COUNTS_UP, Pattern.compile("server at capacity"))
+                    .anchors(declaration("refuse\\w*|reject\\w*"), Pattern.compile("server at capacity"))
+                    .alsoWhereRepeated(COUNTS_UP)
                     .checkedBy(Task3Checks.class),
             Part.task(4, "Task 4 — Log every refusal", 10)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)

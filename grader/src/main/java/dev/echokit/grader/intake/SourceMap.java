@@ -63,6 +63,12 @@ public final class SourceMap {
             lines.stream().filter(l -> !isComment(l.text()) && anchor.matcher(l.text()).find())
                     .limit(2).forEach(l -> found.add(show(l)));
         }
+        for (Pattern repeat : part.repeats()) {
+            List<SourceLine> matched = lines.stream().filter(l -> !isComment(l.text()) && repeat.matcher(l.text()).find()).limit(3).toList();
+            if (matched.size() > 1) {
+                matched.stream().limit(2).forEach(l -> found.add(show(l)));
+            }
+        }
         List<String> places = new ArrayList<>(found.stream().limit(part.isTask() ? MOST - 1 : MOST).toList());
         if (part.isTask()) {
             lines.stream().filter(l -> isMarker(l.text(), part.task())).limit(MOST - places.size() + 1)

@@ -24,11 +24,12 @@ public final class Part implements Comparable<Part> {
     private final Behaviour provides;
     private final List<Behaviour> reliesOn;
     private final List<Pattern> anchors;
+    private final List<Pattern> repeats;
     private final Class<?> checks;
     private final int position;
 
     private Part(String tag, String heading, int xp, Kind kind, Behaviour provides, List<Behaviour> reliesOn,
-                 List<Pattern> anchors, Class<?> checks, int position) {
+                 List<Pattern> anchors, List<Pattern> repeats, Class<?> checks, int position) {
         this.tag = Objects.requireNonNull(tag);
         this.heading = Objects.requireNonNull(heading);
         this.xp = xp;
@@ -36,13 +37,14 @@ public final class Part implements Comparable<Part> {
         this.provides = provides;
         this.reliesOn = List.copyOf(reliesOn);
         this.anchors = List.copyOf(anchors);
+        this.repeats = List.copyOf(repeats);
         this.checks = checks;
         this.position = position;
     }
 
     /** A part with nothing declared beyond its name and worth; the withers add the rest. */
     public static Part of(Kind kind, String tag, String heading, int xp) {
-        return new Part(tag, heading, xp, kind, null, List.of(), List.of(), null, -1);
+        return new Part(tag, heading, xp, kind, null, List.of(), List.of(), List.of(), null, -1);
     }
 
     /** A lesson task: tagged {@code task:N}, headed as the lesson text heads it. */
@@ -51,25 +53,34 @@ public final class Part implements Comparable<Part> {
     }
 
     public Part provides(Behaviour behaviour) {
-        return new Part(tag, heading, xp, kind, behaviour, reliesOn, anchors, checks, position);
+        return new Part(tag, heading, xp, kind, behaviour, reliesOn, anchors, repeats, checks, position);
     }
 
     public Part relyingOn(Behaviour... behaviours) {
-        return new Part(tag, heading, xp, kind, provides, List.of(behaviours), anchors, checks, position);
+        return new Part(tag, heading, xp, kind, provides, List.of(behaviours), anchors, repeats, checks, position);
     }
 
     /** The marks of this part's code, most telling first (see {@code SourceMap}). */
     public Part anchors(Pattern... marks) {
-        return new Part(tag, heading, xp, kind, provides, reliesOn, List.of(marks), checks, position);
+        return new Part(tag, heading, xp, kind, provides, reliesOn, List.of(marks), repeats, checks, position);
+    }
+
+    /**
+     * Code that belongs to another part where it appears once (task 2's one {@code clients++}) and may
+     * be this part's mistake where it appears again (a refused client counted too): shown for this
+     * part only when it matches more than one line.
+     */
+    public Part alsoWhereRepeated(Pattern... marks) {
+        return new Part(tag, heading, xp, kind, provides, reliesOn, anchors, List.of(marks), checks, position);
     }
 
     public Part checkedBy(Class<?> checkClass) {
-        return new Part(tag, heading, xp, kind, provides, reliesOn, anchors, checkClass, position);
+        return new Part(tag, heading, xp, kind, provides, reliesOn, anchors, repeats, checkClass, position);
     }
 
     /** The same part at {@code place} in its lesson: {@link Lesson} sets it. */
     Part at(int place) {
-        return new Part(tag, heading, xp, kind, provides, reliesOn, anchors, checks, place);
+        return new Part(tag, heading, xp, kind, provides, reliesOn, anchors, repeats, checks, place);
     }
 
     @JsonValue
@@ -105,6 +116,11 @@ public final class Part implements Comparable<Part> {
 
     public List<Pattern> anchors() {
         return anchors;
+    }
+
+    /** See {@link #alsoWhereRepeated}. */
+    public List<Pattern> repeats() {
+        return repeats;
     }
 
     /** The class that holds this part's checks; empty for a part whose checks live in another's class. */

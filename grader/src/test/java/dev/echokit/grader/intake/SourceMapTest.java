@@ -1,0 +1,50 @@
+package dev.echokit.grader.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.echokit.grader.SelfTestCondition;
+import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.lesson.Part;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("selftest")
+@DisplayName("Where to look")
+@ExtendWith(SelfTestCondition.class)
+class SourceMapTest {
+
+    private static final Part TASK_3 = ConnectionLimits.LESSON.part("task:3").orElseThrow();
+
+    private static final String ADMIT = """
+            class Server {
+                private void admit(SocketChannel channel) {
+                    if (connected >= max) {
+                        refuse(channel);
+                        return;
+                    }
+                    connected++;
+                }
+
+                private void refuse(SocketChannel channel) {
+            %s        channel.close();
+                }
+            }
+            """;
+
+    @Test
+    @DisplayName("task 3 is not sent to task 2's one count-up, but is shown a second one, wherever it is")
+    void aCountUpIsTaskThreesOnlyWhereItIsRepeated(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("Server.java");
+        Files.writeString(file, ADMIT.formatted(""));
+        assertThat(SourceMap.read(dir, dir).whereToLook(TASK_3)).noneMatch(place -> place.contains("connected++"));
+
+        Files.writeString(file, ADMIT.formatted("        connected++;\n"));
+        assertThat(SourceMap.read(dir, dir).whereToLook(TASK_3))
+                .contains("Server.java:7  connected++;", "Server.java:11  connected++;");
+    }
+}
