@@ -125,7 +125,7 @@ public final class Proof {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (CONTRACT.stream().noneMatch(p -> p.matcher(line).matches())) {
-                problems.add("line " + (i + 1) + " is not in the contract's form: " + line);
+                problems.add("line " + (i + 1) + " is not one of the lesson's log lines: " + line);
                 continue;
             }
             Optional<String> wrong = wrongCount(line);
@@ -177,10 +177,10 @@ public final class Proof {
         return Optional.empty();
     }
 
-    /** The first three problems, and how many more: a server that prints a stack trace must not flood the summary. */
+    /** The first problem, and how many more: the summary's line stays one line, and the file beside it shows the rest. */
     private static String firstFew(List<String> problems) {
-        String shown = String.join("; ", problems.subList(0, Math.min(3, problems.size())));
-        return problems.size() <= 3 ? shown : shown + "; and " + (problems.size() - 3) + " more (the file has them all)";
+        return problems.isEmpty() ? "" : problems.size() == 1 ? problems.get(0)
+                : problems.get(0) + "; and " + (problems.size() - 1) + " more";
     }
 
     /** A count as the server printed it, however many digits. */

@@ -65,7 +65,7 @@ public class Task4Checks {
                             .did(did)
                             .expected("exactly 3 lines ending in \"rejected connection: at capacity " + want + "\"")
                             .got(rejected.isEmpty() ? "no line contains \"rejected connection\""
-                                    : rejected.size() + " lines contain \"rejected connection\", " + wellFormed.size() + " of them in the contract's form")
+                                    : rejected.size() + " lines contain \"rejected connection\", " + wellFormed.size() + " of them in the lesson's form")
                             .hint(rejected.isEmpty() ? "call Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\") in refuse"
                                     : "log once per refused client, in exactly this form: rejected connection: at capacity (N/MAX)",
                                     rejected.isEmpty() ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE);

@@ -46,7 +46,7 @@ final class LeftWaiting {
         }
         asleep = waiting.asleep();
         if (asleep && now - asleepSince >= asleepNanos) {
-            return Optional.of(waiting.what() + ", and every one of its threads asleep for " + (now - asleepSince) / 1_000_000 + " ms");
+            return Optional.of(waiting.what() + ", and every one of its threads was asleep for " + (now - asleepSince) / 1_000_000 + " ms");
         }
         long ran = waiting.cpuNanos() - cpuFrom;
         if (ran >= busyNanos) {

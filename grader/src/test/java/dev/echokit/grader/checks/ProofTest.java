@@ -58,7 +58,7 @@ class ProofTest {
         assertThat(Proof.problems(STORY)).isEmpty();
 
         List<String> noSpace = STORY.stream().map(l -> l.replace("at capacity (", "at capacity(")).toList();
-        assertThat(Proof.problems(noSpace)).hasSize(2).anyMatch(p -> p.startsWith("line 5 is not in the contract's form: ")
+        assertThat(Proof.problems(noSpace)).hasSize(2).anyMatch(p -> p.startsWith("line 5 is not one of the lesson's log lines: ")
                         && p.endsWith("rejected connection: at capacity(3/3)"))
                 .anyMatch(p -> p.contains("rejected connection: at capacity \\(\\d+/\\d+\\)") && p.contains("matches no line"));
 
@@ -83,7 +83,7 @@ class ProofTest {
 
         List<String> withNoise = new java.util.ArrayList<>(STORY);
         withNoise.add(2, "debug: clients=2");
-        assertThat(Proof.problems(withNoise)).containsExactly("line 3 is not in the contract's form: debug: clients=2");
+        assertThat(Proof.problems(withNoise)).containsExactly("line 3 is not one of the lesson's log lines: debug: clients=2");
     }
 
     @Test
@@ -113,7 +113,7 @@ class ProofTest {
         Proof.settle(work, true);
         assertThat(Proof.file(work)).doesNotExist();
         assertThat(Proof.note(work, true, AS_IS).orElseThrow()).startsWith("no proof log for the lesson: the server's log from \"" + Proof.CHECK + "\" (")
-                .contains("line 5 is not in the contract's form");
+                .contains("line 5 is not one of the lesson's log lines");
 
         // A run that checks a task but not task 5's scenario: no proof, and which check makes one.
         Proof.settle(work, true);
@@ -146,7 +146,7 @@ class ProofTest {
         assertThat(brokenVerdict.xpGraded()).isTrue();
         assertThat(Proof.file(work)).doesNotExist();
         Optional<String> note = Proof.note(work, true, AS_IS);
-        assertThat(note.orElseThrow()).startsWith("no proof log for the lesson").contains("is not in the contract's form")
+        assertThat(note.orElseThrow()).startsWith("no proof log for the lesson").contains("is not one of the lesson's log lines")
                 .contains("at capacity(3/3)");
     }
 

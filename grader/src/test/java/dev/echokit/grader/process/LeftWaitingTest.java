@@ -30,7 +30,7 @@ class LeftWaitingTest {
         LeftWaiting evidence = new LeftWaiting(250 * MS);
         assertThat(evidence.poll(asleep(5), 0, 300 * MS)).isEmpty();
         assertThat(evidence.poll(asleep(5), 200 * MS, 300 * MS)).isEmpty();
-        assertThat(evidence.poll(asleep(5), 325 * MS, 300 * MS)).contains(OPEN + ", and every one of its threads asleep for 325 ms");
+        assertThat(evidence.poll(asleep(5), 325 * MS, 300 * MS)).contains(OPEN + ", and every one of its threads was asleep for 325 ms");
     }
 
     @Test
