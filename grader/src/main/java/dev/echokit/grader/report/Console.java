@@ -44,12 +44,26 @@ public final class Console {
                 out.add("✗ " + part.heading() + (part.isTask() ? "   (lesson: " + verdict.lesson().text() + ")" : ""));
                 failed.stream().map(CheckResult::feedback).filter(f -> f != null && !f.whereToLook().isEmpty())
                         .findFirst().ifPresent(f -> out.add(labelled(FailureText.Field.WHERE.label() + " ", f.whereToLook(), "  ")));
-                failed.forEach(check -> out.add(failure(check)));
+                java.util.Set<List<String>> hinted = new java.util.HashSet<>(); // a hint said once per part
+                inOrderOfHint(failed).forEach(check -> out.add(failure(check, hinted)));
             }
             blocked(verdict.in(part)).forEach((why, count) -> out.add("○ " + part.heading() + ": "
                     + (count == 1 ? "1 check needs " : count + " checks need ") + why));
         }
         return out.isEmpty() ? "" : String.join("\n", out) + "\n";
+    }
+
+    /**
+     * The failures in their order, except that those with the same hint follow the first of them, so
+     * "the same as above" is always about the hint just above.
+     */
+    private static List<CheckResult> inOrderOfHint(List<CheckResult> failed) {
+        Map<String, List<CheckResult>> byHint = new LinkedHashMap<>();
+        for (CheckResult check : failed) {
+            String hint = check.feedback() == null ? "\0" + check.name() : check.feedback().hint();
+            byHint.computeIfAbsent(hint.isEmpty() ? "\0" + check.name() : hint, h -> new ArrayList<>()).add(check);
+        }
+        return byHint.values().stream().flatMap(List::stream).toList();
     }
 
     /** Needs-task lines of one part: "needs task 1 (the server does not know --max-clients yet)" → how many. */
@@ -61,14 +75,17 @@ public final class Console {
         return groups;
     }
 
-    private static String failure(CheckResult check) {
+    private static String failure(CheckResult check, java.util.Set<List<String>> hinted) {
         Feedback f = check.feedback();
         if (f == null) {
             return "  ✗ " + check.name() + "\n" + indent(check.message(), "      ");
         }
-        // Where to look is said once per part, above its checks; the part's heading names the lesson.
+        // Where to look is said once per part, above its checks; the part's heading names the lesson;
+        // a hint already given in this part is not said again.
         List<FailureText.Entry> entries = FailureText.of(f).stream()
-                .filter(e -> e.field() != FailureText.Field.WHERE && e.field() != FailureText.Field.LESSON).toList();
+                .filter(e -> e.field() != FailureText.Field.WHERE && e.field() != FailureText.Field.LESSON)
+                .map(e -> e.field() == FailureText.Field.HINT && !hinted.add(e.lines())
+                        ? new FailureText.Entry(e.field(), List.of("the same as above")) : e).toList();
         List<String> lines = new ArrayList<>();
         lines.add("  ✗ " + check.name());
         lines.addAll(FailureText.aligned(entries, "      "));
