@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class ClassroomWorkflowTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path KIT = SelfTestPaths.KIT;
 
     @Test
     @DisplayName("names no runner and no points of its own: the grader's files, made from the definition, are the runners")

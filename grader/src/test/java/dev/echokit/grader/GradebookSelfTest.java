@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class GradebookSelfTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final Path FIXTURES = KIT.resolve("grader/src/test/resources/gradebook");
     /** The lesson's column in each fixture, and the rows (0-based, the heading is 0) of the learners the roster matches. */
     private static final int CANVAS_COLUMN = 6;

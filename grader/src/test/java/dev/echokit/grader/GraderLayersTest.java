@@ -60,7 +60,7 @@ class GraderLayersTest {
      */
     @Test
     void onlyTheDefinitionAndItsChecksNameTheLastTask() throws java.io.IOException {
-        java.nio.file.Path main = java.nio.file.Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize()
+        java.nio.file.Path main = SelfTestPaths.KIT
                 .resolve("grader/src/main/java");
         int last = dev.echokit.grader.checks.ConnectionLimits.LESSON.tasks().stream().mapToInt(dev.echokit.grader.lesson.Part::task).max().orElseThrow();
         java.util.regex.Pattern naming = java.util.regex.Pattern.compile("(?i)task[ :_]?" + last + "\\b|tasks? \\d+ *(to|-|–) *" + last + "\\b");

@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(SelfTestCondition.class)
 class GraderProgramTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path KIT = SelfTestPaths.KIT;
 
     @Test
     @DisplayName("every task heading is the lesson's own heading, in order")

@@ -42,8 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class GraderSelfTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final Path GOLDEN = Path.of("src/test/resources/golden/starter-summary.txt");
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     private static final Pattern PLACE = Pattern.compile("^(\\S+\\.java):(\\d+)  ");

@@ -25,8 +25,8 @@ import tools.jackson.databind.JsonNode;
 @DisplayName("The Gradescope autograder bundle")
 class GradescopeIT {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final Path ZIP = WORK.resolve("gradescope-autograder.zip");
     private static Path source;
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class IntakeTest {
 
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath().resolve("intake-test");
+    private static final Path WORK = SelfTestPaths.WORK.resolve("intake-test");
     private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
     private static final String HELLO = "package demo;\n\n/** Caf\u00e9 \u201cserver\u201d. */\npublic class Hello {\n"
             + "    public static void main(String[] args) {\n        System.out.println(\"h\u00e9\");\n    }\n}\n";

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class JvmFlagsTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path KIT = SelfTestPaths.KIT;
 
     @Test
     @DisplayName(".mvn/jvm.config holds the pom's grader.jvm.flags, which the test JVM runs with and the README shows")

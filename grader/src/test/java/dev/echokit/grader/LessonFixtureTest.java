@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(SelfTestCondition.class)
 class LessonFixtureTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path KIT = SelfTestPaths.KIT;
 
     static final Lesson WITH_TASK_6 = ConnectionLimits.LESSON.withPartAfter("task:5",
             Part.task(6, "Task 6 — Fixture", 10)

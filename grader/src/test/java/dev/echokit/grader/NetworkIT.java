@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("A network of its own per grading, without root")
 class NetworkIT {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final int NOBODY = 65534;
 
     @Test

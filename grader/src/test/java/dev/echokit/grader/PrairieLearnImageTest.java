@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(SelfTestCondition.class)
 class PrairieLearnImageTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path KIT = SelfTestPaths.KIT;
     private static final Path HERE = KIT.resolve("grader/src/prairielearn");
     private static final Path SETUP = KIT.resolve("grader/src/gradescope/setup.sh");
     /** The keys of externalGradingOptions in PrairieLearn's info.json schema (apps/prairielearn/src/schemas/infoQuestion.ts). */

@@ -41,8 +41,8 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(SelfTestCondition.class)
 public class PrairieLearnSelfTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final Path SOLUTION = KIT.resolve("lesson-solution/src/main/java");
     private static final Path SERVER = Path.of("dev/echokit/server");
     /** The keys PrairieLearn's pl-external-grader-results element reads from a test. */

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class RefusalSelfTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
 
     @Test
     @DisplayName("a refused channel kept registered until its client hangs up fails task 3 alone, counted in /proc")

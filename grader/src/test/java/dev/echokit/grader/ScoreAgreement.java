@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class ScoreAgreement {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
+    private static final Path KIT = SelfTestPaths.KIT;
     static final Path REPORTER = KIT.resolve("grader/src/test/classroom-reporter/main.js");
     private static final String REPORTER_SHA256 = "10321b2d4eceef030a9981ab6e34b92d03e91eabe07e116bfc9176823565d3f9";
     private static final Pattern NOTICE = Pattern.compile("::notice title=Autograding report::\\{\"totalPoints\":([^,]+),\"maxPoints\":([^}]+)}");

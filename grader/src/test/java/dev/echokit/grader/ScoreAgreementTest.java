@@ -28,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class ScoreAgreementTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     /** How many checks each task has today: 4, 3, 4, 1, 6 (the synthetic verdicts below take the same shape). */
     private static final int[] CHECKS = {4, 3, 4, 1, 6};
 

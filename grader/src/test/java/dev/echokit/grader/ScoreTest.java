@@ -27,8 +27,8 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(SelfTestCondition.class)
 class ScoreTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
 
     private static List<CheckResult> allTasksPass() {
         List<CheckResult> checks = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.echokit.grader.checks;
 
+import dev.echokit.grader.SelfTestPaths;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.Catalogue;
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class ProofTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final Function<Path, Path> AS_IS = p -> p;
 
     private static final List<String> STORY = List.of(

@@ -1,5 +1,6 @@
 package dev.echokit.grader.classroom;
 
+import dev.echokit.grader.SelfTestPaths;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class GradebookTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath().resolve("gradebook-cells");
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK.resolve("gradebook-cells");
     private static final String CANVAS_HEAD = "Student,ID,SIS User ID,SIS Login ID,Section,";
 
     @BeforeEach

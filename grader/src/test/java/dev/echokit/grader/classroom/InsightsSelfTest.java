@@ -1,5 +1,6 @@
 package dev.echokit.grader.classroom;
 
+import dev.echokit.grader.SelfTestPaths;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.Catalogue;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class InsightsSelfTest {
 
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String HOSTILE_NAME = "eve<img src=x onerror=alert(1)>";
 

@@ -1,5 +1,6 @@
 package dev.echokit.grader.process;
 
+import dev.echokit.grader.SelfTestPaths;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.Catalogue;
@@ -42,8 +43,8 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(SelfTestCondition.class)
 public class ContainmentSelfTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final Path SOLUTION = KIT.resolve("lesson-solution/src/main/java");
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     private static final String SIBLING_SECRET = "sibling-secret-5f3a9";

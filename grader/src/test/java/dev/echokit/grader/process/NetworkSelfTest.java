@@ -1,5 +1,6 @@
 package dev.echokit.grader.process;
 
+import dev.echokit.grader.SelfTestPaths;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.echokit.grader.Catalogue;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SelfTestCondition.class)
 class NetworkSelfTest {
 
-    private static final Path KIT = Path.of(System.getProperty("grader.kitRoot", "..")).toAbsolutePath().normalize();
-    private static final Path WORK = Path.of(System.getProperty("grader.workDir", "target")).toAbsolutePath();
+    private static final Path KIT = SelfTestPaths.KIT;
+    private static final Path WORK = SelfTestPaths.WORK;
     private static final Path SOLUTION = KIT.resolve("lesson-solution/src/main/java");
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     private static final List<String> CORRECT = List.of("ann", "ben", "cat");
