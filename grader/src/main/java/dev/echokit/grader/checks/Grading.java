@@ -29,10 +29,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class Grading {
 
-    /** The configuration parameter that names the run; the {@link dev.echokit.grader.run.Grader} registers it. */
-    public static final String RUN_ID = "grader.run";
-
-    private static final Map<String, Grading> RUNS = new ConcurrentHashMap<>();
+    /**
+     * The namespace under which the {@link dev.echokit.grader.run.Grader} leaves the run in its
+     * launcher session's store, keyed by this class: each check finds it there, and a second grading
+     * in the same JVM (a class, or Maven's JUnit running the grader's) has a session of its own.
+     */
+    public static final String STORE = Grading.class.getName();
 
     // Shared by every check of the grading run.
     private final Target target;
@@ -83,26 +85,13 @@ public final class Grading {
         return part;
     }
 
-    public static void register(String id, Grading grading) {
-        RUNS.put(id, grading);
-    }
-
-    public static void unregister(String id) {
-        RUNS.remove(id);
-    }
-
     static Grading of(ExtensionContext context) {
-        return run(context.getConfigurationParameter(RUN_ID)
-                .orElseThrow(() -> new IllegalStateException("the checks run only through dev.echokit.grader.run.Grader")));
-    }
-
-    /** The grading run registered under {@code id}. */
-    static Grading run(String id) {
-        Grading grading = RUNS.get(id);
-        if (grading == null) {
-            throw new IllegalStateException("no grading run " + id);
+        Grading run = context.getStore(ExtensionContext.StoreScope.LAUNCHER_SESSION, ExtensionContext.Namespace.create(STORE))
+                .get(Grading.class, Grading.class);
+        if (run == null) {
+            throw new IllegalStateException("the checks run only through dev.echokit.grader.run.Grader");
         }
-        return grading;
+        return run;
     }
 
     /**

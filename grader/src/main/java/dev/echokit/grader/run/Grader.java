@@ -26,8 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.support.store.Namespace;
+import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.core.LauncherConfig;
@@ -126,20 +127,17 @@ public final class Grader {
             files.close();
             throw e;
         }
-        String id = UUID.randomUUID().toString();
         Grading grading = new Grading(target, request.workDir(), request.lesson());
-        Grading.register(id, grading);
         if (target.compilation().filter(Compilation::succeeded).isPresent() && readsClasses(request)) {
             grading.readClassesAhead();
         }
         try {
-            List<CheckResult> results = new ArrayList<>(run(id, request));
+            List<CheckResult> results = new ArrayList<>(run(grading, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c, target)));
             Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes(), request.lesson());
             Proof.settle(request.workDir(), request.proof(), verdict.xpGraded(), target.provenance());
             return verdict;
         } finally {
-            Grading.unregister(id);
             grading.close();
             RunningServer.killSurvivors(files.root(), target);
             if (RunningServer.STATS) { // for the bench: what a grading cost, beside its verdict
@@ -168,7 +166,7 @@ public final class Grader {
                 .anyMatch(tag -> request.groups().contains(tag.value()));
     }
 
-    private static List<CheckResult> run(String id, Request request) {
+    private static List<CheckResult> run(Grading grading, Request request) {
         List<DiscoverySelector> selectors = new ArrayList<>();
         if (request.only().isEmpty()) {
             request.lesson().checkClasses().forEach(c -> selectors.add(selectClass(c)));
@@ -183,7 +181,8 @@ public final class Grader {
         LauncherDiscoveryRequestBuilder discovery = LauncherDiscoveryRequestBuilder.request()
                 .selectors(selectors)
                 .configurationParameters(Map.of(
-                        Grading.RUN_ID, id,
+                        LessonOrder.ORDER, request.lesson().checkClasses().stream().map(Class::getName)
+                                .collect(java.util.stream.Collectors.joining(",")),
                         // Every check bounds its own waits; this is the last resort for one that does not. The
                         // waits stretch with the machine's load (Patience), and so does this.
                         "junit.jupiter.execution.timeout.default", Math.round(60 * Patience.MAX_FACTOR) + " s",
@@ -207,11 +206,14 @@ public final class Grader {
         }
         LauncherDiscoveryRequest plan = discovery.build();
         ResultCollector collector = new ResultCollector(request.lesson());
-        LauncherFactory.create(LauncherConfig.builder()
-                        .enableTestExecutionListenerAutoRegistration(false)
-                        .addTestExecutionListeners(collector)
-                        .build())
-                .execute(plan);
+        // The run reaches its checks through this session's store (Grading.of), and goes with it.
+        try (LauncherSession session = LauncherFactory.openSession(LauncherConfig.builder()
+                .enableTestExecutionListenerAutoRegistration(false)
+                .addTestExecutionListeners(collector)
+                .build())) {
+            session.getStore().put(Namespace.create(Grading.STORE), Grading.class, grading);
+            session.getLauncher().execute(plan);
+        }
         return collector.results();
     }
 
