@@ -2,6 +2,7 @@ package dev.echokit.grader.checks;
 
 import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.lesson.NeedsTask;
 import dev.echokit.grader.lesson.Part;
 import dev.echokit.grader.process.Patience;
 import dev.echokit.grader.process.Probe;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import dev.echokit.grader.process.LogLine;
 
@@ -95,28 +97,18 @@ final class Scenario implements AutoCloseable {
 
     /**
      * Runs a check of {@code part} on a server started with {@code --max-clients max}. A check of a
-     * task past task 2 that finds the server's own limit differs from {@code max} (one too many, a
-     * number of its own) runs again on a new server, filled to that limit: the wrong limit is task
-     * 2's failure alone, and this task is judged on its own work.
+     * task past task 2 on a server whose own limit differs from {@code max} (one too many, a number
+     * of its own) runs again on a new server, filled to that limit: the wrong limit is task 2's
+     * failure alone, and this task is judged on its own work. That is asked when the check failed,
+     * or passed with the server's log admitting more than {@code max}.
      */
     static void judge(Grading grading, Part part, int max, Behaviour[] needs, Body body) throws Exception {
-        int limit;
-        try (Scenario scenario = start(grading, part, max, needs)) {
-            try {
+        OptionalInt own = atTheGivenLimit(grading, part, max, needs, body);
+        if (own.isPresent()) {
+            try (Scenario scenario = start(grading, part, max, own.getAsInt(), needs)) {
                 body.run(scenario);
-            } catch (Feedback.Failure | dev.echokit.grader.lesson.NeedsTask verdict) {
-                scenario.againIfPastTheLimit();
-                throw verdict;
+                scenario.saveProof();
             }
-            scenario.againIfPastTheLimit();
-            scenario.saveProof();
-            return;
-        } catch (AtLimit own) {
-            limit = own.limit;
-        }
-        try (Scenario scenario = start(grading, part, max, limit, needs)) {
-            body.run(scenario);
-            scenario.saveProof();
         }
     }
 
@@ -124,47 +116,50 @@ final class Scenario implements AutoCloseable {
         judge(grading, part, max, new Behaviour[0], body);
     }
 
-    /** Asks {@link #judge} to run the check again at the server's own limit. */
-    private static final class AtLimit extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int limit;
-
-        AtLimit(int limit) {
-            super("the server's own limit is " + limit, null, false, false);
-            this.limit = limit;
+    /** The check at {@code max}: empty once it is judged there, else the server's own limit, to judge it at instead. */
+    private static OptionalInt atTheGivenLimit(Grading grading, Part part, int max, Behaviour[] needs, Body body) throws Exception {
+        try (Scenario scenario = start(grading, part, max, needs)) {
+            try {
+                body.run(scenario);
+            } catch (Feedback.Failure | NeedsTask verdict) {
+                boolean limitMissing = verdict instanceof NeedsTask n && n.needed().equals(grading.lesson().provider(Behaviour.TURNS_AWAY));
+                OptionalInt own = limitMissing ? OptionalInt.empty() : scenario.ownLimit();
+                if (own.isEmpty()) {
+                    throw verdict;
+                }
+                return own;
+            }
+            OptionalInt own = scenario.loggedPastTheLimit() ? scenario.ownLimit() : OptionalInt.empty();
+            if (own.isEmpty()) {
+                scenario.saveProof();
+            }
+            return own;
         }
     }
 
     /**
-     * Called where the server admitted or refused other than {@code limit} says. For a check of a
-     * task past task 2, not yet at the server's own limit: when that limit differs from the value
-     * given, run again there. Otherwise the caller goes on to its own verdict.
+     * For a check of a task past task 2, not yet at the server's own limit: that limit, found on a
+     * fresh server (once per value per grading), when it differs from the one given.
      */
-    private void atTheServersOwnLimit() throws InterruptedException {
+    private OptionalInt ownLimit() throws InterruptedException {
         boolean later = part.reliesOn(Behaviour.TURNS_AWAY); // a part judged past the limit, not the limit itself
         if (!later || limit != max) {
-            return;
+            return OptionalInt.empty();
         }
         Preconditions.Limit own = grading.preconditions().enforcedLimit(max);
-        if (own.differs() && own.admitted() > 0) {
-            throw new AtLimit(own.admitted());
-        }
+        return own.differs() && own.admitted() > 0 ? OptionalInt.of(own.admitted()) : OptionalInt.empty();
     }
 
     /**
-     * After a check of a later task, passed or failed: when an "accepted connection" line counts more
-     * clients than {@code max}, the server let in more than it was given, and a spare slot may have
-     * hidden this task's mistake (a departure never counted down fills it) or mixed it into what the
-     * check saw. Then the check is judged again at the server's own limit. A server that compares
-     * correctly never logs such a line, so asking costs it nothing.
+     * Whether an "accepted connection" line counts more clients than {@code max}: the server let in
+     * more than it was given, and a spare slot may have hidden this task's mistake (a departure never
+     * counted down fills it). A server that compares correctly never logs such a line, so asking
+     * costs it nothing.
      */
-    private void againIfPastTheLimit() throws InterruptedException {
-        boolean past = limit == max && server.log().matching(line -> line.contains("accepted connection")).stream()
+    private boolean loggedPastTheLimit() {
+        return limit == max && server.log().matching(line -> line.contains("accepted connection")).stream()
                 .map(line -> Task2Checks.COUNT.matcher(line.text()))
                 .anyMatch(count -> count.find() && Integer.parseInt(count.group(1)) > max);
-        if (past) {
-            atTheServersOwnLimit();
-        }
     }
 
     private boolean keepsItsLog;
@@ -207,7 +202,6 @@ final class Scenario implements AutoCloseable {
         Probe.Received back = client.echo("hello from client " + (admitted.size() + 1), echoWait());
         if (!back.text().startsWith("hello from client")) {
             client.close();
-            atTheServersOwnLimit();
             throw fail(feedback()
                     .did(setup() + ", " + why)
                     .expected("that client to be admitted (" + admitted.size() + " of " + limit + " slots taken): its line echoed within "
@@ -268,8 +262,7 @@ final class Scenario implements AutoCloseable {
                     .got(got.describe())
                     .hint(Refusal.of(got).hint());
             if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0 && wasAdmitted(client)) {
-                atTheServersOwnLimit();
-                throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
+                    throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
                         .hint("the server admitted this client: the limit is not enforced, so there was nothing to refuse"),
                         Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
             }
@@ -308,7 +301,6 @@ final class Scenario implements AutoCloseable {
             return true;
         }
         if (wasAdmitted(client)) {
-            atTheServersOwnLimit();
             throw fail(feedback()
                     .did(setup() + ", " + why + ", then read from it")
                     .expected("the server to turn that client away: its connection ended at once")
@@ -348,8 +340,7 @@ final class Scenario implements AutoCloseable {
             Probe.Received back = client.read("are you there?\n".length(),
                     Duration.ofNanos(Math.max(echoDeadline - System.nanoTime(), 50_000_000L)));
             if (back.text().contains("are you there?")) {
-                atTheServersOwnLimit();
-                throw fail(feedback()
+                    throw fail(feedback()
                         .did(setup() + ", " + why + ", then read from them")
                         .expected("the server to turn each of them away: its connection ended at once")
                         .got(last.describe() + "; then one sent a line, and the line came back")
@@ -364,8 +355,7 @@ final class Scenario implements AutoCloseable {
         try (Probe client = Probe.connect(server.port()).watchedBy(server)) {
             Probe.Received back = client.echo("knock knock", notEchoedWait());
             if (back.text().contains("knock knock")) {
-                atTheServersOwnLimit();
-                Feedback feedback = feedback()
+                    Feedback feedback = feedback()
                         .did(setup() + ", " + why + ", and had it send a line")
                         .expected("that client not to be served, since " + clients(connected()) + (connected() == 1 ? " is" : " are") + " connected")
                         .got("its line came back: the server admitted " + (connected() + 1) + " clients at once")
