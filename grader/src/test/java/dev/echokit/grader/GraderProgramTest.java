@@ -41,6 +41,17 @@ class GraderProgramTest {
     }
 
     @Test
+    @DisplayName("the instructors' guide shows the lesson's definition as `grader.jar lesson` prints it today")
+    void instructorsGuideShowsTheDefinition() throws Exception {
+        String guide = Files.readString(KIT.resolve("lessons/w02-l12-connection-limits/instructor.md"));
+        String printed = dev.echokit.grader.cli.LessonCommand.render(Parts.LESSON).strip();
+        int start = guide.indexOf("```text\nlesson: ");
+        assertThat(start).as("the listing in instructor.md").isNotNegative();
+        String shown = guide.substring(start + "```text\n".length(), guide.indexOf("\n```", start));
+        assertThat(shown.strip()).as("instructor.md's listing: paste the output of java -jar grader/target/grader.jar lesson").isEqualTo(printed);
+    }
+
+    @Test
     @DisplayName("bad usage exits with 2 after one line that names the option; --help exits with 0")
     void badUsageIsOneLine() throws Exception {
         Path classDir = KIT.resolve("grader/target/selftest/only-class");

@@ -9,6 +9,7 @@ import static dev.echokit.grader.lesson.Behaviour.TURNS_AWAY;
 import dev.echokit.grader.lesson.Lesson;
 import dev.echokit.grader.lesson.Part;
 import java.util.List;
+import dev.echokit.grader.lesson.Anchor;
 import java.util.regex.Pattern;
 
 /**
@@ -24,45 +25,45 @@ public final class ConnectionLimits {
     // The lines a learner writes for the limit, wherever they put them: a comparison with the limit
     // (the > mistake shows here), and the count going up or down (a stray clients++ shows here).
     // A counting for loop is not the count.
-    private static final Pattern COMPARES_WITH_THE_LIMIT = Pattern.compile("(?i)(?:[<>]=?|[=!]=)\\s*(?:this\\.)?\\w*max\\w*\\b(?!\\s*\\()"
-            + "|\\b\\w*max\\w*\\s*(?:[<>]=?|[=!]=)(?!\\s*null)");
-    private static final Pattern COUNTS_UP = Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+\\+\\+(?![\\w\"'])|(?<![\\w\"'+])\\+\\+\\w+"
-            + "|\\b\\w+\\s*\\+=\\s*1\\s*;)");
-    private static final Pattern COUNTS_DOWN = Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+--(?![\\w\"'-])|(?<![\\w\"'-])--\\w+(?![\\w\"'-])"
-            + "|\\b\\w+\\s*-=\\s*1\\s*;)");
+    private static final Anchor COMPARES_WITH_THE_LIMIT = new Anchor("a comparison with the limit", Pattern.compile("(?i)(?:[<>]=?|[=!]=)\\s*(?:this\\.)?\\w*max\\w*\\b(?!\\s*\\()"
+            + "|\\b\\w*max\\w*\\s*(?:[<>]=?|[=!]=)(?!\\s*null)"));
+    private static final Anchor COUNTS_UP = new Anchor("a count going up (n++, ++n, n += 1)", Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+\\+\\+(?![\\w\"'])|(?<![\\w\"'+])\\+\\+\\w+"
+            + "|\\b\\w+\\s*\\+=\\s*1\\s*;)"));
+    private static final Anchor COUNTS_DOWN = new Anchor("a count going down (n--, --n, n -= 1)", Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+--(?![\\w\"'-])|(?<![\\w\"'-])--\\w+(?![\\w\"'-])"
+            + "|\\b\\w+\\s*-=\\s*1\\s*;)"));
 
     /** w02-l12, "Connection limits — refuse when full": what the grader grades unless told otherwise. */
     public static final Lesson LESSON = new Lesson("w02-l12", "Connection limits — refuse when full",
             "lessons/w02-l12-connection-limits/README.md", List.of(
             Part.of(Part.Kind.PREVIOUS_LESSON, "echo", "Echo still works (previous lesson)", 0)
                     .provides(ECHOES)
-                    .anchors(declaration("readAndEcho|handle|read\\w*"), Pattern.compile("\\.select\\w*\\s*\\("))
+                    .anchors(Anchor.method("readAndEcho", "handle", "read…"), new Anchor("a call of select", Pattern.compile("\\.select\\w*\\s*\\(")))
                     .checkedBy(EchoChecks.class),
             Part.task(1, "Task 1 — Add the --max-clients option", 10)
                     .provides(TAKES_THE_OPTION)
                     .relyingOn(ECHOES, TURNS_AWAY)
-                    .anchors(Pattern.compile("\"--max-clients\""), Pattern.compile("max clients:"))
+                    .anchors(Anchor.text("\"--max-clients\""), Anchor.text("max clients:"))
                     .checkedBy(Task1Checks.class),
             Part.task(2, "Task 2 — Check the count before you admit", 10)
                     .provides(TURNS_AWAY)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, FREES_SLOTS)
-                    .anchors(COMPARES_WITH_THE_LIMIT, COUNTS_UP, declaration("admit\\w*|accept\\w*"), Pattern.compile("accepted connection"),
-                            Pattern.compile("\\.accept\\s*\\(\\s*\\)"))
+                    .anchors(COMPARES_WITH_THE_LIMIT, COUNTS_UP, Anchor.method("admit…", "accept…"), Anchor.text("accepted connection"),
+                            new Anchor("a call of accept()", Pattern.compile("\\.accept\\s*\\(\\s*\\)")))
                     .checkedBy(Task2Checks.class),
             Part.task(3, "Task 3 — Tell the client, then close", 10)
                     .provides(ENDS_REFUSALS)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, FREES_SLOTS)
-                    .anchors(declaration("refuse\\w*|reject\\w*"), Pattern.compile("server at capacity"))
+                    .anchors(Anchor.method("refuse…", "reject…"), Anchor.text("server at capacity"))
                     .alsoWhereRepeated(COUNTS_UP)
                     .checkedBy(Task3Checks.class),
             Part.task(4, "Task 4 — Log every refusal", 10)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)
-                    .anchors(Pattern.compile("rejected connection"), declaration("refuse\\w*|reject\\w*"))
+                    .anchors(Anchor.text("rejected connection"), Anchor.method("refuse…", "reject…"))
                     .checkedBy(Task4Checks.class),
             Part.task(5, "Task 5 — Give the slot back", 10)
                     .provides(FREES_SLOTS)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY)
-                    .anchors(declaration("connectionClosed\\w*|onClose\\w*|close"), COUNTS_DOWN, Pattern.compile("closed connection"))
+                    .anchors(Anchor.method("connectionClosed…", "onClose…", "close"), COUNTS_DOWN, Anchor.text("closed connection"))
                     .checkedBy(Task5Checks.class),
             Part.of(Part.Kind.RULES, "architecture", "Architecture rules", 0)
                     .relyingOn(ECHOES)
@@ -72,10 +73,4 @@ public final class ConnectionLimits {
                     .checkedBy(StretchChecks.class)),
             // The contract's log lines whose counts tell a mistake: a failure's log tail keeps the last of each.
             List.of("accepted connection", "closed connection", "rejected connection"));
-
-    /** A method declared with one of these names (a call ends with ';', a declaration does not). */
-    private static Pattern declaration(String names) {
-        return Pattern.compile("^\\s*(?:(?:private|public|protected|static|final|synchronized)\\s+)*"
-                + "[\\w<>\\[\\],.?]+\\s+(?:" + names + ")\\s*\\([^;]*$");
-    }
 }

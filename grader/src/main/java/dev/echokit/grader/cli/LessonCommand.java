@@ -1,6 +1,7 @@
 package dev.echokit.grader.cli;
 
 import dev.echokit.grader.checks.ConnectionLimits;
+import dev.echokit.grader.lesson.Anchor;
 import dev.echokit.grader.lesson.Lesson;
 import dev.echokit.grader.lesson.Part;
 import java.util.List;
@@ -31,19 +32,13 @@ public final class LessonCommand implements Callable<Integer> {
                     .map(b -> lesson.provider(b).shortName() + " (" + b.words() + ")").toList();
             out.append("  relies on:   ").append(relied.isEmpty() ? "nothing" : String.join("\n               ", relied)).append('\n');
             if (!part.anchors().isEmpty() || part.isTask()) {
-                String marks = part.anchors().stream().map(p -> p.pattern().length() > 40 ? "a method named " + names(p.pattern()) : p.pattern())
+                String marks = java.util.stream.Stream.concat(part.anchors().stream().map(Anchor::words),
+                                part.repeats().stream().map(a -> a.words() + " where there are two"))
                         .collect(Collectors.joining(", "));
                 out.append("  code:        ").append(marks.isEmpty() ? "" : marks + (part.isTask() ? ", " : ""))
                         .append(part.isTask() ? "TODO(task " + part.task() + ")" : "").append('\n');
             }
         }
         return out.toString();
-    }
-
-    /** "admit|accept" out of a declaration's pattern, for reading. */
-    private static String names(String pattern) {
-        int open = pattern.indexOf("(?:", pattern.indexOf("\\s+"));
-        int close = pattern.indexOf(')', open);
-        return open < 0 || close < 0 ? pattern : pattern.substring(open + 3, close).replace("\\w*", "…");
     }
 }

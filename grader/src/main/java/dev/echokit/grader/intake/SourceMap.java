@@ -1,5 +1,6 @@
 package dev.echokit.grader.intake;
 
+import dev.echokit.grader.lesson.Anchor;
 import dev.echokit.grader.lesson.Lesson;
 import dev.echokit.grader.lesson.Part;
 import java.io.IOException;
@@ -59,12 +60,12 @@ public final class SourceMap {
     /** file:line places for the part, each with its code; never empty while there is any source. */
     public List<String> whereToLook(Part part) {
         Set<String> found = new LinkedHashSet<>();
-        for (Pattern anchor : part.anchors()) {
-            lines.stream().filter(l -> !isComment(l.text()) && anchor.matcher(l.text()).find())
+        for (Anchor anchor : part.anchors()) {
+            lines.stream().filter(l -> !isComment(l.text()) && anchor.pattern().matcher(l.text()).find())
                     .limit(2).forEach(l -> found.add(show(l)));
         }
-        for (Pattern repeat : part.repeats()) {
-            List<SourceLine> matched = lines.stream().filter(l -> !isComment(l.text()) && repeat.matcher(l.text()).find()).limit(3).toList();
+        for (Anchor repeat : part.repeats()) {
+            List<SourceLine> matched = lines.stream().filter(l -> !isComment(l.text()) && repeat.pattern().matcher(l.text()).find()).limit(3).toList();
             if (matched.size() > 1) {
                 matched.stream().limit(2).forEach(l -> found.add(show(l)));
             }

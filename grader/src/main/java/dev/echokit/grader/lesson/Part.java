@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * One part of a lesson, as its {@link Lesson} declares it: the tag its checks carry, the heading the
@@ -23,13 +22,13 @@ public final class Part implements Comparable<Part> {
     private final Kind kind;
     private final Behaviour provides;
     private final List<Behaviour> reliesOn;
-    private final List<Pattern> anchors;
-    private final List<Pattern> repeats;
+    private final List<Anchor> anchors;
+    private final List<Anchor> repeats;
     private final Class<?> checks;
     private final int position;
 
     private Part(String tag, String heading, int xp, Kind kind, Behaviour provides, List<Behaviour> reliesOn,
-                 List<Pattern> anchors, List<Pattern> repeats, Class<?> checks, int position) {
+                 List<Anchor> anchors, List<Anchor> repeats, Class<?> checks, int position) {
         this.tag = Objects.requireNonNull(tag);
         this.heading = Objects.requireNonNull(heading);
         this.xp = xp;
@@ -61,7 +60,7 @@ public final class Part implements Comparable<Part> {
     }
 
     /** The marks of this part's code, most telling first (see {@code SourceMap}). */
-    public Part anchors(Pattern... marks) {
+    public Part anchors(Anchor... marks) {
         return new Part(tag, heading, xp, kind, provides, reliesOn, List.of(marks), repeats, checks, position);
     }
 
@@ -70,7 +69,7 @@ public final class Part implements Comparable<Part> {
      * be this part's mistake where it appears again (a refused client counted too): shown for this
      * part only when it matches more than one line.
      */
-    public Part alsoWhereRepeated(Pattern... marks) {
+    public Part alsoWhereRepeated(Anchor... marks) {
         return new Part(tag, heading, xp, kind, provides, reliesOn, anchors, List.of(marks), checks, position);
     }
 
@@ -114,12 +113,12 @@ public final class Part implements Comparable<Part> {
         return reliesOn.contains(behaviour);
     }
 
-    public List<Pattern> anchors() {
+    public List<Anchor> anchors() {
         return anchors;
     }
 
     /** See {@link #alsoWhereRepeated}. */
-    public List<Pattern> repeats() {
+    public List<Anchor> repeats() {
         return repeats;
     }
 
