@@ -16,9 +16,15 @@ enum Refusal {
     REFUSED_AT_CONNECT("the connection was refused, so the client never read a word: a server at its limit keeps its listening socket"
             + " open, accepts the client, writes the line, then closes that one connection (closing the listener while full"
             + " turns clients away without telling them why)"),
-    /** Nothing arrived and the connection stayed open (the check then saw a line it sent not come back). */
+    /** Nothing arrived and the connection stayed open, where /proc could not tell whether the server had accepted it. */
     LEFT_WAITING("nothing arrived, and a line it sent did not come back: the client was never accepted (it waits in the kernel's"
             + " backlog), or it was accepted and then left alone. At the limit, keep calling accept(), then write the line and close"),
+    /** Nothing arrived, and /proc showed the connection still in the listener's queue. */
+    LEFT_IN_BACKLOG("the client was never accepted: it waits in the kernel's backlog. At the limit, keep calling accept(), then write"
+            + " the line and close: a client past the limit is accepted and told, not left queued"),
+    /** Nothing arrived, and /proc showed the server had accepted the connection. */
+    LEFT_ALONE("the server accepted the client and then left it alone: at the limit, write the line and close the connection"
+            + " right after accepting it"),
     /** Some bytes, and the connection stayed open. */
     LEFT_OPEN("the line arrived but the connection stayed open: close it after writing"),
     /** A clean end of stream with nothing before it. */
@@ -51,7 +57,8 @@ enum Refusal {
         boolean nothing = got.bytes().length == 0;
         return switch (got.ending()) {
             case REFUSED -> REFUSED_AT_CONNECT;
-            case TIMEOUT, COMPLETE -> nothing ? LEFT_WAITING : LEFT_OPEN;
+            case TIMEOUT, COMPLETE -> !nothing ? LEFT_OPEN : got.unanswered() == null ? LEFT_WAITING
+                    : got.unanswered().accepted() ? LEFT_ALONE : LEFT_IN_BACKLOG;
             case RESET -> "server at capacity".equals(got.text()) ? NO_NEWLINE : RESET;
             case END_OF_STREAM -> nothing ? SILENT_CLOSE : Arrays.equals(got.bytes(), LINE) ? CLEAN
                     : "server at capacity".equals(got.text()) ? NO_NEWLINE : OTHER_WORDS;

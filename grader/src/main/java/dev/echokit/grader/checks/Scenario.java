@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import dev.echokit.grader.process.LogLine;
@@ -279,26 +280,26 @@ final class Scenario implements AutoCloseable {
 
     /** As {@link #expectEnded}, on a client the caller connected and keeps. */
     void expectEndedOn(Probe client, String why) throws IOException, InterruptedException {
-        if (endsOrWaits(client, why)) {
+        Optional<Probe.Received> waiting = leftWaiting(client, why);
+        if (waiting.isEmpty()) {
             return;
         }
         throw fail(feedback()
                 .did(setup() + ", " + why + ", then read from it")
                 .expected("the server to turn that client away: its connection ended at once")
-                .got("nothing arrived, and the connection stayed open; a line it sent then did not come back either")
-                .hint("the client is left waiting: either it was never accepted (it waits in the kernel's backlog) or it was accepted"
-                        + " and then left alone. At the limit, keep calling accept(), then write the line and close"), Behaviour.ENDS_REFUSALS);
+                .got(waiting.get().describe() + "; a line it sent then did not come back either")
+                .hint(Refusal.of(waiting.get()).hint()), Behaviour.ENDS_REFUSALS);
     }
 
     /**
-     * A client past the limit, connected by the caller: true when the server ended its connection
-     * promptly, false when it is left waiting unserved. Admitted, it fails the check (or runs it
-     * again at the server's own limit).
+     * A client past the limit, connected by the caller: empty when the server ended its connection
+     * promptly, else what the client saw while it was left waiting unserved. Admitted, it fails
+     * the check.
      */
-    boolean endsOrWaits(Probe client, String why) throws IOException, InterruptedException {
+    Optional<Probe.Received> leftWaiting(Probe client, String why) throws IOException, InterruptedException {
         Probe.Received got = client.readToEnd(prompt());
         if (got.ending() != Probe.Ending.TIMEOUT) {
-            return true;
+            return Optional.empty();
         }
         if (wasAdmitted(client)) {
             throw fail(feedback()
@@ -307,11 +308,11 @@ final class Scenario implements AutoCloseable {
                     .got(got.describe() + "; then it sent a line, and the line came back")
                     .hint("the server admitted this client: the limit is not enforced"), Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
         }
-        return false;
+        return Optional.of(got);
     }
 
     /**
-     * As {@link #endsOrWaits}, for clients past the limit connected together, over one wait: true when
+     * As {@link #leftWaiting}, for clients past the limit connected together, over one wait: true when
      * the server ended every one of them. Each client it ended is closed at once, as a client that
      * was turned away leaves, so a server that waits for the refused client to go is not held up.
      */

@@ -46,7 +46,7 @@ public final class Probe implements AutoCloseable {
      * What a read returned: the bytes, how it ended, and, when it ended early because the server was
      * seen leaving the client unanswered ({@link #watchedBy}), what was seen.
      */
-    public record Received(byte[] bytes, Ending ending, long millis, String unanswered) {
+    public record Received(byte[] bytes, Ending ending, long millis, Unanswered unanswered) {
         public Received(byte[] bytes, Ending ending, long millis) {
             this(bytes, ending, millis, null);
         }
@@ -66,11 +66,18 @@ public final class Probe implements AutoCloseable {
             }
             if (unanswered != null) {
                 return "received " + (bytes.length == 0 ? "nothing" : quoted()) + " in " + millis + " ms, and no more was coming: "
-                        + unanswered;
+                        + unanswered.words();
             }
             return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", then " + ending.words()
                     + " (after " + millis + " ms)";
         }
+    }
+
+    /**
+     * What /proc showed of a client the server left waiting: whether the server had accepted the
+     * connection, and all that was seen, in words.
+     */
+    public record Unanswered(boolean accepted, String words) {
     }
 
     private final Socket socket;
@@ -220,7 +227,7 @@ public final class Probe implements AutoCloseable {
         byte[] chunk = new byte[64 * 1024];
         Ending ending;
         LeftWaiting evidence = new LeftWaiting(BUSY.toNanos());
-        String why = null;
+        Unanswered why = null;
         while (true) {
             if (received.size() >= expected) {
                 ending = Ending.COMPLETE;
@@ -246,7 +253,7 @@ public final class Probe implements AutoCloseable {
                     ending = Ending.TIMEOUT;
                     break;
                 }
-                Optional<String> seen = evidence.poll(watcher.leavesWaiting(socket.getLocalPort()), System.nanoTime(),
+                Optional<Unanswered> seen = evidence.poll(watcher.leavesWaiting(socket.getLocalPort()), System.nanoTime(),
                         Patience.of(UNANSWERED).toNanos());
                 if (seen.isPresent()) {
                     ending = Ending.TIMEOUT;

@@ -304,7 +304,7 @@ public final class RunningServer implements AutoCloseable {
      * core so far. A server that means to answer is on a core, or has answered: on loopback its
      * write is in the client's queue before it sleeps again.
      */
-    public record Waiting(String what, boolean asleep, long cpuNanos) {
+    public record Waiting(String what, boolean accepted, boolean asleep, long cpuNanos) {
     }
 
     /** See {@link Waiting}: empty when the client's connection is not left waiting, or where /proc cannot tell. */
@@ -316,10 +316,11 @@ public final class RunningServer implements AutoCloseable {
         if (side.isEmpty()) {
             return Optional.empty();
         }
-        return treeThreads().map(threads -> new Waiting(side.get()[0] == 0
+        boolean accepted = side.get()[0] != 0;
+        return treeThreads().map(threads -> new Waiting(!accepted
                 ? "the server never accepted the connection (it waits in the listener's queue)"
                 : side.get()[1] > 0 ? "the server accepted the connection but left the " + side.get()[1] + " bytes sent unread"
-                : "the server accepted the connection, then neither wrote to it nor closed it", threads.allSleeping(), threads.cpuNanos()));
+                : "the server accepted the connection, then neither wrote to it nor closed it", accepted, threads.allSleeping(), threads.cpuNanos()));
     }
 
     /** The inode of the server's side of each admitted client's connection, by the client's port (Linux). */

@@ -48,6 +48,20 @@ class RecordedJudgmentTest {
         assertThat(judged.hint().isEmpty()).isEqualTo(expected == Refusal.CLEAN);
     }
 
+    @Test
+    @DisplayName("a client left waiting is told by what /proc saw: still queued, or accepted and left alone; unseen, both causes")
+    void leftWaitingIsToldByWhatWasSeen() {
+        Probe.Received queued = new Probe.Received(new byte[0], Probe.Ending.TIMEOUT, 340,
+                new Probe.Unanswered(false, "the server never accepted the connection (it waits in the listener's queue)"));
+        Probe.Received alone = new Probe.Received(new byte[0], Probe.Ending.TIMEOUT, 340,
+                new Probe.Unanswered(true, "the server accepted the connection, then neither wrote to it nor closed it"));
+        assertThat(Refusal.of(queued)).isEqualTo(Refusal.LEFT_IN_BACKLOG);
+        assertThat(Refusal.of(alone)).isEqualTo(Refusal.LEFT_ALONE);
+        assertThat(Refusal.LEFT_ALONE.hint()).doesNotContain("never accepted");
+        assertThat(Refusal.LEFT_IN_BACKLOG.hint()).doesNotContain("left it alone");
+        assertThat(Refusal.LEFT_WAITING.hint()).contains("never accepted").contains("left alone");
+    }
+
     private static List<LogLine> log(String... lines) {
         return IntStream.range(0, lines.length).mapToObj(i -> new LogLine(i, lines[i])).toList();
     }

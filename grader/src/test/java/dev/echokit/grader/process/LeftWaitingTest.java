@@ -17,11 +17,11 @@ class LeftWaitingTest {
     private static final String OPEN = "the server accepted the connection, then neither wrote to it nor closed it";
 
     private static Optional<RunningServer.Waiting> asleep(long cpuMillis) {
-        return Optional.of(new RunningServer.Waiting(OPEN, true, cpuMillis * MS));
+        return Optional.of(new RunningServer.Waiting(OPEN, true, true, cpuMillis * MS));
     }
 
     private static Optional<RunningServer.Waiting> awake(long cpuMillis) {
-        return Optional.of(new RunningServer.Waiting(OPEN, false, cpuMillis * MS));
+        return Optional.of(new RunningServer.Waiting(OPEN, true, false, cpuMillis * MS));
     }
 
     @Test
@@ -30,7 +30,7 @@ class LeftWaitingTest {
         LeftWaiting evidence = new LeftWaiting(250 * MS);
         assertThat(evidence.poll(asleep(5), 0, 300 * MS)).isEmpty();
         assertThat(evidence.poll(asleep(5), 200 * MS, 300 * MS)).isEmpty();
-        assertThat(evidence.poll(asleep(5), 325 * MS, 300 * MS)).contains(OPEN + ", and every one of its threads was asleep for 325 ms");
+        assertThat(evidence.poll(asleep(5), 325 * MS, 300 * MS)).contains(new Probe.Unanswered(true, OPEN + ", and every one of its threads was asleep for 325 ms"));
     }
 
     @Test
@@ -54,7 +54,7 @@ class LeftWaitingTest {
         assertThat(evidence.poll(awake(1000), 0, 300 * MS)).isEmpty();
         assertThat(evidence.poll(awake(1200), 2000 * MS, 300 * MS)).isEmpty(); // a loaded machine: 200 ms on a core in 2 s
         assertThat(evidence.poll(awake(1260), 2400 * MS, 300 * MS))
-                .contains(OPEN + ", while its threads ran on a core for 260 ms (its loop spins, or is busy with something else)");
+                .contains(new Probe.Unanswered(true, OPEN + ", while its threads ran on a core for 260 ms (its loop spins, or is busy with something else)"));
     }
 
     @Test
