@@ -31,7 +31,7 @@ final class LeftWaiting {
      * waiting), and how long the server must sleep through it right now (stretched with the load).
      * Returns what was seen, in words, once it is enough to stop waiting.
      */
-    Optional<Probe.Unanswered> poll(Optional<RunningServer.Waiting> seen, long now, long asleepNanos) {
+    Optional<Probe.Unanswered> poll(Optional<RunningServer.Waiting> seen, long received, long now, long asleepNanos) {
         if (seen.isEmpty()) {
             answered();
             return Optional.empty();
@@ -46,12 +46,12 @@ final class LeftWaiting {
         }
         asleep = waiting.asleep();
         if (asleep && now - asleepSince >= asleepNanos) {
-            return Optional.of(new Probe.Unanswered(waiting.accepted(), waiting.what() + ", and every one of its threads was asleep for "
+            return Optional.of(new Probe.Unanswered(waiting.accepted(), waiting.what(received) + ", and every one of its threads was asleep for "
                     + (now - asleepSince) / 1_000_000 + " ms"));
         }
         long ran = waiting.cpuNanos() - cpuFrom;
         if (ran >= busyNanos) {
-            return Optional.of(new Probe.Unanswered(waiting.accepted(), waiting.what() + ", while its threads ran on a core for "
+            return Optional.of(new Probe.Unanswered(waiting.accepted(), waiting.what(received) + ", while its threads ran on a core for "
                     + ran / 1_000_000 + " ms (its loop spins, or is busy with something else)"));
         }
         return Optional.empty();

@@ -253,7 +253,7 @@ public final class Probe implements AutoCloseable {
                     ending = Ending.TIMEOUT;
                     break;
                 }
-                Optional<Unanswered> seen = evidence.poll(watcher.leavesWaiting(socket.getLocalPort()), System.nanoTime(),
+                Optional<Unanswered> seen = evidence.poll(watcher.leavesWaiting(socket.getLocalPort()), received.size(), System.nanoTime(),
                         Patience.of(UNANSWERED).toNanos());
                 if (seen.isPresent()) {
                     ending = Ending.TIMEOUT;

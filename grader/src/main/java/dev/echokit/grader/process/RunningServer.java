@@ -304,7 +304,19 @@ public final class RunningServer implements AutoCloseable {
      * core so far. A server that means to answer is on a core, or has answered: on loopback its
      * write is in the client's queue before it sleeps again.
      */
-    public record Waiting(String what, boolean accepted, boolean asleep, long cpuNanos) {
+    public record Waiting(boolean accepted, long unread, boolean asleep, long cpuNanos) {
+
+        /** What was seen, in words, for a client that has had {@code received} bytes so far. */
+        public String what(long received) {
+            if (!accepted) {
+                return "the server never accepted the connection (it waits in the listener's queue)";
+            }
+            if (unread > 0) {
+                return "the server accepted the connection but left the " + unread + " bytes the client sent unread";
+            }
+            return received == 0 ? "the server accepted the connection, then neither wrote to it nor closed it"
+                    : "the server wrote those bytes, then neither wrote more nor closed the connection";
+        }
     }
 
     /** See {@link Waiting}: empty when the client's connection is not left waiting, or where /proc cannot tell. */
@@ -316,11 +328,7 @@ public final class RunningServer implements AutoCloseable {
         if (side.isEmpty()) {
             return Optional.empty();
         }
-        boolean accepted = side.get()[0] != 0;
-        return treeThreads().map(threads -> new Waiting(!accepted
-                ? "the server never accepted the connection (it waits in the listener's queue)"
-                : side.get()[1] > 0 ? "the server accepted the connection but left the " + side.get()[1] + " bytes sent unread"
-                : "the server accepted the connection, then neither wrote to it nor closed it", accepted, threads.allSleeping(), threads.cpuNanos()));
+        return treeThreads().map(threads -> new Waiting(side.get()[0] != 0, side.get()[1], threads.allSleeping(), threads.cpuNanos()));
     }
 
     /** The inode of the server's side of each admitted client's connection, by the client's port (Linux). */
