@@ -71,7 +71,7 @@ public final class Catalogue {
                     "\"server at capacity\\n\"", "\"Server full, try later\\n\"", Parts.TASK_3),
             broken("counts-refused", "counts the refused connection, leaking a slot per refusal", SERVER,
                     "    private void refuse(SocketChannel channel) {\n", "    private void refuse(SocketChannel channel) {\n        clients++;\n",
-                    Parts.TASK_3).needs(Parts.TASK_4).hint("the count rising with each refusal"),
+                    Parts.TASK_3).hint("the count rising with each refusal"),
             broken("frees-on-close-only", "frees the slot on a clean close but not on a reset", CONNECTION,
                     "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            close();",
                     "            closed = true;\n            try {\n                channel.close();\n            } catch (IOException ignored) {\n                // the slot is never given back\n            }",

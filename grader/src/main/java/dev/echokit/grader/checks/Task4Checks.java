@@ -86,10 +86,13 @@ public class Task4Checks {
                                 .hint("the second number is the limit: print maxClients", Feedback.Terms.LESSON_JAVA));
                     }
                 }
-                if (counts.stream().anyMatch(n -> n != l)) {
+                // A count that grows by one with each refusal, from the clients connected, is the server's own count with
+                // the refused clients counted in (task 3's rule, charged there): the lines log that count faithfully, and
+                // this task's work is done.
+                boolean countedIn = counts.size() == 3 && (counts.get(0) == l || counts.get(0) == l + 1)
+                        && counts.get(1) == counts.get(0) + 1 && counts.get(2) == counts.get(1) + 1;
+                if (counts.stream().anyMatch(n -> n != l) && !countedIn) {
                     boolean rising = counts.size() == 3 && counts.get(0) < counts.get(1) && counts.get(1) < counts.get(2);
-                    // A count that grows with each refusal means the refusals are counted (task 3's rule);
-                    // asking task 3 first keeps that from being charged here.
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected(want + " in every refusal line: N is the clients connected, which at a refusal is " + l)
                             .got("it logged N = " + counts + " in the 3 refusal lines: " + wellFormed.get(0).text())
