@@ -114,9 +114,9 @@ public final class Console {
         boolean someTasksOff = verdict.parts().stream().anyMatch(r -> r.xpMax() > 0 && r.ran() == 0);
         String total = !verdict.xpGraded() ? "-   (no task was checked in this run: XP not graded)"
                 : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "")
-                + (verdict.architecturePenalty() == 0 ? "" : "   (" + verdict.chargedTask().map(Part::shortName).orElse("")
-                + "'s " + verdict.architecturePenalty() + " XP are charged: the server breaks an architecture rule — "
-                + brokenRules(verdict) + ")");
+                + (verdict.architecturePenalty() == 0 ? "" : "   (" + verdict.architecturePenalty() + " XP off: the server breaks an"
+                + " architecture rule — " + brokenRules(verdict) + "; a platform that scores check by check takes them from "
+                + verdict.chargedTask().map(Part::shortName).orElse("") + ", the task with the most XP, wherever the rule is broken)");
         out.add(String.format(Locale.ROOT, ROW, "total", "", total).stripTrailing());
         out.add("  " + next(verdict));
         List<CheckResult> notApplicable = verdict.with(Status.NOT_APPLICABLE);
