@@ -70,6 +70,9 @@ public final class ConnectionLimits {
                     .checkedBy(ArchitectureChecks.class),
             Part.of(Part.Kind.STRETCH, "stretch", "Stretch (-Dgroups=stretch)", 0)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)
+                    // Refusing cleanly, surviving a lack of descriptors, and holding back a client that does not read.
+                    .anchors(Anchor.method("refuse…", "reject…"), new Anchor("a call of accept()", Pattern.compile("\\.accept\\s*\\(\\s*\\)")),
+                            Anchor.method("write…", "flush…"))
                     .checkedBy(StretchChecks.class)),
             // The contract's log lines whose counts tell a mistake: a failure's log tail keeps the last of each.
             List.of("accepted connection", "closed connection", "rejected connection"));

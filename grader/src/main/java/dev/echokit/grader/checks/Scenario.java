@@ -530,7 +530,7 @@ final class Scenario implements AutoCloseable {
         }
         List<String> others = grading.lesson().tasks().stream()
                 .filter(p -> p.position() > grading.part().position() && p.reliesOn(Behaviour.TURNS_AWAY)).map(Part::shortName).toList();
-        String judged = "; " + String.join(", ", others).replaceFirst(", ([^,]*)$", " and $1") + " were judged at the limit it enforces,"
+        String judged = "; " + String.join(", ", others).replaceFirst(", ([^,]*)$", " and $1") + " are judged at the limit it enforces,"
                 + " so this mistake costs " + grading.part().shortName() + " alone";
         if (own.admitted() == max + 1) {
             feedback.got("its line came back: " + own.describe() + ", one more than the limit" + judged)

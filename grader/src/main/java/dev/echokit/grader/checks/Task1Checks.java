@@ -163,7 +163,7 @@ public class Task1Checks {
         }
         if (explicit != byDefault) {
             throw feedback.got((byDefault >= COUNT_UP_TO ? "it served all " + COUNT_UP_TO + " clients it was offered"
-                            : "it served " + byDefault + " clients") + "; with --max-clients 100 it serves " + explicit)
+                            : "it served " + Scenario.clients(byDefault)) + "; with --max-clients 100 it serves " + explicit)
                     .hint("the default must be 100: defaultValue = \"100\" on the option, and the server given that value")
                     .error();
         }

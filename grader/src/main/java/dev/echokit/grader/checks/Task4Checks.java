@@ -42,7 +42,7 @@ public class Task4Checks {
                     extras.add(Probe.connect(scenario.server.port()).watchedBy(scenario.server));
                 }
                 // Judged together, so a server that leaves them waiting costs one wait, not three.
-                boolean allEnded = scenario.endOrWait(extras, "connected " + l + " clients, then 3 more");
+                boolean allEnded = scenario.endOrWait(extras, "connected " + Scenario.clients(l) + ", then 3 more");
                 var log = scenario.server.log();
                 // A server logs a refusal as it turns the client away, before or just after it closes the connection, on
                 // whichever thread refuses. One admitted round trip first: a loop that served it has written anything it

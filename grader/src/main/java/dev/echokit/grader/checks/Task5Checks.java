@@ -123,7 +123,7 @@ public class Task5Checks {
                 Scenario.awaitDepartures(scenario.server, left, gone);
                 List<LogLine> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
                 String expected = "(" + (l - left) + "/" + m + ")";
-                String did = scenario.setup() + ", connected " + l + " clients, then let " + (left == 1 ? "1 of them leave" : left + " of them leave, one at a time");
+                String did = scenario.setup() + ", connected " + Scenario.clients(l) + ", then let " + (left == 1 ? "1 of them leave" : left + " of them leave, one at a time");
                 if (closed.size() < left) {
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected(left + " lines \"closed connection from HOST:PORT (N/" + m + ")\", the last ending in " + expected)
@@ -139,13 +139,13 @@ public class Task5Checks {
                             + " Count down (clients--) when a connection closes, then log"
                             : oneBehind(left);
                     throw scenario.fail(scenario.feedback().did(did)
-                            .expected("closed line " + left + " to end with " + expected + ": " + (l - left) + " clients still connected, limit " + m)
+                            .expected("closed line " + left + " to end with " + expected + ": " + Scenario.clients(l - left) + " still connected, limit " + m)
                             .got("it logged: " + line.stamped())
                             .hint(hint));
                 }
                 if (!count.find(0) || !count.group().strip().equals(expected)) {
                     throw scenario.fail(scenario.feedback().did(did)
-                            .expected("closed line " + left + " to end with " + expected + ": " + (l - left) + " clients still connected, limit " + m)
+                            .expected("closed line " + left + " to end with " + expected + ": " + Scenario.clients(l - left) + " still connected, limit " + m)
                             .got("it logged: " + line.stamped())
                             .hint(!count.find(0) ? "end the closed line with \" (\" + clients + \"/\" + maxClients + \")\""
                                     : Integer.parseInt(count.group(1)) == l - left + 1
@@ -183,7 +183,7 @@ public class Task5Checks {
                     scenario.server.log().await(line -> line.contains("accepted connection"), scenario.limit + 1,
                             dev.echokit.grader.process.Patience.of(Duration.ofSeconds(1)));
                     throw scenario.fail(scenario.feedback()
-                            .did(scenario.setup() + ", connected " + scenario.limit + " clients, had " + (i - 1) + " more turned away, then connected another")
+                            .did(scenario.setup() + ", connected " + Scenario.clients(scenario.limit) + ", had " + (i - 1) + " more turned away, then connected another")
                             .expected("that client to be turned away too: a refused connection was never counted")
                             .got("its line came back: refusing a client freed a slot")
                             .hint(LogEvidence.refusalFreedHint(scenario.server.log().lines()).orElse(

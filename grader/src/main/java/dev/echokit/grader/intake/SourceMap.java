@@ -60,15 +60,18 @@ public final class SourceMap {
     /** file:line places for the part, each with its code; never empty while there is any source. */
     public List<String> whereToLook(Part part) {
         Set<String> found = new LinkedHashSet<>();
+        // Repeated code first, the most telling: the lines inside this part's own methods before the others.
+        for (Anchor repeat : part.repeats()) {
+            List<SourceLine> matched = lines.stream().filter(l -> !isComment(l.text()) && repeat.pattern().matcher(l.text()).find()).toList();
+            if (matched.size() > 1) {
+                Set<SourceLine> own = ownMethodsLines(part);
+                java.util.stream.Stream.concat(matched.stream().filter(own::contains), matched.stream().filter(l -> !own.contains(l)))
+                        .limit(2).forEach(l -> found.add(show(l)));
+            }
+        }
         for (Anchor anchor : part.anchors()) {
             lines.stream().filter(l -> !isComment(l.text()) && anchor.pattern().matcher(l.text()).find())
                     .limit(2).forEach(l -> found.add(show(l)));
-        }
-        for (Anchor repeat : part.repeats()) {
-            List<SourceLine> matched = lines.stream().filter(l -> !isComment(l.text()) && repeat.pattern().matcher(l.text()).find()).limit(3).toList();
-            if (matched.size() > 1) {
-                matched.stream().limit(2).forEach(l -> found.add(show(l)));
-            }
         }
         List<String> places = new ArrayList<>(found.stream().limit(part.isTask() ? MOST - 1 : MOST).toList());
         if (part.isTask()) {
@@ -83,6 +86,34 @@ public final class SourceMap {
             places.add(shown(loop) + " (no method or marker of this part found; start from this file's accept loop)");
         }
         return places.stream().limit(MOST).toList();
+    }
+
+    /** The lines of the bodies of the methods this part's declaration anchors find, by counting braces from each declaration. */
+    private Set<SourceLine> ownMethodsLines(Part part) {
+        Set<SourceLine> inside = new java.util.HashSet<>();
+        for (Anchor anchor : part.anchors()) {
+            if (!anchor.declaration()) {
+                continue;
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                if (isComment(lines.get(i).text()) || !anchor.pattern().matcher(lines.get(i).text()).find()) {
+                    continue;
+                }
+                int depth = 0;
+                boolean opened = false;
+                for (int j = i; j < lines.size() && lines.get(j).file().equals(lines.get(i).file()); j++) {
+                    for (char c : lines.get(j).text().toCharArray()) {
+                        depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+                        opened |= c == '{';
+                    }
+                    inside.add(lines.get(j));
+                    if (opened && depth <= 0) {
+                        break;
+                    }
+                }
+            }
+        }
+        return inside;
     }
 
     /**

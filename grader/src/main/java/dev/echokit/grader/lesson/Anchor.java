@@ -7,11 +7,16 @@ import java.util.regex.Pattern;
  * A mark of a part's code in the graded source, and what it is in words ("a method named
  * refuse…", "a comparison with the limit"), for the people who read the lesson's definition.
  */
-public record Anchor(String words, Pattern pattern) {
+public record Anchor(String words, Pattern pattern, boolean declaration) {
 
     public Anchor {
         Objects.requireNonNull(words);
         Objects.requireNonNull(pattern);
+    }
+
+    /** A line of code this pattern finds, not a method's declaration. */
+    public Anchor(String words, Pattern pattern) {
+        this(words, pattern, false);
     }
 
     /** A line holding {@code text} as it is written. */
@@ -23,6 +28,6 @@ public record Anchor(String words, Pattern pattern) {
     public static Anchor method(String... names) {
         String alternatives = String.join("|", java.util.Arrays.stream(names).map(n -> n.replace("…", "\\w*")).toList());
         return new Anchor("a method named " + String.join(" or ", names), Pattern.compile(
-                "^\\s*(?:(?:private|public|protected|static|final|synchronized)\\s+)*[\\w<>\\[\\],.?]+\\s+(?:" + alternatives + ")\\s*\\([^;]*$"));
+                "^\\s*(?:(?:private|public|protected|static|final|synchronized)\\s+)*[\\w<>\\[\\],.?]+\\s+(?:" + alternatives + ")\\s*\\([^;]*$"), true);
     }
 }
