@@ -198,6 +198,15 @@ public final class Proof {
      * no proof of the learner's own, that theirs is left as it was. Empty when there is nothing to say.
      */
     public static Optional<String> note(Path workDir, ProofPlace place, boolean checkedATask, Function<Path, Path> shown) throws IOException {
+        return note(workDir, place, checkedATask, Optional.empty(), shown);
+    }
+
+    /**
+     * As above, for a grading that scored {@code shortOfFull} ("38/50") when it is not full marks: a
+     * proof written then still tells the lesson's story, and the note says when to paste it.
+     */
+    public static Optional<String> note(Path workDir, ProofPlace place, boolean checkedATask, Optional<String> shortOfFull,
+                                        Function<Path, Path> shown) throws IOException {
         Path own = file(workDir);
         String yours = Files.exists(own) ? "your own, " + shown.apply(own) + ", is left as it was"
                 : "yours comes from a full grading of your own work";
@@ -214,7 +223,8 @@ public final class Proof {
                     : Optional.empty();
         }
         if (Files.exists(proof)) {
-            return Optional.of(whose + ": " + shown.apply(proof) + after);
+            return Optional.of(whose + ": " + shown.apply(proof) + shortOfFull.map(score -> " (this grading scored " + score
+                    + ": paste the proof once the grader shows full marks)").orElse("") + after);
         }
         Path kept = notAProof(dir);
         if (Files.exists(kept)) {

@@ -106,7 +106,9 @@ public final class GraderCommand implements Callable<Integer> {
         if (where.containment() != Containment.BUBBLEWRAP && command == null) {
             System.out.println("  (" + where.describeContainment() + ")");
         }
-        ConsoleReport console = new ConsoleReport(System.out, Proof.note(workDir, place, verdict.xpGraded(), p -> shown(p, kitRoot)),
+        ConsoleReport console = new ConsoleReport(System.out, Proof.note(workDir, place, verdict.xpGraded(),
+                        verdict.score() < verdict.maxScore() ? Optional.of(verdict.score() + "/" + verdict.maxScore()) : Optional.empty(),
+                        p -> shown(p, kitRoot)),
                 Optional.of(shown(workDir.resolve("grader-report.json"), kitRoot)));
         Reports.write(Reports.command(console), outcome, workDir);
         return verdict.passed() ? 0 : 1;

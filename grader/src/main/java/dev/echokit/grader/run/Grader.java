@@ -135,7 +135,8 @@ public final class Grader {
             List<CheckResult> results = new ArrayList<>(run(grading, request));
             target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c, target)));
             Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes(), request.lesson());
-            Proof.settle(request.workDir(), request.proof(), verdict.xpGraded(), target.provenance());
+            // The proof's first line says what was graded and what it scored, so a pasted proof tells its own grading.
+            Proof.settle(request.workDir(), request.proof(), verdict.xpGraded(), target.provenance() + ", scored " + verdict.score() + "/" + verdict.maxScore());
             return verdict;
         } finally {
             grading.close();

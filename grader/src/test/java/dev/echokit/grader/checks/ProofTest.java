@@ -102,6 +102,9 @@ class ProofTest {
         assertThat(Proof.problems(proof)).as("the first line names the graded source, and is no line of the log").isEmpty();
         assertThat(Proof.candidate(work)).doesNotExist();
         assertThat(Proof.note(work, true, AS_IS)).contains("proof log for the lesson: " + Proof.file(work));
+        // Written by a grading short of full marks, the proof is there, and the note says when to paste it.
+        assertThat(Proof.note(work, ProofPlace.OWN, true, Optional.of("38/50"), AS_IS).orElseThrow())
+                .isEqualTo("proof log for the lesson: " + Proof.file(work) + " (this grading scored 38/50: paste the proof once the grader shows full marks)");
 
         // A run that checks no task (stretch only): the last proof stays, and the summary says it is an earlier run's.
         Proof.prepare(work);
@@ -138,7 +141,7 @@ class ProofTest {
         Verdict echoOnly = Grader.grade(Grader.Request.of(solution, KIT, work).only(List.of("EchoChecks")));
         assertThat(echoOnly.xpGraded()).isFalse();
         assertThat(Proof.file(work)).hasContent(proof.strip());
-        assertThat(proof).startsWith("# graded lesson-solution/src/main/java (");
+        assertThat(proof).startsWith("# graded lesson-solution/src/main/java (").containsPattern("^# graded [^\\n]*, scored \\d+/50 at ");
 
         Catalogue.Broken noSpace = new Catalogue.Broken("refusal-line-without-space", "writes at capacity(N/MAX)", Catalogue.SERVER,
                 "\"rejected connection: at capacity (\"", "\"rejected connection: at capacity(\"", Set.of(Parts.TASK_4), Set.of(), null, null);
