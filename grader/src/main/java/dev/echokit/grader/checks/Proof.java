@@ -119,18 +119,20 @@ public final class Proof {
     public static List<String> problems(List<String> log) {
         List<String> problems = new ArrayList<>();
         // A proof's first line says what was graded; the server's log follows it.
-        List<String> lines = !log.isEmpty() && log.get(0).startsWith(HEADER) ? log.subList(1, log.size()) : log;
+        boolean headed = !log.isEmpty() && log.get(0).startsWith(HEADER);
+        List<String> lines = headed ? log.subList(1, log.size()) : log;
+        int shift = headed ? 2 : 1; // "line N" is the file's own line number, the header counted
         int firstRefusal = -1;
         int admittedToLimit = -1;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (CONTRACT.stream().noneMatch(p -> p.matcher(line).matches())) {
-                problems.add("line " + (i + 1) + " is not one of the lesson's log lines: " + line);
+                problems.add("line " + (i + shift) + " is not one of the lesson's log lines: " + line);
                 continue;
             }
             Optional<String> wrong = wrongCount(line);
             if (wrong.isPresent()) {
-                problems.add("line " + (i + 1) + " " + wrong.get() + ": " + line);
+                problems.add("line " + (i + shift) + " " + wrong.get() + ": " + line);
             }
             Matcher accepted = ACCEPTED.matcher(line);
             if (firstRefusal < 0 && accepted.matches() && accepted.group(1).equals(accepted.group(2))) {
@@ -168,7 +170,7 @@ public final class Proof {
         }
         Matcher rejected = REJECTED.matcher(line);
         if (rejected.matches() && number(rejected.group(1)).compareTo(number(rejected.group(2))) != 0) {
-            return Optional.of("refuses a client while the count is not at the limit");
+            return Optional.of("logs a refusal with a count other than the limit");
         }
         Matcher closed = CLOSED.matcher(line);
         if (closed.matches() && number(closed.group(1)).compareTo(number(closed.group(2))) >= 0) {

@@ -81,7 +81,7 @@ public class Task5Checks {
                 halfClosed.readToEnd(Scenario.echoWait());
                 halfClosed.close();
                 for (int departed = 1; departed <= 3; departed++) {
-                    scenario.admitAfterDeparture("in round " + round + " let all 3 clients leave (close, reset, half-close)"
+                    scenario.admitAfterDeparture("in round " + round + " let 3 clients leave (close, reset, half-close)"
                             + (departed == 1 ? "" : ", let " + (departed == 2 ? "1 new client" : "2 new clients") + " in"));
                 }
             }
@@ -123,7 +123,8 @@ public class Task5Checks {
                 Scenario.awaitDepartures(scenario.server, left, gone);
                 List<LogLine> closed = scenario.server.log().matching(line -> line.contains("closed connection"));
                 String expected = "(" + (l - left) + "/" + m + ")";
-                String did = scenario.setup() + ", connected " + Scenario.clients(l) + ", then let " + (left == 1 ? "1 of them leave" : left + " of them leave, one at a time");
+                String did = scenario.setup() + ", connected " + Scenario.clients(l) + ", then let " + (left == 1 ? "1 of them leave"
+                        : left + " of them leave, one at a time, the second with a reset");
                 if (closed.size() < left) {
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected(left + " lines \"closed connection from HOST:PORT (N/" + m + ")\", the last ending in " + expected)

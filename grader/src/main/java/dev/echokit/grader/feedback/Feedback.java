@@ -143,8 +143,11 @@ public final class Feedback {
                     + crash.get().frame().map(f -> " in " + (f.file().endsWith(".java") ? f.className().replaceFirst(".*\\.", "") + "." : "")
                     + f.method() + ", line " + f.line())
                     .orElse("") + ": an exception that escapes the loop ends the whole server, every client with it."
-                    + " Fix the cause there (the message says what was missing), and catch what one client's trouble can throw"
-                    + " around that client alone";
+                    + (crash.get().exception().contains("attachment()\" is null")
+                    ? " A selection key had no attachment: a channel was registered without its Connection (a refused client is"
+                            + " never registered: write the line and close it)"
+                    : " Fix the cause there (the message says what was missing), and catch what one client's trouble can throw"
+                            + " around that client alone");
         } else {
             Ending e = ending.orElseThrow();
             hintTerms = Terms.ANY_LANGUAGE; // the ending's own words

@@ -65,8 +65,8 @@ public final class Probe implements AutoCloseable {
                 return ending.words();
             }
             if (unanswered != null) {
-                return "received " + (bytes.length == 0 ? "nothing" : quoted()) + " in " + millis + " ms, and no more was coming: "
-                        + unanswered.words();
+                return (bytes.length == 0 ? "received nothing" : "received " + quoted() + ", then nothing more") + " in the " + millis
+                        + " ms the grader watched, and none was coming: " + unanswered.words();
             }
             return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", then " + ending.words()
                     + " (after " + millis + " ms)";

@@ -68,7 +68,7 @@ class ProofTest {
 
         List<String> early = List.of(STORY.get(0), STORY.get(1), "21:04:17.244 rejected connection: at capacity (1/3)", STORY.get(3));
         assertThat(Proof.problems(early)).containsExactly(
-                "line 3 refuses a client while the count is not at the limit: 21:04:17.244 rejected connection: at capacity (1/3)",
+                "line 3 logs a refusal with a count other than the limit: 21:04:17.244 rejected connection: at capacity (1/3)",
                 "no client was accepted up to the limit before the first refusal:"
                         + " no \"accepted connection from HOST:PORT (MAX/MAX)\" line comes before it");
 
@@ -79,12 +79,16 @@ class ProofTest {
                 "21:04:21.006 closed connection from 127.0.0.1:40118 (3/3)");
         assertThat(Proof.problems(oneTooMany)).containsExactly(
                 "line 5 admits a client past the limit (or counts none): 21:04:16.400 accepted connection from 127.0.0.1:40130 (4/3)",
-                "line 6 refuses a client while the count is not at the limit: 21:04:17.244 rejected connection: at capacity (4/3)",
+                "line 6 logs a refusal with a count other than the limit: 21:04:17.244 rejected connection: at capacity (4/3)",
                 "line 7 still counts the limit or more after a client left: 21:04:21.006 closed connection from 127.0.0.1:40118 (3/3)");
 
         List<String> withNoise = new java.util.ArrayList<>(STORY);
         withNoise.add(2, "debug: clients=2");
         assertThat(Proof.problems(withNoise)).containsExactly("line 3 is not one of the lesson's log lines: debug: clients=2");
+        // In a proof file the first line says what was graded: a problem's line number is the file's own.
+        List<String> headed = new java.util.ArrayList<>(withNoise);
+        headed.add(0, Proof.HEADER + "lesson-starter/src/main/java (5 Java files, sha256 0123456789ab), scored 40/50 at 2026-12-04 19:40:09 UTC");
+        assertThat(Proof.problems(headed)).containsExactly("line 4 is not one of the lesson's log lines: debug: clients=2");
     }
 
     @Test
@@ -117,7 +121,7 @@ class ProofTest {
         Proof.settle(work, true);
         assertThat(Proof.file(work)).doesNotExist();
         assertThat(Proof.note(work, true, AS_IS).orElseThrow()).startsWith("no proof log for the lesson: the server's log from \"" + Proof.CHECK + "\" (")
-                .contains("line 5 is not one of the lesson's log lines");
+                .contains("line 6 is not one of the lesson's log lines");
 
         // A run that checks a task but not task 5's scenario: no proof, and which check makes one.
         Proof.settle(work, true);
