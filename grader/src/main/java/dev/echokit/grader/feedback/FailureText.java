@@ -66,7 +66,7 @@ public final class FailureText {
                 out.add("| ... (" + shown.skipped() + (shown.skipped() == 1 ? " line" : " lines") + " not shown)");
             }
             out.add("| " + shown.line().stamped() + (shown.alike() == 0 ? ""
-                    : "   (and " + shown.alike() + " more like it)"));
+                    : "   (the last of " + (shown.alike() + 1) + " like it)"));
         }
         if (tail.dropped() > 0) {
             out.add("| ... and " + tail.dropped() + " more lines not kept: the server is flooding its output");

@@ -17,8 +17,8 @@ public record LogTail(List<Shown> shown, long dropped) {
     /**
      * One line shown.
      *
-     * @param line    the line
-     * @param alike   how many lines right after it had the same shape (only times and peers differ) and were folded into it
+     * @param line    the line: the last of its run
+     * @param alike   how many lines right before it had the same shape (only times and peers differ) and were folded into it
      * @param skipped how many lines before it (since the previous one shown) are not shown
      */
     public record Shown(LogLine line, int alike, int skipped) {

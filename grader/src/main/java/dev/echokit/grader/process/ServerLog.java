@@ -204,7 +204,7 @@ public final class ServerLog {
 
     /**
      * The last {@code count} runs of lines, a run being lines of the same shape in a row (a hundred
-     * refusals alike read as one line "and 99 more like it"), plus the last line holding each of
+     * refusals alike read as one line, "the last of 100 like it"), plus the last line holding each of
      * {@code evidence}'s words where it came before them: the accepted, closed and rejected lines
      * whose counts show a mistake must not be pushed out by the lines after them.
      */
@@ -237,7 +237,8 @@ public final class ServerLog {
         int next = 0; // the first line not yet shown or skipped
         for (int r : chosen) {
             int[] run = runs.get(r);
-            shown.add(new LogTail.Shown(lines.get(run[0]), run[1] - 1, run[0] - next));
+            // A run shows its last line: the latest of its kind, often the very line a failure quotes.
+            shown.add(new LogTail.Shown(lines.get(run[0] + run[1] - 1), run[1] - 1, run[0] - next));
             next = run[0] + run[1];
         }
         return new LogTail(List.copyOf(shown), dropped);

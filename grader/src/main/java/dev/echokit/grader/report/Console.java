@@ -154,7 +154,8 @@ public final class Console {
         for (PartResult row : verdict.parts()) {
             if (row.failed() > 0) {
                 return "next: " + row.part().heading() + " — " + row.failed() + " check" + (row.failed() == 1 ? "" : "s")
-                        + " failed; the first ✗ block above says what happened and where to look";
+                        + " failed; the first ✗ block above says " + (row.part().kind() == Part.Kind.RULES
+                        ? "which rule and where the code breaks it" : "what happened and where to look");
             }
         }
         for (PartResult row : verdict.parts()) {

@@ -75,9 +75,9 @@ class ServerLogTest {
 
         LogTail tail = log.tail(1, java.util.List.of("accepted connection", "closed connection", "rejected connection"));
         assertThat(tail.lines()).extracting(LogLine::text).containsExactly("10:00:00.010 accepted connection from 127.0.0.1:50000 (1/1)",
-                "10:00:00.020 closed connection from 127.0.0.1:50000 (1/1)", "10:00:01.000 rejected connection: at capacity (1/1)");
+                "10:00:00.020 closed connection from 127.0.0.1:50000 (1/1)", "10:00:01.029 rejected connection: at capacity (1/1)");
         assertThat(FailureText.lines(tail)).hasSize(4).first().asString().contains("1 line not shown");
-        assertThat(FailureText.lines(tail).get(3)).endsWith("(and 29 more like it)");
+        assertThat(FailureText.lines(tail).get(3)).endsWith("(the last of 30 like it)");
         // Counts are evidence, so lines that differ in them are never folded.
         ServerLog counting = new ServerLog();
         counting.readFrom(new ByteArrayInputStream("accepted connection from 127.0.0.1:1 (1/3)\naccepted connection from 127.0.0.1:2 (2/3)\n"
