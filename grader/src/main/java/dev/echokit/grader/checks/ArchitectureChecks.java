@@ -160,6 +160,7 @@ public class ArchitectureChecks {
         } catch (AssertionError violation) {
             List<String> lines = violation.getMessage().lines().skip(1).toList();
             throw Feedback.forPart(grading.lesson(), grading.part())
+                    .at(places(lines, grading))
                     .did("read the compiled classes of the server")
                     .expected(rule.getDescription().replaceFirst(", because .*", ""))
                     .got(lines.size() + " violation" + (lines.size() == 1 ? "" : "s") + ":\n      "
@@ -167,6 +168,17 @@ public class ArchitectureChecks {
                     .hint(rule.getDescription().replaceFirst(".*, because ", ""))
                     .error();
         }
+    }
+
+    /** "Method <a.b.C.m(..)> calls … in (C.java:12)": where in the graded source each violation is, with its code (at most 4). */
+    private static final java.util.regex.Pattern VIOLATION_AT = java.util.regex.Pattern.compile(
+            "<([\\w.$]+)\\.([\\w<>$]+)\\([^)]*\\)>.*\\((\\w+\\.java):(\\d+)\\)");
+
+    private static List<String> places(List<String> violations, Grading grading) {
+        return violations.stream().map(VIOLATION_AT::matcher).filter(java.util.regex.Matcher::find)
+                .map(m -> grading.target().place(new dev.echokit.grader.process.Crash.Frame(m.group(1).replaceFirst("\\$.*", ""),
+                        m.group(2), m.group(3), Integer.parseInt(m.group(4)))))
+                .flatMap(java.util.Optional::stream).distinct().limit(4).toList();
     }
 
     private static DescribedPredicate<JavaCall<?>> calling(String method, Class<?> owner) {

@@ -48,6 +48,12 @@ public final class Feedback {
         return this;
     }
 
+    /** The places this failure itself points at (file:line with code), shown as "where to look" instead of the part's. */
+    public Feedback at(List<String> places) {
+        this.whereToLook = List.copyOf(places);
+        return this;
+    }
+
     public Feedback expected(String what) {
         this.expected = what;
         return this;
@@ -112,7 +118,9 @@ public final class Feedback {
             hint = "in the lesson's Java (the same holds in yours): " + hint;
         }
         log = server == null ? null : server.log().tail(LOG_LINES, lesson.evidence());
-        whereToLook = target == null ? List.of() : target.whereToLook(part);
+        if (whereToLook.isEmpty()) {
+            whereToLook = target == null ? List.of() : target.whereToLook(part);
+        }
         return new Failure(this);
     }
 
