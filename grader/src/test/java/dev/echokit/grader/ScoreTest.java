@@ -123,14 +123,18 @@ class ScoreTest {
                 java.util.Set.of(Parts.ARCHITECTURE), java.util.Set.of(), null, null);
         Path dir = Catalogue.materialise(threaded, KIT.resolve("lesson-solution/src/main/java"), WORK.resolve("selftest/score/refuses-on-a-thread"));
         Verdict verdict = Grader.grade(Grader.Request.of(dir.toString(), KIT, WORK.resolve("selftest/score/work"))
-                .only(List.of("Task3Checks", "Task4Checks", "ArchitectureChecks")));
+                .only(List.of("Task2Checks", "Task3Checks", "Task4Checks", "ArchitectureChecks")));
         assertThat(verdict.in(Parts.ARCHITECTURE)).filteredOn(c -> c.is(Status.FAILED)).extracting(CheckResult::name)
                 .containsExactly("the server starts no threads");
         assertThat(verdict.in(Parts.TASK_3)).hasSize(4).allMatch(c -> c.is(Status.PASSED));
         assertThat(verdict.in(Parts.TASK_4)).hasSize(1).allMatch(c -> c.is(Status.PASSED));
+        // The thread is started in acceptAll, task 2's method: task 2 pays, not the task with the most XP.
+        assertThat(verdict.chargedTask()).contains(Parts.TASK_2);
+        assertThat(verdict.chargedForItsCode()).isTrue();
         assertThat(verdict.architecturePenalty()).isEqualTo(10);
         assertThat(verdict.score()).isEqualTo(verdict.tasksXp() - 10);
         assertThat(JsonReport.mapper().readTree(JsonReport.toJson(verdict)).get("score").asInt()).isEqualTo(verdict.score());
-        assertThat(Console.summary(verdict, Optional.empty(), Optional.empty())).contains("breaks an architecture rule");
+        assertThat(Console.summary(verdict, Optional.empty(), Optional.empty())).contains("breaks an architecture rule")
+                .contains("takes them from task 2, whose code breaks it");
     }
 }

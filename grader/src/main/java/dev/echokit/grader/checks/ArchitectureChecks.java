@@ -159,8 +159,9 @@ public class ArchitectureChecks {
             rule.check(server);
         } catch (AssertionError violation) {
             List<String> lines = violation.getMessage().lines().skip(1).toList();
-            throw Feedback.forPart(grading.lesson(), grading.part())
-                    .at(places(lines, grading))
+            Feedback feedback = Feedback.forPart(grading.lesson(), grading.part()).at(places(lines, grading));
+            owner(lines, grading).ifPresent(feedback::charging);
+            throw feedback
                     .did("read the compiled classes of the server")
                     .expected(rule.getDescription().replaceFirst(", because .*", ""))
                     .got(lines.size() + " violation" + (lines.size() == 1 ? "" : "s") + ":\n      "
@@ -175,10 +176,19 @@ public class ArchitectureChecks {
             "<([\\w.$]+)\\.([\\w<>$]+)\\([^)]*\\)>.*\\((\\w+\\.java):(\\d+)\\)");
 
     private static List<String> places(List<String> violations, Grading grading) {
+        return frames(violations).map(grading.target()::place).flatMap(java.util.Optional::stream).distinct().limit(4).toList();
+    }
+
+    /** The task whose own method holds the first violation that lies in one (refuse() is task 3's, say); empty for the shared loop. */
+    private static java.util.Optional<dev.echokit.grader.lesson.Part> owner(List<String> violations, Grading grading) {
+        return frames(violations).map(frame -> grading.target().owner(frame, grading.lesson().tasks()))
+                .flatMap(java.util.Optional::stream).findFirst();
+    }
+
+    private static java.util.stream.Stream<dev.echokit.grader.process.Crash.Frame> frames(List<String> violations) {
         return violations.stream().map(VIOLATION_AT::matcher).filter(java.util.regex.Matcher::find)
-                .map(m -> grading.target().place(new dev.echokit.grader.process.Crash.Frame(m.group(1).replaceFirst("\\$.*", ""),
-                        m.group(2), m.group(3), Integer.parseInt(m.group(4)))))
-                .flatMap(java.util.Optional::stream).distinct().limit(4).toList();
+                .map(m -> new dev.echokit.grader.process.Crash.Frame(m.group(1).replaceFirst("\\$.*", ""), m.group(2), m.group(3),
+                        Integer.parseInt(m.group(4))));
     }
 
     private static DescribedPredicate<JavaCall<?>> calling(String method, Class<?> owner) {

@@ -32,6 +32,7 @@ public final class Feedback {
     private Target target;
     private LogTail log;
     private List<String> whereToLook = List.of();
+    private Part charges;
 
     private Feedback(Lesson lesson, Part part) {
         this.lesson = lesson;
@@ -46,6 +47,17 @@ public final class Feedback {
     public Feedback did(String what) {
         this.did = what;
         return this;
+    }
+
+    /** For a broken architecture rule: the task whose own code breaks it, which pays for it (see {@code Verdict.chargedTask}). */
+    public Feedback charging(Part task) {
+        this.charges = task;
+        return this;
+    }
+
+    /** See {@link #charging}. */
+    public java.util.Optional<Part> charges() {
+        return java.util.Optional.ofNullable(charges);
     }
 
     /** The places this failure itself points at (file:line with code), shown as "where to look" instead of the part's. */

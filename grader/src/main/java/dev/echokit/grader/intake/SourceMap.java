@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,6 +87,18 @@ public final class SourceMap {
             places.add(shown(loop) + " (no method or marker of this part found; start from this file's accept loop)");
         }
         return places.stream().limit(MOST).toList();
+    }
+
+    /**
+     * The first of {@code parts} (in their order) whose own methods, as its declaration anchors find
+     * them, hold the given line of a class's file: the part whose code that is. Empty when no part's
+     * method holds it (the selector loop, a helper), or the line is in no graded file.
+     */
+    public Optional<Part> owner(String className, String fileName, int number, List<Part> parts) {
+        int dot = className.lastIndexOf('.');
+        Path file = sources.resolve((dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/") + fileName).normalize();
+        Optional<SourceLine> line = lines.stream().filter(l -> l.file().normalize().equals(file) && l.number() == number).findFirst();
+        return line.flatMap(at -> parts.stream().filter(p -> ownMethodsLines(p).contains(at)).findFirst());
     }
 
     /** The lines of the bodies of the methods this part's declaration anchors find, by counting braces from each declaration. */

@@ -223,6 +223,11 @@ public final class Target {
         return part.kind() == Part.Kind.RULES ? List.of() : sourceMap.whereToLook(part);
     }
 
+    /** The first of {@code parts} whose own methods hold the frame's line (see {@code SourceMap.owner}); empty for a command. */
+    public Optional<Part> owner(Crash.Frame frame, List<Part> parts) {
+        return sourceMap == null ? Optional.empty() : sourceMap.owner(frame.className(), frame.file(), frame.line(), parts);
+    }
+
     /** A stack frame's place in the graded source, with its code; empty for a command, or a frame in no graded file. */
     public Optional<String> place(Crash.Frame frame) {
         return sourceMap == null ? Optional.empty() : sourceMap.place(frame.className(), frame.file(), frame.line());

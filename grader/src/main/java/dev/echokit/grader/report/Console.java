@@ -116,7 +116,8 @@ public final class Console {
                 : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "")
                 + (verdict.architecturePenalty() == 0 ? "" : "   (" + verdict.architecturePenalty() + " XP off: the server breaks an"
                 + " architecture rule — " + brokenRules(verdict) + "; a platform that scores check by check takes them from "
-                + verdict.chargedTask().map(Part::shortName).orElse("") + ", the task with the most XP (the last one, on a tie), wherever the rule is broken)");
+                + verdict.chargedTask().map(Part::shortName).orElse("") + (verdict.chargedForItsCode() ? ", whose code breaks it)"
+                : ", the task with the most XP (the last one, on a tie), as the rule is broken outside any task's own methods)"));
         out.add(String.format(Locale.ROOT, ROW, "total", "", total).stripTrailing());
         out.add("  " + next(verdict));
         List<CheckResult> notApplicable = verdict.with(Status.NOT_APPLICABLE);

@@ -88,18 +88,32 @@ public record Verdict(
     }
 
     /**
-     * The task that pays for a broken architecture rule: the one that earned the most XP (the later
-     * one on a tie), so the penalty is a whole task's XP — up to {@link #ARCHITECTURE_PENALTY} — and
-     * every platform that scores check by check shows it the same way: that task's checks earn nothing.
+     * The task that pays for a broken architecture rule: the one whose own methods hold the break
+     * (a sleep in refuse() is task 3's), else the one that earned the most XP (the later one on a
+     * tie), so the penalty is a whole task's XP — up to {@link #ARCHITECTURE_PENALTY} — and every
+     * platform that scores check by check shows it the same way: that task's checks earn nothing.
      */
     public Optional<Part> chargedTask() {
-        boolean broken = in(lesson.first(Part.Kind.RULES)).stream().anyMatch(c -> c.is(Status.FAILED));
-        if (!broken) {
+        List<CheckResult> broken = in(lesson.first(Part.Kind.RULES)).stream().filter(c -> c.is(Status.FAILED)).toList();
+        if (broken.isEmpty()) {
             return Optional.empty();
+        }
+        // The task whose own code breaks the rule pays (a sleep in refuse() costs task 3); a rule broken in the shared
+        // loop or a helper costs the task that earned the most.
+        Optional<Part> owner = broken.stream().map(CheckResult::feedback).filter(java.util.Objects::nonNull)
+                .map(dev.echokit.grader.feedback.Feedback::charges).flatMap(Optional::stream).findFirst();
+        if (owner.isPresent()) {
+            return owner;
         }
         return parts().stream().filter(r -> r.part().isTask() && r.xp() > 0)
                 .max(Comparator.comparingInt(PartResult::xp).thenComparing(PartResult::part))
                 .map(PartResult::part);
+    }
+
+    /** Whether the charged task is the one whose own code breaks the rule (else it is the one with the most XP). */
+    public boolean chargedForItsCode() {
+        return in(lesson.first(Part.Kind.RULES)).stream().filter(c -> c.is(Status.FAILED)).map(CheckResult::feedback)
+                .filter(java.util.Objects::nonNull).anyMatch(f -> f.charges().isPresent());
     }
 
     /** XP taken off because an architecture rule failed: the charged task's XP, at most 10; 0 when none failed. */
