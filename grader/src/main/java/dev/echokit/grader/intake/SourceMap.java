@@ -95,10 +95,14 @@ public final class SourceMap {
      * method holds it (the selector loop, a helper), or the line is in no graded file.
      */
     public Optional<Part> owner(String className, String fileName, int number, List<Part> parts) {
+        return lineOf(className, fileName, number).flatMap(at -> parts.stream().filter(p -> ownMethodsLines(p).contains(at)).findFirst());
+    }
+
+    /** A line of the file of that class's package with that name, as a stack frame or a violation names it. */
+    private Optional<SourceLine> lineOf(String className, String fileName, int number) {
         int dot = className.lastIndexOf('.');
         Path file = sources.resolve((dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/") + fileName).normalize();
-        Optional<SourceLine> line = lines.stream().filter(l -> l.file().normalize().equals(file) && l.number() == number).findFirst();
-        return line.flatMap(at -> parts.stream().filter(p -> ownMethodsLines(p).contains(at)).findFirst());
+        return lines.stream().filter(l -> l.file().normalize().equals(file) && l.number() == number).findFirst();
     }
 
     /** The lines of the bodies of the methods this part's declaration anchors find, by counting braces from each declaration. */
@@ -133,10 +137,8 @@ public final class SourceMap {
      * A stack frame's place in the graded source, with its code ({@code EchoServer.java:92  the line}):
      * the file of that class's package with that name, as a failure shows it. Empty when it is not one of these files.
      */
-    public java.util.Optional<String> place(String className, String fileName, int number) {
-        int dot = className.lastIndexOf('.');
-        Path file = sources.resolve((dot < 0 ? "" : className.substring(0, dot).replace('.', '/') + "/") + fileName).normalize();
-        return lines.stream().filter(l -> l.file().normalize().equals(file) && l.number() == number).findFirst().map(this::show);
+    public Optional<String> place(String className, String fileName, int number) {
+        return lineOf(className, fileName, number).map(this::show);
     }
 
     /** A line of a file given relative to the sources (as the compiler names it), shown with its code. */

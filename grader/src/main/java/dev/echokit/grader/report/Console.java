@@ -58,10 +58,10 @@ public final class Console {
      * "the same as above" is always about the hint just above.
      */
     private static List<CheckResult> inOrderOfHint(List<CheckResult> failed) {
-        Map<String, List<CheckResult>> byHint = new LinkedHashMap<>();
+        Map<Object, List<CheckResult>> byHint = new LinkedHashMap<>(); // a check without a hint keeps a place of its own
         for (CheckResult check : failed) {
-            String hint = check.feedback() == null ? "\0" + check.name() : check.feedback().hint();
-            byHint.computeIfAbsent(hint.isEmpty() ? "\0" + check.name() : hint, h -> new ArrayList<>()).add(check);
+            boolean hinted = check.feedback() != null && !check.feedback().hint().isEmpty();
+            byHint.computeIfAbsent(hinted ? check.feedback().hint() : check, h -> new ArrayList<>()).add(check);
         }
         return byHint.values().stream().flatMap(List::stream).toList();
     }

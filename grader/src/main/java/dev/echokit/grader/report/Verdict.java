@@ -100,8 +100,7 @@ public record Verdict(
         }
         // The task whose own code breaks the rule pays (a sleep in refuse() costs task 3); a rule broken in the shared
         // loop or a helper costs the task that earned the most.
-        Optional<Part> owner = broken.stream().map(CheckResult::feedback).filter(java.util.Objects::nonNull)
-                .map(dev.echokit.grader.feedback.Feedback::charges).flatMap(Optional::stream).findFirst();
+        Optional<Part> owner = ownerOfTheBreak();
         if (owner.isPresent()) {
             return owner;
         }
@@ -112,8 +111,13 @@ public record Verdict(
 
     /** Whether the charged task is the one whose own code breaks the rule (else it is the one with the most XP). */
     public boolean chargedForItsCode() {
+        return ownerOfTheBreak().isPresent();
+    }
+
+    /** The task whose own code breaks a failed architecture rule, as its check found it (see {@code Feedback.charging}). */
+    private Optional<Part> ownerOfTheBreak() {
         return in(lesson.first(Part.Kind.RULES)).stream().filter(c -> c.is(Status.FAILED)).map(CheckResult::feedback)
-                .filter(java.util.Objects::nonNull).anyMatch(f -> f.charges().isPresent());
+                .filter(java.util.Objects::nonNull).map(dev.echokit.grader.feedback.Feedback::charges).flatMap(Optional::stream).findFirst();
     }
 
     /** XP taken off because an architecture rule failed: the charged task's XP, at most 10; 0 when none failed. */
