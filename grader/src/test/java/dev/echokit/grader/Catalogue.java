@@ -120,6 +120,15 @@ public final class Catalogue {
                     "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly",
                     "        } finally {\n            refusedButOpen.add(channel);\n        }\n    }\n\n    private final java.util.List<SocketChannel> refusedButOpen = new java.util.ArrayList<>();\n\n    private void drainBriefly",
                     Parts.TASK_3).stretch("noDescriptorLeak"),
+            // Refuses in words, then registers the channel as a client: served, and counted down when it leaves though never
+            // counted up. The mistake is refuse()'s (task 3): the grader holds such a client open, so the limit, the log and the
+            // freed slot are judged on their own (it once scored 22/50, tasks 2 and 4 waiting on task 5).
+            broken("serves-refused", "registers the refused channel with a Connection instead of closing it", SERVER,
+                    "            channel.shutdownOutput();\n            drainBriefly(channel);\n        } catch (IOException e) {\n"
+                            + "            // The client is already gone; there is nobody left to tell.\n        } finally {\n            closeQuietly(channel);\n        }\n",
+                    "            channel.register(selector, SelectionKey.OP_READ, new Connection(channel, peerOf(channel), this::connectionClosed));\n"
+                            + "        } catch (IOException e) {\n            closeQuietly(channel);\n        }\n",
+                    Parts.TASK_3).hint("kept and served after the line"),
             broken("spins-when-out-of-fds", "retries accept() at once when out of descriptors", ACCEPT_PAUSE,
                     "        acceptKey.interestOps(0);\n        paused = true;\n", "").stretch("survivesDescriptorExhaustion"),
             // Echoes at once only while nothing is held back, so the bytes stay in order: its one

@@ -237,9 +237,17 @@ final class Preconditions {
                 return Optional.empty(); // not this task's to say; the earlier ones are asked first
             }
             try (Probe extra = Probe.connect(fresh.server.port()).watchedBy(fresh.server)) {
-                Probe.Ending ending = extra.readToEnd(Scenario.prompt()).ending();
+                Probe.Received got = extra.readToEnd(Scenario.prompt());
+                Probe.Ending ending = got.ending();
+                Optional<dev.echokit.grader.process.Ending> died = ending == Probe.Ending.TIMEOUT ? Optional.empty() : fresh.server.endedOnItsOwn();
+                if (died.isPresent()) {
+                    return Optional.of("when a client past the limit connected, the server's process " + died.get().words()
+                            + ": there is no refusal to judge yet");
+                }
                 if (ending == Probe.Ending.TIMEOUT) {
-                    return Optional.of("a client past the limit is never disconnected: it waits with no answer");
+                    return Optional.of(got.bytes().length == 0
+                            ? "a client past the limit is never disconnected: it waits with no answer"
+                            : "a client past the limit reads " + Probe.quote(got.text()) + " and is then never disconnected");
                 }
                 if (ending == Probe.Ending.REFUSED) {
                     return Optional.of("a client past the limit finds nothing listening (the server stops listening while full):"
@@ -297,6 +305,8 @@ final class Preconditions {
         final RunningServer server;
         final String problem;
         final List<Probe> clients = new ArrayList<>();
+        /** Told "server at capacity" and then served all the same: held open, as a scenario holds them (see there). */
+        private final List<Probe> refusedButServed = new ArrayList<>();
 
         private Fresh(RunningServer server, String problem) {
             this.server = server;
@@ -320,11 +330,22 @@ final class Preconditions {
 
         private boolean tryClient(String line, java.time.Duration wait) throws IOException {
             Probe client = Probe.connect(server.port()).watchedBy(server);
-            if (client.isEchoed(line, wait)) {
+            Probe.Received back;
+            try {
+                back = client.echo(line, wait);
+            } catch (IOException e) {
+                client.close();
+                return false;
+            }
+            if (back.ending() == Probe.Ending.COMPLETE && back.text().equals(line + "\n")) {
                 clients.add(client);
                 return true;
             }
-            client.close();
+            if (Scenario.servedAfterRefusal(back, line)) {
+                refusedButServed.add(client);
+            } else {
+                client.close();
+            }
             return false;
         }
 
@@ -339,7 +360,9 @@ final class Preconditions {
 
         @Override
         public void close() {
-            for (Probe client : clients) {
+            List<Probe> all = new ArrayList<>(clients);
+            all.addAll(refusedButServed);
+            for (Probe client : all) {
                 try {
                     client.close();
                 } catch (IOException e) {

@@ -65,6 +65,12 @@ final class Scenario implements AutoCloseable {
      */
     final int limit;
     final List<Probe> admitted = new ArrayList<>();
+    /**
+     * Clients told "server at capacity" whose connection the server then kept and served, held open
+     * until the check ends: their leaving would be a served client's leaving, which a check of the
+     * limit or of the refusal line is not about (task 3's checks see the connection left open).
+     */
+    private final List<Probe> refusedButServed = new ArrayList<>();
     /** The local ports of the clients admitted and not yet counted as departed: who left is told from this. */
     private final Set<Integer> seenPorts = new java.util.HashSet<>();
     private final EnumSet<Behaviour> needs;
@@ -284,12 +290,18 @@ final class Scenario implements AutoCloseable {
         if (waiting.isEmpty()) {
             return;
         }
+        boolean served = waiting.get().text().startsWith(AT_CAPACITY) && wasAdmitted(client);
         throw fail(feedback()
                 .did(setup() + ", " + why + ", then read from it")
                 .expected("the server to turn that client away: its connection ended at once")
-                .got(waiting.get().describe() + "; a line the grader then sent on it did not come back either")
-                .hint(Refusal.of(waiting.get()).hint()), Behaviour.ENDS_REFUSALS);
+                .got(waiting.get().describe() + (served ? "; then it sent a line, and the line came back: the server kept serving it"
+                        : "; a line the grader then sent on it did not come back either"))
+                .hint(served ? REFUSED_BUT_SERVED : Refusal.of(waiting.get()).hint()), Behaviour.ENDS_REFUSALS);
     }
+
+    /** The hint for a client told "server at capacity" and then served like an admitted one. */
+    static final String REFUSED_BUT_SERVED = "the refused channel was kept and served after the line (registered with the selector?):"
+            + " close it instead, and never register it";
 
     /**
      * A client past the limit, connected by the caller: empty when the server ended its connection
@@ -301,7 +313,8 @@ final class Scenario implements AutoCloseable {
         if (got.ending() != Probe.Ending.TIMEOUT) {
             return Optional.empty();
         }
-        if (wasAdmitted(client)) {
+        // Told "server at capacity", the client was refused, though left open: a refusal that did not end (task 3's).
+        if (!got.text().startsWith(AT_CAPACITY) && wasAdmitted(client)) {
             throw fail(feedback()
                     .did(setup() + ", " + why + ", then read from it")
                     .expected("the server to turn that client away: its connection ended at once")
@@ -319,12 +332,16 @@ final class Scenario implements AutoCloseable {
     boolean endOrWait(List<Probe> clients, String why) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + prompt().toNanos();
         List<Probe> waiting = new ArrayList<>();
+        List<Probe> told = new ArrayList<>();
         Probe.Received last = null;
         for (Probe client : clients) {
             Probe.Received got = client.readToEnd(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 50_000_000L)));
             if (got.ending() == Probe.Ending.TIMEOUT) {
                 waiting.add(client);
                 last = got;
+                if (got.text().startsWith(AT_CAPACITY)) {
+                    told.add(client); // refused in words, though left open: not an admission, whatever it does next
+                }
             } else {
                 client.close(); // as a real client leaves once turned away; a refusal that waits for that goes on
             }
@@ -340,7 +357,7 @@ final class Scenario implements AutoCloseable {
         for (Probe client : waiting) {
             Probe.Received back = client.read("are you there?\n".length(),
                     Duration.ofNanos(Math.max(echoDeadline - System.nanoTime(), 50_000_000L)));
-            if (back.text().contains("are you there?")) {
+            if (back.text().contains("are you there?") && !told.contains(client)) {
                     throw fail(feedback()
                         .did(setup() + ", " + why + ", then read from them")
                         .expected("the server to turn each of them away: its connection ended at once")
@@ -353,11 +370,17 @@ final class Scenario implements AutoCloseable {
 
     /** One more client is not served: a line it sends never comes back. */
     void expectNotAdmitted(String why, Behaviour... alsoRelied) throws IOException, InterruptedException {
-        try (Probe client = Probe.connect(server.port()).watchedBy(server)) {
+        Probe client = Probe.connect(server.port()).watchedBy(server);
+        try {
             Probe.Received back = client.echo("knock knock", notEchoedWait());
             // Told "server at capacity" first, the client was turned away where it should be: a server that goes on
             // serving it has left the refused connection open and registered, task 3's mistake (its checks see it).
-            if (back.text().contains("knock knock") && !back.text().startsWith(AT_CAPACITY)) {
+            if (servedAfterRefusal(back, "knock knock")) {
+                refusedButServed.add(client);
+                client = null;
+                return;
+            }
+            if (back.text().contains("knock knock")) {
                     Feedback feedback = feedback()
                         .did(setup() + ", " + why + ", and had it send a line")
                         .expected("that client not to be served, since " + clients(connected()) + (connected() == 1 ? " is" : " are") + " connected")
@@ -368,7 +391,16 @@ final class Scenario implements AutoCloseable {
                 }
                 throw fail(feedback, alsoRelied);
             }
+        } finally {
+            if (client != null) {
+                client.close();
+            }
         }
+    }
+
+    /** Whether a client read the refusal line and then had its own line echoed all the same. */
+    static boolean servedAfterRefusal(Probe.Received back, String line) {
+        return back.text().startsWith(AT_CAPACITY) && back.text().substring(AT_CAPACITY.length()).contains(line);
     }
 
     /** Waits until a new client is admitted after a departure, retrying refusals briefly; fails if none is. */
@@ -562,6 +594,9 @@ final class Scenario implements AutoCloseable {
     @Override
     public void close() throws IOException {
         for (Probe client : admitted) {
+            client.close();
+        }
+        for (Probe client : refusedButServed) {
             client.close();
         }
         server.close();
