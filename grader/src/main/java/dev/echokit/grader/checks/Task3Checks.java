@@ -44,7 +44,7 @@ public class Task3Checks {
                     Probe.Received back = client.echo("still here " + i, Scenario.echoWait());
                     if (!back.text().equals("still here " + i + "\n")) {
                         throw scenario.fail(scenario.feedback()
-                                .did(scenario.setup() + ", filled it, turned away " + i + " more clients, then echoed on an admitted client")
+                                .did(scenario.setup() + ", filled it, turned away " + i + " more client" + (i == 1 ? "" : "s") + ", then echoed on an admitted client")
                                 .expected("the admitted client to be served as before")
                                 .got(back.describe())
                                 .hint("refusing must touch only the refused channel: never close, count or register it"));

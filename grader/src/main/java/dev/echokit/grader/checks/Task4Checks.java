@@ -71,7 +71,8 @@ public class Task4Checks {
                                     rejected.isEmpty() ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE);
                     // No refusal line, and the clients were left waiting or found nothing listening: did the server ever
                     // accept a client to refuse? That is task 3's to say first.
-                    boolean neverAccepted = !allEnded || extras.stream().allMatch(Probe::refused);
+                    // Or did it die as it refused (a crash on the refusal path, task 3's)?
+                    boolean neverAccepted = !allEnded || extras.stream().allMatch(Probe::refused) || scenario.server.endedOnItsOwn().isPresent();
                     throw rejected.isEmpty() && neverAccepted ? scenario.fail(feedback, Behaviour.ENDS_REFUSALS) : scenario.fail(feedback);
                 }
                 List<Integer> counts = new ArrayList<>();

@@ -68,6 +68,9 @@ public final class FailureText {
             out.add("| " + shown.line().stamped() + (shown.alike() == 0 ? ""
                     : "   (the last of " + (shown.alike() + 1) + " like it)"));
         }
+        if (tail.after() > 0) {
+            out.add("| ... (" + tail.after() + (tail.after() == 1 ? " more line" : " more lines") + " of the trace not shown)");
+        }
         if (tail.dropped() > 0) {
             out.add("| ... and " + tail.dropped() + " more lines not kept: the server is flooding its output");
         }

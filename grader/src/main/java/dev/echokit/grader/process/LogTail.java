@@ -10,9 +10,10 @@ import java.util.List;
  * {@link FailureText} renders it.
  *
  * @param shown   the lines shown, in the order the server printed them
+ * @param after   lines after the last one shown and not shown: the JDK's and libraries' frames of a stack trace
  * @param dropped lines not kept at all: the server flooded its output
  */
-public record LogTail(List<Shown> shown, long dropped) {
+public record LogTail(List<Shown> shown, int after, long dropped) {
 
     /**
      * One line shown.

@@ -202,21 +202,42 @@ public final class ServerLog {
     private static final java.util.regex.Pattern NOT_SHAPE = java.util.regex.Pattern.compile(
             "\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?|\\[?[0-9a-fA-F:.]+\\]?:\\d{1,5}\\b");
 
+    /** A line of a Java stack trace below its exception: a frame, or "... 3 more". */
+    private static final java.util.regex.Pattern FRAME = java.util.regex.Pattern.compile("^\\s+(?:at \\S+\\(|\\.\\.\\. \\d+ more)");
+    /** A frame of the JDK or of a library the graded code calls: not where a learner looks. */
+    private static final java.util.regex.Pattern LIBRARY_FRAME = java.util.regex.Pattern.compile(
+            "^\\s+at (?:java|javax|jdk|sun|com\\.sun|picocli|org\\.slf4j|ch\\.qos)\\.|^\\s+\\.\\.\\. \\d+ more");
+
     /**
      * The last {@code count} runs of lines, a run being lines of the same shape in a row (a hundred
      * refusals alike read as one line, "the last of 100 like it"), plus the last line holding each of
      * {@code evidence}'s words where it came before them: the accepted, closed and rejected lines
-     * whose counts show a mistake must not be pushed out by the lines after them.
+     * whose counts show a mistake must not be pushed out by the lines after them. Of a stack trace,
+     * only the exception's line and the first frame outside the JDK and libraries (the server's own
+     * code) are candidates: the frames of picocli and the JDK never push out the line that matters.
      */
     public synchronized LogTail tail(int count, List<String> evidence) {
-        List<int[]> runs = new ArrayList<>(); // {first index, length}
-        String shape = null;
+        List<Integer> candidates = new ArrayList<>();
+        boolean ownFrameShown = false;
         for (int i = 0; i < lines.size(); i++) {
-            String now = NOT_SHAPE.matcher(lines.get(i).text()).replaceAll("");
-            if (now.equals(shape)) {
+            String text = lines.get(i).text();
+            if (!FRAME.matcher(text).find()) {
+                ownFrameShown = false;
+                candidates.add(i);
+            } else if (!ownFrameShown && !LIBRARY_FRAME.matcher(text).find()) {
+                ownFrameShown = true;
+                candidates.add(i);
+            }
+        }
+        List<int[]> runs = new ArrayList<>(); // {first candidate, length}
+        String shape = null;
+        for (int c = 0; c < candidates.size(); c++) {
+            String now = NOT_SHAPE.matcher(lines.get(candidates.get(c)).text()).replaceAll("");
+            boolean adjacent = c > 0 && candidates.get(c) == candidates.get(c - 1) + 1;
+            if (now.equals(shape) && adjacent) {
                 runs.get(runs.size() - 1)[1]++;
             } else {
-                runs.add(new int[] {i, 1});
+                runs.add(new int[] {c, 1});
                 shape = now;
             }
         }
@@ -227,7 +248,7 @@ public final class ServerLog {
         int firstChosen = chosen.isEmpty() ? runs.size() : chosen.first();
         for (String words : evidence) {
             for (int r = firstChosen - 1; r >= 0; r--) {
-                if (lines.get(runs.get(r)[0]).text().contains(words)) {
+                if (lines.get(candidates.get(runs.get(r)[0])).text().contains(words)) {
                     chosen.add(r);
                     break;
                 }
@@ -237,11 +258,13 @@ public final class ServerLog {
         int next = 0; // the first line not yet shown or skipped
         for (int r : chosen) {
             int[] run = runs.get(r);
+            int first = candidates.get(run[0]);
+            int last = candidates.get(run[0] + run[1] - 1);
             // A run shows its last line: the latest of its kind, often the very line a failure quotes.
-            shown.add(new LogTail.Shown(lines.get(run[0] + run[1] - 1), run[1] - 1, run[0] - next));
-            next = run[0] + run[1];
+            shown.add(new LogTail.Shown(lines.get(last), run[1] - 1, first - next));
+            next = last + 1;
         }
-        return new LogTail(List.copyOf(shown), dropped);
+        return new LogTail(List.copyOf(shown), lines.size() - next, dropped);
     }
 
     /** Writes the whole log without the grader's time marks: the learner's proof. */

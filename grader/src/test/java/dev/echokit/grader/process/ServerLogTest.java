@@ -84,4 +84,27 @@ class ServerLogTest {
                 .getBytes(StandardCharsets.UTF_8)));
         assertThat(counting.tail(6).shown()).hasSize(2).allMatch(shown -> shown.alike() == 0);
     }
+
+    @Test
+    @DisplayName("of a stack trace, the tail keeps the exception's line and the server's own frame, not picocli's or the JDK's")
+    void tailKeepsTheExceptionAndTheOwnFrame() {
+        String out = """
+                10:00:00.010 accepted connection from 127.0.0.1:50000 (1/1)
+                Exception in thread "main" java.lang.NullPointerException: Cannot invoke "String.length()"
+                	at dev.echokit.server.EchoServer.acceptAll(EchoServer.java:131)
+                	at dev.echokit.server.EchoServer.serve(EchoServer.java:90)
+                	at picocli.CommandLine.executeUserObject(CommandLine.java:2045)
+                	at picocli.CommandLine$RunLast.handle(CommandLine.java:2423)
+                	at picocli.CommandLine$RunLast.handle(CommandLine.java:2423)
+                	at picocli.CommandLine.execute(CommandLine.java:2174)
+                	at dev.echokit.server.EchoCommand.main(EchoCommand.java:76)
+                """;
+        ServerLog log = new ServerLog();
+        log.readFrom(new ByteArrayInputStream(out.getBytes(StandardCharsets.UTF_8)));
+        LogTail tail = log.tail(6, java.util.List.of("accepted connection"));
+        assertThat(tail.lines()).extracting(LogLine::text).containsExactly("10:00:00.010 accepted connection from 127.0.0.1:50000 (1/1)",
+                "Exception in thread \"main\" java.lang.NullPointerException: Cannot invoke \"String.length()\"",
+                "\tat dev.echokit.server.EchoServer.acceptAll(EchoServer.java:131)");
+        assertThat(FailureText.lines(tail)).hasSize(4).last().asString().isEqualTo("| ... (6 more lines of the trace not shown)");
+    }
 }
