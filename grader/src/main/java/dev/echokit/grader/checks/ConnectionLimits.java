@@ -29,6 +29,13 @@ public final class ConnectionLimits {
             + "|\\b\\w*max\\w*\\s*(?:[<>]=?|[=!]=)(?!\\s*null)"));
     private static final Anchor COUNTS_UP = new Anchor("a count going up (n++, ++n, n += 1)", Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+\\+\\+(?![\\w\"'])|(?<![\\w\"'+])\\+\\+\\w+"
             + "|\\b\\w+\\s*\\+=\\s*1\\s*;)"));
+    // A count taken from the selector instead of kept: its registered keys, less the listener's. A closed
+    // channel's key stays among them until the next select(), so this count lags a departure.
+    private static final Anchor COUNTS_THE_KEYS = new Anchor("a count of the selector's keys (keys().size())",
+            Pattern.compile("\\.keys\\(\\)\\s*\\.size\\(\\)"));
+    // The bad value turned down: a comparison of the value with 0 or 1, wherever the learner checks it.
+    private static final Anchor VALUE_CHECK = new Anchor("a check that the value is at least 1",
+            Pattern.compile("(?i)\\bif\\s*\\(.*\\b\\w*(?:max\\w*|value)\\s*(?:<\\s*1|<=\\s*0|<\\s*MIN\\w*)\\b"));
     private static final Anchor COUNTS_DOWN = new Anchor("a count going down (n--, --n, n -= 1)", Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+--(?![\\w\"'-])|(?<![\\w\"'-])--\\w+(?![\\w\"'-])"
             + "|\\b\\w+\\s*-=\\s*1\\s*;)"));
 
@@ -42,12 +49,12 @@ public final class ConnectionLimits {
             Part.task(1, "Task 1 — Add the --max-clients option", 10)
                     .provides(TAKES_THE_OPTION)
                     .relyingOn(ECHOES, TURNS_AWAY)
-                    .anchors(Anchor.text("\"--max-clients\""), Anchor.text("max clients:"))
+                    .anchors(Anchor.text("\"--max-clients\""), VALUE_CHECK, Anchor.text("max clients:"))
                     .checkedBy(Task1Checks.class),
             Part.task(2, "Task 2 — Check the count before you admit", 10)
                     .provides(TURNS_AWAY)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, FREES_SLOTS)
-                    .anchors(COMPARES_WITH_THE_LIMIT, COUNTS_UP, Anchor.method("admit…", "accept…"), Anchor.text("accepted connection"),
+                    .anchors(COMPARES_WITH_THE_LIMIT, COUNTS_UP, COUNTS_THE_KEYS, Anchor.method("admit…", "accept…"), Anchor.text("accepted connection"),
                             new Anchor("a call of accept()", Pattern.compile("\\.accept\\s*\\(\\s*\\)")))
                     .checkedBy(Task2Checks.class),
             Part.task(3, "Task 3 — Tell the client, then close", 10)
@@ -63,7 +70,7 @@ public final class ConnectionLimits {
             Part.task(5, "Task 5 — Give the slot back", 10)
                     .provides(FREES_SLOTS)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY)
-                    .anchors(Anchor.method("connectionClosed…", "onClose…", "close"), COUNTS_DOWN, Anchor.text("closed connection"))
+                    .anchors(Anchor.method("connectionClosed…", "onClose…", "close"), COUNTS_DOWN, COUNTS_THE_KEYS, Anchor.text("closed connection"))
                     .checkedBy(Task5Checks.class),
             Part.of(Part.Kind.RULES, "architecture", "Architecture rules", 0)
                     .relyingOn(ECHOES)
