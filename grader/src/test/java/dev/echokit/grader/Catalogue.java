@@ -129,6 +129,14 @@ public final class Catalogue {
                     "            channel.register(selector, SelectionKey.OP_READ, new Connection(channel, peerOf(channel), this::connectionClosed));\n"
                             + "        } catch (IOException e) {\n            closeQuietly(channel);\n        }\n",
                     Parts.TASK_3).hint("kept and served after the line"),
+            // Writes the refusal, then falls through to admit the same client (no return, no else): served and counted
+            // past the limit. Task 3's alone, with one hint for the one cause.
+            broken("refuses-then-admits", "writes the refusal, then admits the same client as well", SERVER,
+                    "            if (clients >= maxClients) {\n                refuse(channel);\n            } else {\n                admit(channel);\n            }\n",
+                    "            if (clients >= maxClients) {\n                Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\");\n"
+                            + "                try {\n                    channel.write(ByteBuffer.wrap(AT_CAPACITY));\n                } catch (IOException e) {\n"
+                            + "                    // the client is gone\n                }\n            }\n            admit(channel);\n",
+                    Parts.TASK_3).hint("admitted as well"),
             broken("spins-when-out-of-fds", "retries accept() at once when out of descriptors", ACCEPT_PAUSE,
                     "        acceptKey.interestOps(0);\n        paused = true;\n", "").stretch("survivesDescriptorExhaustion"),
             // Echoes at once only while nothing is held back, so the bytes stay in order: its one

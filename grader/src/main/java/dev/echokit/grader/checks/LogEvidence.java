@@ -46,6 +46,23 @@ final class LogEvidence {
     private static final Pattern REJECTED_COUNT = Pattern.compile("rejected connection: at capacity \\((-?\\d+)/(\\d+)\\)");
 
     /**
+     * When a refusal line is followed at once by an accepted line counting past the limit: the
+     * refused client was then admitted as well (a missing return or else). Empty otherwise.
+     */
+    static Optional<String> refusedThenAdmittedHint(List<LogLine> log, int max) {
+        for (int i = 1; i < log.size(); i++) {
+            String line = log.get(i).text();
+            Matcher count = Task2Checks.COUNT.matcher(line);
+            if (line.contains("accepted connection") && log.get(i - 1).text().contains("rejected connection")
+                    && count.find() && Integer.parseInt(count.group(1)) > max) {
+                return Optional.of("the refused client was then admitted as well: right after a refusal line, the log admits a client past"
+                        + " the limit (see the server log). Refuse or admit, never both: return after refusing, or admit only in an else");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
      * What the refusal lines say about the count, when they show a refused client counted in: the
      * count rising with each refusal. Empty otherwise.
      */
@@ -71,8 +88,8 @@ final class LogEvidence {
             return Optional.empty();
         }
         return Optional.of("the refusal lines show the count rising with each refusal (" + counts.stream().map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining(", ")) + "): each refused client was counted in, and its slot is"
-                + " never given back. Count a client only where it is admitted, never in refuse");
+                .collect(java.util.stream.Collectors.joining(", ")) + "): each refused client was counted in as if admitted."
+                + " Count a client only where it is admitted, never in refuse");
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
 import dev.echokit.grader.lesson.NeedsTask;
 import dev.echokit.grader.lesson.Part;
+import dev.echokit.grader.process.LogLine;
 import dev.echokit.grader.process.Patience;
 import dev.echokit.grader.process.Probe;
 import dev.echokit.grader.process.RunningServer;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import dev.echokit.grader.process.LogLine;
 
 /**
  * The moves the limit checks make against one server — admit a client, see one turned away, free
@@ -267,7 +267,9 @@ final class Scenario implements AutoCloseable {
                     .did(setup() + ", " + why + ", then read from it")
                     .expected("exactly " + Probe.quote(AT_CAPACITY) + " followed by end of stream")
                     .got(got.describe())
-                    .hint(Refusal.of(got).hint());
+                    .hint(got.ending() == Probe.Ending.TIMEOUT && got.text().startsWith(AT_CAPACITY)
+                            ? LogEvidence.refusedThenAdmittedHint(server.log().lines(), max).orElse(Refusal.of(got).hint())
+                            : Refusal.of(got).hint());
             if (got.ending() == Probe.Ending.TIMEOUT && got.bytes().length == 0 && wasAdmitted(client)) {
                     throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
                         .hint("the server admitted this client: the limit is not enforced, so there was nothing to refuse"),
@@ -296,7 +298,12 @@ final class Scenario implements AutoCloseable {
                 .expected("the server to turn that client away: its connection ended at once")
                 .got(waiting.get().describe() + (served ? "; then it sent a line, and the line came back: the server kept serving it"
                         : "; a line the grader then sent on it did not come back either"))
-                .hint(served ? REFUSED_BUT_SERVED : Refusal.of(waiting.get()).hint()), Behaviour.ENDS_REFUSALS);
+                .hint(served ? servedHint() : Refusal.of(waiting.get()).hint()), Behaviour.ENDS_REFUSALS);
+    }
+
+    /** Why a refused client was served: admitted as well, when the log shows it, else registered on its own. */
+    private String servedHint() {
+        return LogEvidence.refusedThenAdmittedHint(server.log().lines(), max).orElse(REFUSED_BUT_SERVED);
     }
 
     /** The hint for a client told "server at capacity" and then served like an admitted one. */
