@@ -176,7 +176,7 @@ public final class Catalogue {
             broken("counts-down-refused", "counts a refused connection down when it is closed, freeing a slot it never had", SERVER,
                     "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly",
                     "        } finally {\n            closeQuietly(channel);\n            clients--;\n        }\n    }\n\n    private void drainBriefly",
-                    Parts.TASK_5).needs(Parts.TASK_2, Parts.TASK_3, Parts.TASK_4).hint("a refusal, then a new client admitted with no client leaving"),
+                    Parts.TASK_5).hint("a refusal, then a new client admitted with no client leaving"),
             broken("frees-twice-on-reset", "gives the slot back twice when a client resets", CONNECTION,
                     "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            close();",
                     "            // A reset or a broken pipe: the client left abruptly. That is normal, not a bug.\n            onClose.accept(this);\n            close();",

@@ -278,12 +278,26 @@ final class Preconditions {
         if (departure.isPresent()) {
             return departure;
         }
-        try (Fresh fresh = Fresh.start(grading, "--max-clients", "2")) {
-            if (fresh.problem != null || !fill(fresh, 2) || fresh.probe("three")) {
-                return Optional.empty(); // the limit itself is task 2's
+        return refusalFreesASlot() ? Optional.of("after a refusal the server admits a client past the limit:"
+                + " the refused connection freed a slot it never had") : Optional.empty();
+    }
+
+    private final Object refusalLock = new Object();
+    private Boolean refusalFreesASlot;
+
+    /**
+     * Whether a refusal gives a slot: on a fresh server filled to its own limit at 2, one client is
+     * turned away and the next one is admitted, with nobody leaving. Worked out once per grading.
+     */
+    boolean refusalFreesASlot() throws IOException, InterruptedException {
+        synchronized (refusalLock) {
+            if (refusalFreesASlot == null) {
+                try (Fresh fresh = Fresh.start(grading, "--max-clients", "2")) {
+                    // Never turned away, the limit itself is task 2's: nothing here frees a slot.
+                    refusalFreesASlot = fresh.problem == null && fill(fresh, 2) && !fresh.probe("three") && fresh.probe("four");
+                }
             }
-            return fresh.probe("four") ? Optional.of("after a refusal the server admits a client past the limit:"
-                    + " the refused connection freed a slot it never had") : Optional.empty();
+            return refusalFreesASlot;
         }
     }
 
