@@ -137,6 +137,13 @@ public final class Catalogue {
                             + "                try {\n                    channel.write(ByteBuffer.wrap(AT_CAPACITY));\n                } catch (IOException e) {\n"
                             + "                    // the client is gone\n                }\n            }\n            admit(channel);\n",
                     Parts.TASK_3).hint("admitted as well"),
+            // Crashes at every refusal, before refusing: the crash is the refusal's (task 3), and task 4, with no refusal
+            // ever logged, waits on it (it once failed beside task 3 for the same crash).
+            broken("throws-on-refusal", "throws a NullPointerException on the refusal path", SERVER,
+                    "            if (clients >= maxClients) {\n                refuse(channel);\n",
+                    "            if (clients >= maxClients) {\n                String reason = null;\n                Log.info(\"refusing: \" + reason.length());\n"
+                            + "                refuse(channel);\n",
+                    Parts.TASK_3).needs(Parts.TASK_4).hint("crashed with java.lang.NullPointerException"),
             broken("spins-when-out-of-fds", "retries accept() at once when out of descriptors", ACCEPT_PAUSE,
                     "        acceptKey.interestOps(0);\n        paused = true;\n", "").stretch("survivesDescriptorExhaustion"),
             // Echoes at once only while nothing is held back, so the bytes stay in order: its one
