@@ -283,7 +283,7 @@ final class Scenario implements AutoCloseable {
                     expectRefused(why, thenWrite, false);
                     return;
                 }
-                throw fail(feedback.got(got.describe() + "; then it sent a line, and the line came back")
+                throw fail(feedback.got(got.describe() + "; then the grader sent a line on it, and the line came back")
                         .hint("the server admitted this client: the limit is not enforced, so there was nothing to refuse"),
                         Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
             }
@@ -322,7 +322,7 @@ final class Scenario implements AutoCloseable {
         throw fail(feedback()
                 .did(setup() + ", " + why + ", then read from it")
                 .expected("the server to turn that client away: its connection ended at once")
-                .got(waiting.get().describe() + (served ? "; then it sent a line, and the line came back: the server kept serving it"
+                .got(waiting.get().describe() + (served ? "; then the grader sent a line on it, and the line came back: the server kept serving it"
                         : "; a line the grader then sent on it did not come back either"))
                 .hint(served ? servedHint() : Refusal.of(waiting.get()).hint()), Behaviour.ENDS_REFUSALS);
     }
@@ -357,7 +357,7 @@ final class Scenario implements AutoCloseable {
             throw fail(feedback()
                     .did(setup() + ", " + why + ", then read from it")
                     .expected("the server to turn that client away: its connection ended at once")
-                    .got(got.describe() + "; then it sent a line, and the line came back")
+                    .got(got.describe() + "; then the grader sent a line on it, and the line came back")
                     .hint("the server admitted this client: the limit is not enforced"), Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
         }
         return Optional.of(got);
@@ -400,7 +400,7 @@ final class Scenario implements AutoCloseable {
                     throw fail(feedback()
                         .did(setup() + ", " + why + ", then read from them")
                         .expected("the server to turn each of them away: its connection ended at once")
-                        .got(last.describe() + "; then one sent a line, and the line came back")
+                        .got(last.describe() + "; then the grader sent a line on one of them, and the line came back")
                         .hint("the server admitted this client: the limit is not enforced"), Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS);
             }
         }
@@ -432,8 +432,10 @@ final class Scenario implements AutoCloseable {
                     Feedback feedback = feedback()
                         .did(setup() + ", " + why + ", and had it send a line")
                         .expected("that client not to be served, since " + clients(connected()) + (connected() == 1 ? " is" : " are") + " connected")
-                        .got("its line came back: the server admitted " + (connected() + 1) + " clients at once")
-                        .hint(LogEvidence.countHint(server.log().lines()).orElse("compare the count with the limit before admitting; at the limit (count >= max) refuse"));
+                        .got("its line came back: the server was serving " + (connected() + 1) + " clients together")
+                        .hint(LogEvidence.countHint(server.log().lines()).orElse("compare the count with the limit before admitting, and at the limit"
+                                + " (count >= max) refuse instead: with no comparison, or with one that does not stop the admit (a missing"
+                                + " return or else after refusing), every client gets in"));
                 if (part.equals(grading.lesson().provider(Behaviour.TURNS_AWAY)) && LogEvidence.countHint(server.log().lines()).isEmpty()) {
                     limitHint(feedback);
                 }

@@ -24,7 +24,7 @@ public class Task2Checks {
 
     static final Pattern COUNT = Pattern.compile("\\((\\d+)/(\\d+)\\)\\s*$");
 
-    @ParameterizedTest(name = "--max-clients {0}")
+    @ParameterizedTest(name = "(--max-clients {0})")
     @ValueSource(ints = {1, 3})
     @DisplayName("exactly MAX clients are admitted, and the next ones are never echoed")
     void admitsExactlyMax(int max, Grading grading) throws Exception {

@@ -101,7 +101,8 @@ public class Task5Checks {
                     + " A reset or any I/O error must free the slot through the same close as a clean departure";
         }
         return "the line shows the count before the client left: the line is written before the count goes down, or the count"
-                + " comes from selector.keys(), which keeps a cancelled key until the next select(). Count down first, then log";
+                + " comes from selector.keys(), which keeps a cancelled key until the next select(). Keep a count of your own, and count it"
+                + " down before the line is written";
     }
 
     @Test
