@@ -71,6 +71,7 @@ public final class ConnectionLimits {
                     .provides(FREES_SLOTS)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY)
                     .anchors(Anchor.method("connectionClosed…", "onClose…", "close"), COUNTS_DOWN, COUNTS_THE_KEYS, Anchor.text("closed connection"))
+                    .alsoWhereRepeated(COUNTS_DOWN)
                     .checkedBy(Task5Checks.class),
             Part.of(Part.Kind.RULES, "architecture", "Architecture rules", 0)
                     .relyingOn(ECHOES)

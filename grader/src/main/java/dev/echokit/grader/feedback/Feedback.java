@@ -32,6 +32,8 @@ public final class Feedback {
     private Target target;
     private LogTail log;
     private List<String> whereToLook = List.of();
+    /** The place in the graded source of a crash's first frame in the learner's code, when there was one. */
+    private String crashPlace;
     private Part charges;
 
     private Feedback(Lesson lesson, Part part) {
@@ -132,6 +134,10 @@ public final class Feedback {
         log = server == null ? null : server.log().tail(LOG_LINES, lesson.evidence());
         if (whereToLook.isEmpty()) {
             whereToLook = target == null ? List.of() : target.whereToLook(part);
+            if (crashPlace != null) { // the learner's own frame of the crash first: that is where it happened
+                whereToLook = java.util.stream.Stream.concat(java.util.stream.Stream.of(crashPlace), whereToLook.stream())
+                        .distinct().limit(4).toList();
+            }
         }
         return new Failure(this);
     }
@@ -147,6 +153,7 @@ public final class Feedback {
         }
         String thrown = crash.map(c -> c.exception() + c.frame().map(f -> ", at " + target().flatMap(t -> t.place(f))
                 .orElse(f.where())).orElse("")).orElse("");
+        crashPlace = crash.flatMap(Crash::frame).flatMap(f -> target().flatMap(t -> t.place(f))).orElse(null);
         if (server.exitToldByCheck()) {
             // The check saw the exit and says what it means; a trace the server printed still belongs beside it.
             if (crash.isPresent()) {
@@ -166,8 +173,7 @@ public final class Feedback {
                     + (crash.get().exception().contains("attachment()\" is null")
                     ? " A selection key had no attachment: a channel was registered without its Connection (a refused client is"
                             + " never registered: write the line and close it)"
-                    : " Fix the cause there (the message says what was missing), and catch what one client's trouble can throw"
-                            + " around that client alone");
+                    : " Fix the cause at that line (the message says what was null or wrong); catching the exception would only hide it");
         } else {
             Ending e = ending.orElseThrow();
             hintTerms = Terms.ANY_LANGUAGE; // the ending's own words
