@@ -150,7 +150,8 @@ final class EchoServer {
     private void refuse(SocketChannel channel) {
         // TODO(task 4): Log every refusal as "rejected connection: at capacity (N/MAX)".
 
-        // TODO(task 3): Write the line "server at capacity", then close; the lesson says how, so none of it is lost.
+        // TODO(task 3): Write the line "server at capacity", then close the channel. Write-then-close
+        // passes; the lesson's hints give the order that never loses the line.
     }
 
     private void connectionClosed(Connection connection) {
