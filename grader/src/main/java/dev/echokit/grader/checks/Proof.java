@@ -100,10 +100,10 @@ public final class Proof {
             return;
         }
         Path proof = dir.get().resolve("server.log");
-        Files.createDirectories(dir.get());
         Files.deleteIfExists(proof);
         Files.deleteIfExists(notAProof(dir.get()));
         if (Files.exists(candidate)) {
+            Files.createDirectories(dir.get()); // only for a log to keep: a run without one leaves no empty folder
             List<String> lines = Files.readAllLines(candidate, StandardCharsets.UTF_8);
             String at = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
                     .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
@@ -230,8 +230,11 @@ public final class Proof {
         }
         Path kept = notAProof(dir);
         if (Files.exists(kept)) {
+            List<String> problems = problems(Files.readAllLines(kept, StandardCharsets.UTF_8));
+            boolean foreign = problems.stream().anyMatch(p -> p.contains("is not one of the lesson's log lines"));
             return Optional.of("no " + whose + ": the server's log from \"" + CHECK + "\" (" + shown.apply(kept) + ") does not prove it: "
-                    + firstFew(problems(Files.readAllLines(kept, StandardCharsets.UTF_8))) + after);
+                    + firstFew(problems) + (foreign ? " (search your code for that line's words: whatever prints it runs during the lesson's"
+                    + " events, and the lesson's server prints nothing else)" : "") + after);
         }
         return Optional.of("no " + whose + ": it comes from the check \"" + CHECK
                 + "\", which did not run or did not pass in this run" + after);
