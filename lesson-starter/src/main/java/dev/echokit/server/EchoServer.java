@@ -150,8 +150,7 @@ final class EchoServer {
     private void refuse(SocketChannel channel) {
         // TODO(task 4): Log every refusal as "rejected connection: at capacity (N/MAX)".
 
-        // TODO(task 3): Write the line "server at capacity", then close the channel. Write-then-close
-        // passes; the lesson's hints give the order that never loses the line.
+        // TODO(task 3): Write the line "server at capacity", then close it; the hints give the safest order.
     }
 
     private void connectionClosed(Connection connection) {
