@@ -276,6 +276,14 @@ class GraderSelfTest {
         String server = Files.readString(both);
         assertThat(server).contains("clients >= maxClients");
         Files.writeString(both, server.replace("clients >= maxClients", "clients > maxClients"));
+        // And task 2's > beside a refusal that frees a slot: the other tasks take a client let into a slot a refusal gave
+        // back as admitted, but never the first client past the limit, so the > is still task 2's failure.
+        Path freeing = work.write(Set.of(1, 2, 3, 4, 5), submissions.resolve("off-by-one-counts-down-refused")).resolve("src/main/java/" + Catalogue.SERVER);
+        String refusing = Files.readString(freeing);
+        String close = "        } finally {\n            closeQuietly(channel);\n        }\n    }\n\n    private void drainBriefly";
+        assertThat(refusing).contains("clients >= maxClients").contains(close);
+        Files.writeString(freeing, refusing.replace("clients >= maxClients", "clients > maxClients")
+                .replace(close, close.replace("closeQuietly(channel);\n", "closeQuietly(channel);\n            clients--;\n")));
         List<Graded> rows = Classroom.gradeAll(submissions, KIT, WORK.resolve("graph/classroom"), 2, QUIET, Platform.portable());
         Classroom.writeTables(WORK.resolve("graph/classroom"), Optional.empty());
         Map<String, Verdict> byName = rows.stream().collect(Collectors.toMap(g -> g.row().submission(), Graded::verdict));
@@ -321,6 +329,11 @@ class GraderSelfTest {
             if (!was.equals(is)) {
                 wrong.add("task 2's off-by-one changed " + part.shortName() + " without task 5: " + was + " became " + is);
             }
+        }
+        Verdict twoMistakes = byName.get("off-by-one-counts-down-refused");
+        if (!partsWith(twoMistakes, Status.FAILED).equals(Set.of(Parts.TASK_2, Parts.TASK_5)) || !partsWith(twoMistakes, Status.NEEDS_TASK).isEmpty()) {
+            wrong.add("off-by-one with a refusal that frees a slot: expected to fail task 2 and task 5 alone, but failed "
+                    + partsWith(twoMistakes, Status.FAILED) + " and waited in " + partsWith(twoMistakes, Status.NEEDS_TASK));
         }
         assertThat(wrong).as("false edges in the grader's dependency graph").isEmpty();
     }

@@ -73,6 +73,8 @@ final class Scenario implements AutoCloseable {
     private final List<Probe> refusedButServed = new ArrayList<>();
     /** Clients let in past the limit into a slot a refusal freed, kept as admitted (see {@link #absorbs}). */
     private int absorbed;
+    /** Clients this scenario saw turned away: a client let in can fill a slot only a refusal before it gave back. */
+    private int refusalsSeen;
     /** The local ports of the clients admitted and not yet counted as departed: who left is told from this. */
     private final Set<Integer> seenPorts = new java.util.HashSet<>();
     private final EnumSet<Behaviour> needs;
@@ -259,6 +261,7 @@ final class Scenario implements AutoCloseable {
         try {
             Probe.Received got = client.readToEnd(prompt());
             if (Refusal.of(got) == Refusal.CLEAN) {
+                refusalsSeen++;
                 long wrote = thenWrite ? client.writeAfterEnd(Patience.of(Duration.ofMillis(100))) : 0;
                 if (wrote >= 0) {
                     return;
@@ -347,6 +350,7 @@ final class Scenario implements AutoCloseable {
         }
         Probe.Received got = client.readToEnd(prompt());
         if (got.ending() != Probe.Ending.TIMEOUT) {
+            refusalsSeen++;
             return Optional.empty();
         }
         // Told "server at capacity", the client was refused, though left open: a refusal that did not end (task 3's).
@@ -380,8 +384,10 @@ final class Scenario implements AutoCloseable {
                 last = got;
                 if (got.text().startsWith(AT_CAPACITY)) {
                     told.add(client); // refused in words, though left open: not an admission, whatever it does next
+                    refusalsSeen++;
                 }
             } else {
+                refusalsSeen++;
                 client.close(); // as a real client leaves once turned away; a refusal that waits for that goes on
             }
         }
@@ -420,6 +426,7 @@ final class Scenario implements AutoCloseable {
             // serving it has left the refused connection open and registered, task 3's mistake (its checks see it).
             if (servedAfterRefusal(back, "knock knock")) {
                 refusedButServed.add(client);
+                refusalsSeen++;
                 client = null;
                 return;
             }
@@ -441,6 +448,7 @@ final class Scenario implements AutoCloseable {
                 }
                 throw fail(feedback, alsoRelied);
             }
+            refusalsSeen++; // not served: turned away
         } finally {
             if (client != null) {
                 client.close();
@@ -452,14 +460,15 @@ final class Scenario implements AutoCloseable {
      * Whether a client meant to be turned away, and let in instead, fills a slot a refusal gave back:
      * on a server whose refusals free slots (task 5's mistake, charged there by its own check), a
      * check of another part takes that client as admitted and goes on with one more, so that part is
-     * judged on its own work. Each expectation takes at most one such client; a scenario, at most
-     * {@link #MOST_ABSORBED}.
+     * judged on its own work. Only as many as the refusals this scenario saw before (a client let in
+     * with no refusal before it is a limit not enforced, task 2's); each expectation takes at most
+     * one, a scenario at most {@link #MOST_ABSORBED}.
      */
     private boolean absorbs(Probe client) throws IOException, InterruptedException {
         if (admitted.contains(client)) {
             return true;
         }
-        if (!part.reliesOn(Behaviour.FREES_SLOTS) || absorbed >= MOST_ABSORBED
+        if (!part.reliesOn(Behaviour.FREES_SLOTS) || absorbed >= MOST_ABSORBED || absorbed >= refusalsSeen
                 || !grading.preconditions().refusalFreesASlot()) {
             return false;
         }
