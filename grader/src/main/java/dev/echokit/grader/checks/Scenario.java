@@ -458,7 +458,7 @@ final class Scenario implements AutoCloseable {
 
     /**
      * Whether a client meant to be turned away, and let in instead, fills a slot a refusal gave back:
-     * on a server whose refusals free slots (task 5's mistake, charged there by its own check), a
+     * on a server whose refusals free slots (a mistake of the part that frees slots, charged there by its own check), a
      * check of another part takes that client as admitted and goes on with one more, so that part is
      * judged on its own work. Only as many as the refusals this scenario saw before (a client let in
      * with no refusal before it is a limit not enforced, task 2's); each expectation takes at most

@@ -44,7 +44,7 @@ public class Task4Checks {
                 // Judged together, so a server that leaves them waiting costs one wait, not three.
                 int absorbed = scenario.absorbed();
                 boolean allEnded = scenario.endOrWait(extras, "connected " + Scenario.clients(l) + ", then 3 more");
-                // Some let into slots that refusals gave back (task 5's mistake, charged there): as many more, so 3 are turned away.
+                // Some let into slots that refusals gave back (the freed-slot part's mistake, charged there): as many more, so 3 are turned away.
                 for (int round = 0, taken = scenario.absorbed() - absorbed; taken > 0 && round < 3; round++) {
                     List<Probe> more = new ArrayList<>();
                     for (int i = 0; i < taken; i++) {
