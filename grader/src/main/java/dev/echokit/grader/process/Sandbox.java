@@ -93,12 +93,17 @@ public final class Sandbox {
                 args.addAll(List.of("--ro-bind", dir, dir));
             }
         }
+        // The folders above each allowed file of /etc are made first, passable: a folder bubblewrap makes by itself for a
+        // bind is private to root (0700), and a server run as a user of its own could then read none of /etc (Node.js
+        // stopped, unable to open /etc/ssl/openssl.cnf, and a correct server scored 0/50).
+        Set<Path> made = new LinkedHashSet<>(List.of(Path.of("/"), Path.of("/usr")));
         for (String etc : etcAllowList()) {
+            parents(args, Path.of(etc), made);
             args.addAll(List.of("--ro-bind", etc, etc));
         }
+        parents(args, Path.of("/etc/x"), made); // /etc itself, even when none of the list exists here
         args.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"));
-        Set<Path> made = new LinkedHashSet<>(List.of(Path.of("/"), Path.of("/tmp"), Path.of("/usr"), Path.of("/etc"), Path.of("/dev"),
-                Path.of("/proc")));
+        made.addAll(List.of(Path.of("/tmp"), Path.of("/dev"), Path.of("/proc")));
         for (Path path : shown(readable)) {
             parents(args, path, made);
             args.addAll(List.of("--ro-bind", path.toString(), path.toString()));

@@ -50,6 +50,22 @@ class SandboxSelfTest {
         assertThat(uid).isBetween(ServerUser.FIRST_ID, ServerUser.FIRST_ID + ServerUser.COUNT - 1);
     }
 
+    /**
+     * The allowed files of /etc are readable by the server's own user: the folders above them are
+     * passable. bubblewrap makes a missing parent private to root, and a Node.js server, unable to
+     * open /etc/ssl/openssl.cnf, once exited before it listened (0/50 for a correct server).
+     */
+    @Test
+    @DisplayName("inside, as root's grader: the server's own user can read the allowed files of /etc, and list the folders above them")
+    void allowedFilesOfEtcAreReadable() throws Exception {
+        Platform platform = Platform.detect();
+        Assumptions.assumeTrue(platform.containment() == Containment.BUBBLEWRAP && ServerUser.isRoot(), "needs root and bubblewrap");
+        assertThat(Files.exists(Path.of("/etc/hosts"))).isTrue();
+        String report = output(platform, "ls /etc >/dev/null && echo ETC-LISTED; head -c1 /etc/hosts >/dev/null && echo HOSTS-READ;"
+                + " if [ -d /etc/ssl/certs ]; then ls /etc/ssl >/dev/null && echo SSL-LISTED; else echo SSL-LISTED; fi");
+        assertThat(report).contains("ETC-LISTED", "HOSTS-READ", "SSL-LISTED");
+    }
+
     /** Runs a shell command as a server would be run (sandbox, limits, own user), in a scratch folder; its exit value. */
     private static int run(Platform platform, String script) throws Exception {
         try (ServerFiles files = ServerFiles.create(); ServerUser user = ServerUser.isRoot() ? ServerUser.lease() : null) {
