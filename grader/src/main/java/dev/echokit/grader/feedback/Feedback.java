@@ -166,14 +166,21 @@ public final class Feedback {
         got = (got.isEmpty() ? "" : got + "; ") + how;
         if (crash.isPresent()) {
             hintTerms = Terms.ANY_LANGUAGE; // the ending's own words
-            hint = "the server crashed with " + crash.get().exception().replaceFirst(":.*", "")
-                    + crash.get().frame().map(f -> " in " + (f.file().endsWith(".java") ? f.className().replaceFirst(".*\\.", "") + "." : "")
-                    + f.method() + ", line " + f.line())
-                    .orElse("") + ": an exception that escapes the loop ends the whole server, every client with it."
+            String name = crash.get().exception().replaceFirst(":.*", "");
+            String where = crash.get().frame().map(f -> " in " + (f.file().endsWith(".java") ? f.className().replaceFirst(".*\\.", "") + "." : "")
+                    + f.method() + ", line " + f.line()).orElse("");
+            // What the exception ended is what was observed: the whole process, or (it still runs) the thread that threw.
+            boolean whole = ending.isPresent();
+            hint = (whole ? "the server crashed with " + name + where + ": an exception that escapes the loop ends the whole server, every client with it."
+                    : "the server printed " + name + where + ", and its process went on: the exception ended the thread or handler that threw it,"
+                    + " and whatever that one was doing (its client's echo, its count down) was never done.")
                     + (crash.get().exception().contains("attachment()\" is null")
                     ? " A selection key had no attachment: a channel was registered without its Connection (a refused client is"
                             + " never registered: write the line and close it)"
-                    : " Fix the cause at that line (the message says what was null or wrong); catching the exception would only hide it");
+                    : CLIENT_LEFT.matcher(crash.get().exception()).find()
+                    ? " A reset or a broken pipe is a normal way for a client to leave: catch it around that client's reads and writes,"
+                            + " close that client and free its slot"
+                    : " Fix the cause at that line (the message says what went wrong); catching the exception would only hide it");
         } else {
             Ending e = ending.orElseThrow();
             hintTerms = Terms.ANY_LANGUAGE; // the ending's own words
@@ -182,6 +189,10 @@ public final class Feedback {
                             + "): its last lines below may say why; a server exits only when it is told to stop");
         }
     }
+
+    /** Exceptions that mean the client went away (Java's, Python's, Node's words): a departure to handle, not a bug to fix. */
+    private static final java.util.regex.Pattern CLIENT_LEFT = java.util.regex.Pattern.compile(
+            "(?i)Connection ?reset|Broken ?pipe|ECONNRESET|EPIPE|ClosedChannel|AsynchronousClose|SocketException|Connection ?aborted");
 
     private Optional<Target> target() {
         return Optional.ofNullable(target);
