@@ -37,7 +37,7 @@ public final class GraderExtension implements BeforeAllCallback, ExecutionCondit
             throw new TestAbortedException("not run: the server does not compile (see the first failure)");
         }
         if (readsClasses(context) && !Grading.of(context).target().isJava()) {
-            throw new NotApplicable("architecture rules read Java classes, and this target is a command");
+            throw new NotApplicable("they read Java classes (the architecture rules, and the check of the picocli @Option), and this target is a command");
         }
     }
 

@@ -92,8 +92,9 @@ public class Task1Checks {
                             ? "a value past the int range must be refused too: " + (grading.target().isJava()
                                     ? "keep the option an int and let picocli convert it"
                                     : "parse it as a 32-bit integer and turn away anything outside that range")
-                            : "validate the value where the option is parsed: throw picocli's ParameterException "
-                                    + "(\"Invalid value '0' for option '--max-clients': must be at least 1.\")")
+                            : grading.target().isJava() ? "validate the value where the option is parsed: throw picocli's ParameterException "
+                                    + "(\"Invalid value '0' for option '--max-clients': must be at least 1.\")"
+                            : "check the value where the option is parsed: below 1, print one line naming --max-clients and exit with code 2")
                     .error();
         }
         if (Preconditions.rejectsTheOption(server)) {

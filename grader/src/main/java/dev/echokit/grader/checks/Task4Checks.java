@@ -109,12 +109,12 @@ public class Task4Checks {
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected(want + " in every refusal line: N is the clients connected, which at a refusal is " + l)
                             .got("it logged N = " + counts + " in the 3 refusal lines: " + wellFormed.get(0).text())
-                            .hint(rising ? "N grows with each refusal: the refused clients are being counted (clients++ for a client that is"
-                                    + " not admitted). Count only in the admit path"
+                            .hint(rising ? "N grows with each refusal, and not from the " + l + " clients connected: it counts something"
+                                    + " else, such as the refusals. Print the clients connected, the same count the accepted lines use"
                                     : counts.stream().allMatch(n -> n == l - 1) ? "N is one below the clients connected: print clients as it is,"
                                     + " not clients - 1"
                                     : "print the number of clients connected right now, the same count the accepted lines use",
-                                    rising || counts.stream().allMatch(n -> n == l - 1) ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE),
+                                    counts.stream().allMatch(n -> n == l - 1) ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE),
                             Behaviour.ENDS_REFUSALS);
                 }
             } finally {

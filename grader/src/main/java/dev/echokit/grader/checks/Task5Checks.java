@@ -129,7 +129,7 @@ public class Task5Checks {
                 if (closed.size() < left) {
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected(left + " lines \"closed connection from HOST:PORT (N/" + m + ")\", the last ending in " + expected)
-                            .got(closed.isEmpty() ? "no line contains \"closed connection\"" : "only " + closed.size() + " such lines")
+                            .got(closed.isEmpty() ? "no line contains \"closed connection\"" : "only " + closed.size() + (closed.size() == 1 ? " such line" : " such lines"))
                             .hint("log each departure once, in the one place every way of leaving goes through"));
                 }
                 LogLine line = closed.get(left - 1);
