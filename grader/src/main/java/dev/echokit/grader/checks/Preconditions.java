@@ -351,7 +351,7 @@ final class Preconditions {
                 client.close();
                 return false;
             }
-            if (back.ending() == Probe.Ending.COMPLETE && back.text().equals(line + "\n")) {
+            if (back.isEchoOf(line)) {
                 clients.add(client);
                 return true;
             }

@@ -51,6 +51,11 @@ public final class Probe implements AutoCloseable {
             this(bytes, ending, millis, null);
         }
 
+        /** Whether this is {@code line} echoed back intact, and nothing else. */
+        public boolean isEchoOf(String line) {
+            return ending == Ending.COMPLETE && text().equals(line + "\n");
+        }
+
         public String text() {
             return new String(bytes, StandardCharsets.UTF_8);
         }
@@ -199,8 +204,7 @@ public final class Probe implements AutoCloseable {
     /** True when the line comes back intact within the timeout. */
     public boolean isEchoed(String line, Duration timeout) {
         try {
-            Received r = echo(line, timeout);
-            return r.ending() == Ending.COMPLETE && r.text().equals(line + "\n");
+            return echo(line, timeout).isEchoOf(line);
         } catch (IOException e) {
             return false;
         }
