@@ -73,8 +73,10 @@ public final class Target {
         Intake.Found found = Intake.find(root, workDir.resolve("intake"));
         Path sources = found.graded() ? found.sources() : root;
         Path classes = workDir.resolve("graded").resolve(safeName(root)).resolve("classes");
+        long compiling = System.nanoTime();
         Compilation compilation = found.graded() ? Compilation.compile(sources, found.files(), classes)
                 : Compilation.nothingToGrade(found.notGraded().words(), classes);
+        Timeline.waited(compiling, "compiled " + compilation.fileCount() + " files");
         List<String> notes = new ArrayList<>(found.notes());
         notes.addAll(compilation.notes());
         // The servers run the classes and picocli from the grading's own folder, never from the kit.

@@ -16,6 +16,7 @@ import dev.echokit.grader.process.Platform;
 import dev.echokit.grader.process.RunningServer;
 import dev.echokit.grader.process.ServerFiles;
 import dev.echokit.grader.process.Target;
+import dev.echokit.grader.process.Timeline;
 import dev.echokit.grader.report.CheckResult;
 import dev.echokit.grader.report.ResultCollector;
 import dev.echokit.grader.report.Verdict;
@@ -26,11 +27,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.support.store.Namespace;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TagFilter;
+import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherConfig;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
@@ -120,33 +123,89 @@ public final class Grader {
         // The servers' own folder: outside the kit and the results, holding what they may read and the
         // only places they may write, and gone when the grading ends.
         ServerFiles files = ServerFiles.create();
-        Target target;
-        try {
-            target = Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(), request.platform(), files);
-        } catch (IOException | RuntimeException e) {
-            files.close();
+        // The target is compiled while JUnit finds the checks: neither needs the other until the checks run,
+        // and each takes about half a second of a short grading (the timeline, -Dechokit.timeline, shows both).
+        CompletableFuture<Target> resolving = new CompletableFuture<>();
+        Thread resolver = new Thread(() -> {
+            try {
+                resolving.complete(Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(),
+                        request.platform(), files));
+            } catch (IOException | RuntimeException | Error e) {
+                resolving.completeExceptionally(e);
+            }
+        }, "grader-compile");
+        resolver.start();
+        ResultCollector collector = new ResultCollector(request.lesson());
+        boolean compiled = false; // once the target is in hand, the finally below closes its folder
+        // The run reaches its checks through this session's store (Grading.of), and goes with it.
+        try (LauncherSession session = LauncherFactory.openSession(LauncherConfig.builder()
+                .enableTestExecutionListenerAutoRegistration(false)
+                .addTestExecutionListeners(collector)
+                .build())) {
+            long discovering = System.nanoTime();
+            TestPlan plan;
+            try {
+                plan = session.getLauncher().discover(plan(request));
+            } finally {
+                Timeline.waited(discovering, "found the checks");
+            }
+            Target target = resolved(resolving);
+            compiled = true;
+            Grading grading = null;
+            try {
+                grading = new Grading(target, request.workDir(), request.lesson());
+                if (target.compilation().filter(Compilation::succeeded).isPresent() && readsClasses(request)) {
+                    grading.readClassesAhead();
+                }
+                session.getStore().put(Namespace.create(Grading.STORE), Grading.class, grading);
+                session.getLauncher().execute(plan);
+                List<CheckResult> results = new ArrayList<>(collector.results());
+                target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c, target)));
+                Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes(), request.lesson());
+                // The proof's first line says what was graded and what it scored, so a pasted proof tells its own grading.
+                Proof.settle(request.workDir(), request.proof(), verdict.xpGraded(), target.provenance() + ", scored " + verdict.score() + "/" + verdict.maxScore());
+                return verdict;
+            } finally {
+                if (grading != null) {
+                    grading.close();
+                }
+                RunningServer.killSurvivors(files.root(), target);
+                if (RunningServer.STATS) { // for the bench: what a grading cost, beside its verdict
+                    System.err.println("echokit: " + files.starts() + " server starts");
+                    System.err.println("echokit: server processes " + RunningServer.seen().stream().sorted().map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(" ")));
+                }
+                files.close();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            if (!compiled) {
+                joinQuietly(resolver);
+                files.close();
+            }
             throw e;
         }
-        Grading grading = new Grading(target, request.workDir(), request.lesson());
-        if (target.compilation().filter(Compilation::succeeded).isPresent() && readsClasses(request)) {
-            grading.readClassesAhead();
-        }
+    }
+
+    /** The compiled target, or what Target.resolve threw instead. */
+    private static Target resolved(CompletableFuture<Target> resolving) throws IOException {
         try {
-            List<CheckResult> results = new ArrayList<>(run(grading, request));
-            target.compilation().filter(c -> !c.succeeded()).ifPresent(c -> results.add(0, compileFailure(request.lesson(), c, target)));
-            Verdict verdict = new Verdict(target.name(), target.describe(), results, target.notes(), request.lesson());
-            // The proof's first line says what was graded and what it scored, so a pasted proof tells its own grading.
-            Proof.settle(request.workDir(), request.proof(), verdict.xpGraded(), target.provenance() + ", scored " + verdict.score() + "/" + verdict.maxScore());
-            return verdict;
-        } finally {
-            grading.close();
-            RunningServer.killSurvivors(files.root(), target);
-            if (RunningServer.STATS) { // for the bench: what a grading cost, beside its verdict
-                System.err.println("echokit: " + files.starts() + " server starts");
-                System.err.println("echokit: server processes " + RunningServer.seen().stream().sorted().map(String::valueOf)
-                        .collect(java.util.stream.Collectors.joining(" ")));
+            return resolving.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
             }
-            files.close();
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw (Error) e.getCause();
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -167,7 +226,8 @@ public final class Grader {
                 .anyMatch(tag -> request.groups().contains(tag.value()));
     }
 
-    private static List<CheckResult> run(Grading grading, Request request) {
+    /** The checks this request runs, and how: the same for every grading. */
+    private static LauncherDiscoveryRequest plan(Request request) {
         List<DiscoverySelector> selectors = new ArrayList<>();
         if (request.only().isEmpty()) {
             request.lesson().checkClasses().forEach(c -> selectors.add(selectClass(c)));
@@ -205,17 +265,7 @@ public final class Grader {
         } else if (!request.stretch() && request.only().isEmpty()) {
             discovery.filters(TagFilter.excludeTags("stretch"));
         }
-        LauncherDiscoveryRequest plan = discovery.build();
-        ResultCollector collector = new ResultCollector(request.lesson());
-        // The run reaches its checks through this session's store (Grading.of), and goes with it.
-        try (LauncherSession session = LauncherFactory.openSession(LauncherConfig.builder()
-                .enableTestExecutionListenerAutoRegistration(false)
-                .addTestExecutionListeners(collector)
-                .build())) {
-            session.getStore().put(Namespace.create(Grading.STORE), Grading.class, grading);
-            session.getLauncher().execute(plan);
-        }
-        return collector.results();
+        return discovery.build();
     }
 
     /** A compile error is its own failure, the only one: nothing else can run. */
