@@ -208,6 +208,11 @@ public final class Catalogue {
                     Parts.ARCHITECTURE),
             broken("timer", "schedules work on a java.util.Timer", SERVER,
                     "        clients++;\n", "        clients++;\n        new java.util.Timer(true).cancel();\n", Parts.ARCHITECTURE),
+            // NIO.2 runs completion handlers on a pool the JDK starts: no Thread named in the code (a helper's server once passed).
+            broken("async-channel", "opens a NIO.2 asynchronous channel, whose handlers run on the JDK's threads", SERVER,
+                    "        clients--;\n", "        clients--;\n        try {\n            java.nio.channels.AsynchronousServerSocketChannel.open().close();\n"
+                            + "        } catch (java.io.IOException e) {\n            // the rule is about the design, not this channel\n        }\n",
+                    Parts.ARCHITECTURE),
             broken("async-log", "logs through CompletableFuture.runAsync", SERVER,
                     "        clients--;\n", "        clients--;\n        java.util.concurrent.CompletableFuture.runAsync(() -> { });\n",
                     Parts.ARCHITECTURE),

@@ -209,13 +209,18 @@ public class ArchitectureChecks {
         });
     }
 
-    /** Thread.startVirtualThread, Thread.ofVirtual/ofPlatform and their builders (named, so any JDK's classes match). */
+    /** Thread.startVirtualThread, Thread.ofVirtual/ofPlatform and their builders (named, so any JDK's classes match), a ThreadFactory, NIO.2 channels. */
     private static DescribedPredicate<JavaCall<?>> callingThreadFactories() {
-        return DescribedPredicate.describe("start a thread through Thread's builders", call -> {
+        return DescribedPredicate.describe("start a thread through Thread's builders, a thread factory or an asynchronous channel", call -> {
             String owner = call.getTargetOwner().getName();
             return owner.startsWith("java.lang.Thread$Builder")
                     || owner.equals("java.lang.Thread") && List.of("startVirtualThread", "ofVirtual", "ofPlatform").contains(call.getName())
-                    || call.getTargetOwner().isAssignableTo(ThreadFactory.class) && call.getName().equals("newThread");
+                    || call.getTargetOwner().isAssignableTo(ThreadFactory.class) && call.getName().equals("newThread")
+                    // NIO.2: an asynchronous channel's handlers run on its group's pool, which the JDK starts for the default group
+                    // (a server that never names a thread still runs several: one such once passed this rule)
+                    || (call.getTargetOwner().isAssignableTo(java.nio.channels.AsynchronousChannel.class)
+                            || call.getTargetOwner().isAssignableTo(java.nio.channels.AsynchronousChannelGroup.class))
+                            && (call.getName().equals("open") || call.getName().startsWith("with"));
         });
     }
 
@@ -229,7 +234,7 @@ public class ArchitectureChecks {
 
     /** Any executor (by assignability: pools, ForkJoinPool, schedulers), Executors, Timer. */
     private static DescribedPredicate<JavaClass> runThreads() {
-        return DescribedPredicate.describe("run threads (an Executor of any kind, Executors, a Timer)", javaClass ->
+        return DescribedPredicate.describe("run threads (an Executor of any kind, Executors, a Timer, an asynchronous channel)", javaClass ->
                 javaClass.isAssignableTo(Executor.class) || javaClass.isAssignableTo(Executors.class)
                         || javaClass.isAssignableTo(Timer.class) || javaClass.isAssignableTo(TimerTask.class));
     }
