@@ -52,8 +52,9 @@ public final class Target {
         if (command != null && !command.isBlank()) {
             // The shell adds --port P --max-clients N after the command, as the README says.
             List<Path> folders = new ArrayList<>();
-            String run = command;
-            for (Path folder : commandFolders(command)) {
+            // The server runs in a scratch folder of its own: a path the learner gave from where they are is made whole first.
+            String run = withFullPaths(command, List.of(Path.of("").toAbsolutePath(), kitRoot.toAbsolutePath()));
+            for (Path folder : commandFolders(run)) {
                 if (platform.containment() != Containment.NONE && ServerUser.isRoot() && !Tree.openToOthers(folder)) {
                     // The server runs as an unprivileged user: it reads its program from a copy it may read
                     // (a folder made by mktemp -d is root's alone).
@@ -134,6 +135,41 @@ public final class Target {
         // A folder inside another is shown with it; the longest first, so that replacing paths never cuts one short.
         List<Path> outer = folders.stream().distinct().filter(f -> folders.stream().noneMatch(o -> !o.equals(f) && f.startsWith(o))).toList();
         return outer.stream().sorted(java.util.Comparator.comparingInt(Path::getNameCount).reversed()).toList();
+    }
+
+    /**
+     * The command with each word that names an existing file or folder by a relative path ({@code
+     * server.py}, {@code ./run.sh}, {@code .} in a class path) made absolute: found from the first of
+     * {@code bases} that has it (where the grader runs, then the kit's folder, where the learner runs
+     * Maven from), since the server itself starts in a scratch folder where the path would name
+     * nothing. Words that name nothing there are left alone, and so is the program's bare name
+     * ({@code python3}, {@code java}), which the shell looks up on the PATH.
+     */
+    static String withFullPaths(String command, List<Path> bases) {
+        StringBuilder whole = new StringBuilder();
+        java.util.regex.Matcher word = java.util.regex.Pattern.compile("[^\\s:=\"']+").matcher(command);
+        int end = 0;
+        while (word.find()) {
+            whole.append(command, end, word.start());
+            String text = word.group();
+            String full = text;
+            boolean startsWord = word.start() == 0 || " \t:='\"".indexOf(command.charAt(word.start() - 1)) >= 0;
+            // The program itself, as a shell finds it: a bare name (python3, java) comes from PATH, never from the folder.
+            boolean program = command.substring(0, word.start()).isBlank();
+            if (startsWord && !(program && !text.contains("/"))
+                    && !text.startsWith("/") && !text.startsWith("-") && !text.startsWith("~") && !text.startsWith("$")) {
+                for (Path base : bases) {
+                    Path candidate = base.resolve(text).normalize();
+                    if (Files.exists(candidate) && !candidate.equals(base.getRoot())) {
+                        full = candidate.toString();
+                        break;
+                    }
+                }
+            }
+            whole.append(full);
+            end = word.end();
+        }
+        return whole.append(command.substring(end)).toString();
     }
 
     /** The command with every mention of {@code from} (itself, or as the start of a longer path) made {@code to}. */
@@ -266,12 +302,17 @@ public final class Target {
             return "Grading " + name + ": no Java sources to compile";
         }
         if (!compilation.errors().isEmpty()) {
-            return "Grading " + name + ": " + compilation.fileCount() + " Java files from " + sourceRoot + " did not compile";
+            return "Grading " + name + ": " + javaFiles(compilation.fileCount()) + " from " + sourceRoot + " did not compile";
         }
         if (compilation.mainClass().isEmpty()) {
-            return "Grading " + name + ": compiled " + compilation.fileCount() + " Java files from " + sourceRoot + ", with no main class";
+            return "Grading " + name + ": compiled " + javaFiles(compilation.fileCount()) + " from " + sourceRoot + ", with no main class";
         }
-        return "Grading " + name + ": compiled " + compilation.fileCount() + " Java files from " + sourceRoot
+        return "Grading " + name + ": compiled " + javaFiles(compilation.fileCount()) + " from " + sourceRoot
                 + " into " + compilation.classes();
+    }
+
+    /** "1 Java file", "5 Java files". */
+    private static String javaFiles(int count) {
+        return count + (count == 1 ? " Java file" : " Java files");
     }
 }
