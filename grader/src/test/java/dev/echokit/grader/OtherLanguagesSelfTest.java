@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Correct servers written to the contract in other languages and styles, graded as a command the
  * way an instructor grades them (contained, as root in CI): each earns 50/50. A Node.js server once
- * scored 0/50, unable to read /etc/ssl inside the sandbox.
+ * scored 0/50, unable to read /etc/ssl inside the sandbox; a server with a process per client once
+ * lost task 1 when the grader's limit on processes stopped it at 64.
  */
 @Tag("selftest")
 @DisplayName("Correct servers in other languages")
@@ -28,7 +29,8 @@ class OtherLanguagesSelfTest {
     private static final Path SERVERS = Path.of("src/test/resources/servers").toAbsolutePath();
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"Node.js net (one event loop), /usr/bin/node, echo-node.js", "Python selectors (one thread), /usr/bin/python3, echo-selectors.py"})
+    @CsvSource({"Node.js net (one event loop), /usr/bin/node, echo-node.js", "Python selectors (one thread), /usr/bin/python3, echo-selectors.py",
+            "Python with a process per client (fork), /usr/bin/python3, echo-fork.py"})
     @DisplayName("a correct server in another language earns 50/50")
     void earnsFullMarks(String style, String runtime, String file) throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of(runtime)), "needs " + runtime + " (.ci/run installs it)");

@@ -127,46 +127,49 @@ public class Task1Checks {
     @Test
     @DisplayName("without the option the limit is 100: the server admits as many clients as with --max-clients 100")
     void defaultIsOneHundred(Grading grading) throws Exception {
-        int byDefault;
-        LogLine listening;
+        // The server started without the option stays up until the verdict is written: how it ended, if it did (stopped at
+        // a limit of the grader's, say), is read from it then, not guessed once it is gone.
         try (RunningServer server = grading.serve(grading.part())) {
-            byDefault = admittedClients(server);
-            listening = server.log().find(line -> line.contains("listening on")).orElse(new LogLine(0, ""));
-        }
-        if (byDefault == 100) {
-            return;
-        }
-        var feedback = grading.feedback(grading.part(), null)
-                .did("started the server with no --max-clients and connected clients one by one until one was not served")
-                .expected("100 clients served, and the 101st turned away");
-        if (byDefault == 0) {
-            throw grading.blame(grading.part(), feedback.got("not even the first client was served"), Behaviour.ECHOES);
-        }
-        int explicit;
-        try (RunningServer server = grading.serve(grading.part(), "--max-clients", "100")) {
-            explicit = admittedClients(server);
-        }
-        if (explicit == byDefault && byDefault >= COUNT_UP_TO) {
-            // Nobody is turned away, with or without the option: enforcing a limit is task 2's work.
-            // The default this task gives is still seen in the listening line, and judged there.
-            java.util.regex.Matcher said = DEFAULT_IN_LISTENING.matcher(listening.text());
-            if (said.find() && said.group(1).equals("100")) {
+            int byDefault = admittedClients(server);
+            LogLine listening = server.log().find(line -> line.contains("listening on")).orElse(new LogLine(0, ""));
+            if (byDefault == 100) {
                 return;
             }
-            if (said.find(0)) {
-                throw feedback.got("it served all " + COUNT_UP_TO + " clients, with or without --max-clients 100 (it enforces no limit yet),"
-                                + " and without the option it says: " + listening.text())
-                        .hint("the default must be 100: defaultValue = \"100\" on the option, and the server given that value")
+            var feedback = grading.feedback(grading.part(), server)
+                    .did("started the server with no --max-clients and connected clients one by one until one was not served")
+                    .expected("100 clients served, and the 101st turned away");
+            if (byDefault == 0) {
+                throw grading.blame(grading.part(), feedback.got("not even the first client was served"), Behaviour.ECHOES);
+            }
+            int explicit;
+            Optional<String> explicitStopped;
+            try (RunningServer other = grading.serve(grading.part(), "--max-clients", "100")) {
+                explicit = admittedClients(other);
+                explicitStopped = other.stoppedAtLimit();
+            }
+            String withOption = explicit + explicitStopped.map(why -> " (before the grader stopped that server: " + why + ")").orElse("");
+            if (explicit == byDefault && byDefault >= COUNT_UP_TO) {
+                // Nobody is turned away, with or without the option: enforcing a limit is task 2's work.
+                // The default this task gives is still seen in the listening line, and judged there.
+                java.util.regex.Matcher said = DEFAULT_IN_LISTENING.matcher(listening.text());
+                if (said.find() && said.group(1).equals("100")) {
+                    return;
+                }
+                if (said.find(0)) {
+                    throw feedback.got("it served all " + COUNT_UP_TO + " clients, with or without --max-clients 100 (it enforces no limit yet),"
+                                    + " and without the option it says: " + listening.text())
+                            .hint("the default must be 100: defaultValue = \"100\" on the option, and the server given that value", Feedback.Terms.LESSON_JAVA)
+                            .error();
+                }
+                throw grading.blame(grading.part(), feedback.got("it served all " + COUNT_UP_TO + " clients, with or without --max-clients 100"),
+                        Behaviour.ECHOES, Behaviour.TURNS_AWAY);
+            }
+            if (explicit != byDefault) {
+                throw feedback.got((byDefault >= COUNT_UP_TO ? "it served all " + COUNT_UP_TO + " clients it was offered"
+                                : "it served " + Scenario.clients(byDefault)) + "; with --max-clients 100 it serves " + withOption)
+                        .hint("the default must be 100: defaultValue = \"100\" on the option, and the server given that value", Feedback.Terms.LESSON_JAVA)
                         .error();
             }
-            throw grading.blame(grading.part(), feedback.got("it served all " + COUNT_UP_TO + " clients, with or without --max-clients 100"),
-                    Behaviour.ECHOES, Behaviour.TURNS_AWAY);
-        }
-        if (explicit != byDefault) {
-            throw feedback.got((byDefault >= COUNT_UP_TO ? "it served all " + COUNT_UP_TO + " clients it was offered"
-                            : "it served " + Scenario.clients(byDefault)) + "; with --max-clients 100 it serves " + explicit)
-                    .hint("the default must be 100: defaultValue = \"100\" on the option, and the server given that value")
-                    .error();
         }
     }
 

@@ -25,9 +25,11 @@ public record Limits(int processes, int tasks, long memoryBytes, int cpuSeconds,
     /**
      * Generous for any echo server in any language (the reference uses one process, about 15
      * threads, 50 MiB and a second of CPU per check; a thread-per-client server at 105 clients
-     * stays under the task limit), tight enough that 30 hostile ones cannot take a 2-core machine.
+     * stays under the task limit, and so does a process per client at the default limit of 100,
+     * which a helper's forking server once hit at 64), tight enough that 30 hostile ones cannot
+     * take a 2-core machine.
      */
-    public static final Limits DEFAULT = new Limits(64, 512, 4L << 30, 60, 64L << 20);
+    public static final Limits DEFAULT = new Limits(160, 512, 4L << 30, 60, 64L << 20);
 
     private static final int SIGXCPU = 24;
     private static final int SIGXFSZ = 25;
