@@ -185,7 +185,10 @@ public class EchoChecks {
             return;
         }
         if (idle.cpu().isEmpty()) {
-            throw new NotApplicable("this platform does not report a process's CPU time");
+            // No figure, for one of two reasons: say the one that holds (a server stopped at a limit was once told its platform's).
+            throw new NotApplicable(server.isAlive() ? "this platform does not report a process's CPU time"
+                    : "the server was no longer running to be measured" + server.stoppedAtLimit().map(why -> " (the grader stopped it: " + why + ")")
+                            .orElse(" (its process had ended)"));
         }
         long wallMillis = idle.wallMillis();
         long cpuMillis = idle.cpu().get().toMillis();

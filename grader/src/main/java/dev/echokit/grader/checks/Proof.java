@@ -179,10 +179,10 @@ public final class Proof {
         return Optional.empty();
     }
 
-    /** The first problem, and how many more: the summary's line stays one line, and the file beside it shows the rest. */
+    /** The first two problems, and how many more of them there are (the log itself is beside the note, not the problems). */
     private static String firstFew(List<String> problems) {
-        return problems.isEmpty() ? "" : problems.size() == 1 ? problems.get(0)
-                : problems.get(0) + "; and " + (problems.size() - 1) + " more";
+        return problems.size() <= 2 ? String.join("; ", problems)
+                : problems.get(0) + "; " + problems.get(1) + "; and " + (problems.size() - 2) + " more problem" + (problems.size() == 3 ? "" : "s");
     }
 
     /** A count as the server printed it, however many digits. */
@@ -233,8 +233,8 @@ public final class Proof {
             List<String> problems = problems(Files.readAllLines(kept, StandardCharsets.UTF_8));
             boolean foreign = problems.stream().anyMatch(p -> p.contains("is not one of the lesson's log lines"));
             return Optional.of("no " + whose + ": the server's log from \"" + CHECK + "\" (" + shown.apply(kept) + ") does not prove it: "
-                    + firstFew(problems) + (foreign ? " (search your code for that line's words: whatever prints it runs during the lesson's"
-                    + " events, and the lesson's server prints nothing else)" : "") + after);
+                    + firstFew(problems) + (foreign ? " (search your code for that line's words: a proof holds the lesson's log lines and nothing"
+                    + " else, from either of the server's output streams)" : "") + after);
         }
         return Optional.of("no " + whose + ": it comes from the check \"" + CHECK
                 + "\", which did not run or did not pass in this run" + after);

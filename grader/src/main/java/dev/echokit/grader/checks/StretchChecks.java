@@ -122,7 +122,7 @@ public class StretchChecks {
                             .expected("an idle server: under half a CPU second, and no thread wanting a core half the time without sleeping")
                             .got("it used " + used + " hundredths of a CPU second" + (threads.isPresent() ? ", and a thread of it never slept" : "")
                                     + ": it spins, retrying accept() without a pause")
-                            .hint("when accept() fails, stop asking for OP_ACCEPT for a moment (or use a reserve descriptor)")
+                            .hint("when accept() fails, stop asking for OP_ACCEPT for a moment (or use a reserve descriptor)", Feedback.Terms.LESSON_JAVA)
                             .error();
                 }
                 // Free more descriptors than there are clients still waiting in the backlog.

@@ -143,7 +143,7 @@ public class Task5Checks {
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected("closed line " + left + " to end with " + expected + ": " + Scenario.clients(l - left) + " still connected, limit " + m)
                             .got("it logged: " + line.stamped())
-                            .hint(hint));
+                            .hint(hint, Feedback.Terms.LESSON_JAVA)); // clients--, selector.keys()
                 }
                 if (!count.find(0) || !count.group().strip().equals(expected)) {
                     throw scenario.fail(scenario.feedback().did(did)
@@ -189,7 +189,9 @@ public class Task5Checks {
                             .expected("that client to be turned away too: a refused connection was never counted")
                             .got("its line came back: refusing a client freed a slot")
                             .hint(LogEvidence.refusalFreedHint(scenario.server.log().lines()).orElse(
-                                    "a refused connection must not be counted down either: only an admitted client's close gives a slot back")));
+                                    "a refused connection must not be counted down either: only an admitted client's close gives a slot back"),
+                                    LogEvidence.refusalFreedHint(scenario.server.log().lines()).isPresent()
+                                            ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE)); // connectionClosed
                 }
             }
         });
