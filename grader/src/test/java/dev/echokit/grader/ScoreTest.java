@@ -69,7 +69,8 @@ class ScoreTest {
 
         String summary = Console.summary(verdict, Optional.empty(), Optional.empty());
         assertThat(summary.lines().filter(l -> l.strip().startsWith("total")).findFirst().orElseThrow())
-                .contains("40/50").contains("10 XP off").contains("breaks an architecture rule").contains("takes them from task 5, the task with the most XP")
+                .contains("40/50").contains("10 XP off").contains("breaks 2 architecture rules").contains("takes them from task 5, the task with the most XP")
+                .contains("as no task's own code was found to break them")
                 .contains("\"the server starts no threads\"").contains("\"the server never sleeps\"");
         assertThat(summary.lines().filter(l -> l.strip().startsWith("Architecture rules")).findFirst().orElseThrow())
                 .contains("1/3 passed").endsWith("-10");

@@ -114,10 +114,7 @@ public final class Console {
         boolean someTasksOff = verdict.parts().stream().anyMatch(r -> r.xpMax() > 0 && r.ran() == 0);
         String total = !verdict.xpGraded() ? "-   (no task was checked in this run: XP not graded)"
                 : verdict.score() + "/" + verdict.maxScore() + (someTasksOff ? "   (only some tasks were checked in this run)" : "")
-                + (verdict.architecturePenalty() == 0 ? "" : "   (" + verdict.architecturePenalty() + " XP off: the server breaks an"
-                + " architecture rule — " + brokenRules(verdict) + "; a platform that scores check by check takes them from "
-                + verdict.chargedTask().map(Part::shortName).orElse("") + (verdict.chargedForItsCode() ? ", whose code breaks it)"
-                : ", the task with the most XP (the last one, on a tie), as the rule is broken outside any task's own methods)"));
+                + (verdict.architecturePenalty() == 0 ? "" : "   (" + penalty(verdict) + ")");
         out.add(String.format(Locale.ROOT, ROW, "total", "", total).stripTrailing());
         out.add("  " + next(verdict));
         List<CheckResult> notApplicable = verdict.with(Status.NOT_APPLICABLE);
@@ -129,6 +126,20 @@ public final class Console {
         proof.ifPresent(line -> out.add("  " + line));
         report.ifPresent(p -> out.add("  report: " + p));
         return String.join("\n", out) + "\n";
+    }
+
+    /**
+     * Why XP are off, in words that fit the count: "breaks an architecture rule — ...; ... from task 2, whose code breaks it",
+     * or "breaks 3 architecture rules — ...; ... whose code breaks one of them" (one sentence once said "a rule" of three).
+     */
+    private static String penalty(Verdict verdict) {
+        long broken = verdict.in(verdict.lesson().first(Part.Kind.RULES)).stream().filter(c -> c.is(Status.FAILED)).count();
+        return verdict.architecturePenalty() + " XP off: the server breaks " + (broken == 1 ? "an architecture rule" : broken + " architecture rules")
+                + " — " + brokenRules(verdict) + "; a platform that scores check by check takes them from "
+                + verdict.chargedTask().map(Part::shortName).orElse("")
+                + (verdict.chargedForItsCode() ? ", whose code breaks " + (broken == 1 ? "it" : "one of them")
+                : ", the task with the most XP (the last one, on a tie), as no task's own code was found to break "
+                        + (broken == 1 ? "it" : "them"));
     }
 
     private static String brokenRules(Verdict verdict) {
