@@ -438,7 +438,7 @@ class GraderSelfTest {
         return wrong;
     }
 
-    /** "for 3.1 s", "waited 568 ms", "(after 12011 ms)": a span the grader says it spent, in what it did or saw. */
+    /** "for 3.1 s", "waited 568 ms", "(the read ended after 12011 ms)": a span the grader says it spent, in what it did or saw. */
     private static final java.util.regex.Pattern STATED_WAIT =
             java.util.regex.Pattern.compile("\\b(?:for|waited|after|up to) (\\d+(?:\\.\\d+)?) (ms|s)\\b(?! after it started)");
 

@@ -74,7 +74,7 @@ public final class Probe implements AutoCloseable {
                         + " ms the grader watched, and none was coming: " + unanswered.words();
             }
             return "received " + (bytes.length == 0 ? "nothing" : quoted()) + ", then " + ending.words()
-                    + " (after " + millis + " ms)";
+                    + " (the read ended after " + millis + " ms)";
         }
     }
 
