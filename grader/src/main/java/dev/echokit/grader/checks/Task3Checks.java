@@ -21,14 +21,25 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
 @Execution(ExecutionMode.CONCURRENT) // each check starts its own server on its own port
 public class Task3Checks {
 
+    /**
+     * "connected 2 clients, then extra client 1", or, past the first, that the extras before it passed (once left
+     * unsaid). Only that: one may have been taken into a slot a refusal freed, or refused and kept open, each judged elsewhere.
+     */
+    private static String extra(Scenario scenario, int i) {
+        String connected = "connected " + Scenario.clients(scenario.limit);
+        return i == 1 ? connected + ", then extra client 1"
+                : connected + ", then extra client" + (i == 2 ? " 1 (it passed this check)" : "s 1 to " + (i - 1) + " (each passed this check)")
+                        + ", then extra client " + i;
+    }
+
     @Test
     @DisplayName("a client past the limit promptly reads \"server at capacity\\n\" and then end of stream")
     void refusedClientReadsTheLine(Grading grading) throws Exception {
         Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
-            scenario.expectRefusedCleanly("connected " + Scenario.clients(scenario.limit) + ", then extra client 1");
+            scenario.expectRefusedCleanly(extra(scenario, 1));
             for (int i = 2; i <= 3; i++) {
-                scenario.expectRefused("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
+                scenario.expectRefused(extra(scenario, i));
             }
         });
     }
@@ -39,7 +50,7 @@ public class Task3Checks {
         Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 5; i++) {
-                scenario.expectEnded("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
+                scenario.expectEnded(extra(scenario, i));
                 for (Probe client : scenario.admitted) {
                     Probe.Received back = client.echo("still here " + i, Scenario.echoWait());
                     if (!back.text().equals("still here " + i + "\n")) {
@@ -123,7 +134,7 @@ public class Task3Checks {
         Scenario.judge(grading, grading.part(), 2, new Behaviour[] {Behaviour.TURNS_AWAY, Behaviour.FREES_SLOTS}, scenario -> {
             scenario.fill();
             for (int i = 1; i <= 3; i++) {
-                scenario.expectNotAdmitted("connected " + Scenario.clients(scenario.limit) + ", then extra client " + i);
+                scenario.expectNotAdmitted(extra(scenario, i));
             }
             scenario.admitted.remove(0).close();
             scenario.admitAfterDeparture("filled it, had 3 clients turned away, then closed one admitted client",
