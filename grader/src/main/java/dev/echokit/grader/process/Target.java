@@ -68,6 +68,12 @@ public final class Target {
             List<String> shell = Platform.isWindows() ? List.of("cmd.exe", "/c", run) : List.of("sh", "-c", run + " \"$@\"", "server");
             Target started = new Target("command: " + command, null, shell, null, null, platform, files, folders);
             started.provenance = "the command " + command;
+            // Java's source launcher compiles the file at every start, and a grading starts the server some 20 times.
+            java.util.regex.Matcher source = java.util.regex.Pattern.compile("(?:^|[\\s/])java\\s+(?:\\S+\\s+)*?(\\S+\\.java)\\b").matcher(command);
+            if (source.find()) {
+                started.notes.add("the command runs " + source.group(1) + " through Java's source launcher, which compiles it at every start"
+                        + " (about a second, some 20 starts a grading): compile it once with javac and run the class to grade faster");
+            }
             return started;
         }
         Path root = locate(target, kitRoot);

@@ -46,4 +46,15 @@ class CommandPathsTest {
         assertThat(Target.withFullPaths("python3 '/abs/x.py' --flag=my_server.py missing.py", bases))
                 .isEqualTo("python3 '/abs/x.py' --flag=" + here.resolve("my_server.py") + " missing.py");
     }
+
+    @Test
+    @DisplayName("a command through Java's source launcher is told that it compiles at every start")
+    void sourceLauncherIsNoted() throws IOException {
+        try (ServerFiles files = ServerFiles.create()) {
+            Platform portable = Platform.portable();
+            assertThat(Target.resolve("java " + here.resolve("Server.java") + " --verbose", null, kit, here, portable, files).notes())
+                    .singleElement().asString().contains("Server.java through Java's source launcher");
+            assertThat(Target.resolve("java -cp classes dev.echokit.server.EchoCommand", null, kit, here, portable, files).notes()).isEmpty();
+        }
+    }
 }
