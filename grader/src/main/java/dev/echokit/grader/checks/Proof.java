@@ -225,8 +225,14 @@ public final class Proof {
                     : Optional.empty();
         }
         if (Files.exists(proof)) {
+            // Pasting is for the learner's own proof; beside it, a target's proof is only told apart from theirs (once both
+            // brackets stood side by side, one saying to paste this proof and the other that it was not theirs).
+            if (place instanceof ProofPlace.Beside) {
+                return Optional.of(whose + ": " + shown.apply(proof) + " (" + shortOfFull.map(score -> "this grading scored " + score + "; ")
+                        .orElse("") + yours + ")");
+            }
             return Optional.of(whose + ": " + shown.apply(proof) + shortOfFull.map(score -> " (this grading scored " + score
-                    + ": paste the proof once the grader shows full marks)").orElse("") + after);
+                    + ": paste the proof once the grader shows full marks)").orElse(""));
         }
         Path kept = notAProof(dir);
         if (Files.exists(kept)) {

@@ -52,7 +52,8 @@ public class StretchChecks {
                                 .expected(Probe.quote(Scenario.AT_CAPACITY) + " and then a clean end of stream")
                                 .got(got.describe())
                                 .hint("closing a socket with unread input makes the kernel send a reset, which can destroy the line."
-                                        + " Write the line, shutdownOutput(), read what the client sent (briefly, with a bound), then close")
+                                        + " Write the line, shutdownOutput(), read what the client sent (briefly, with a bound), then close",
+                                        Feedback.Terms.LESSON_JAVA)
                                 .error();
                     }
                 }
