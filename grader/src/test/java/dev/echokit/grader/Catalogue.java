@@ -144,6 +144,10 @@ public final class Catalogue {
                     "            if (clients >= maxClients) {\n                String reason = null;\n                Log.info(\"refusing: \" + reason.length());\n"
                             + "                refuse(channel);\n",
                     Parts.TASK_3).needs(Parts.TASK_4).hint("crashed with java.lang.NullPointerException"),
+            // The contract's lines about running out of descriptors: one at the start of an episode, one at its end.
+            broken("logs-every-retry", "logs \"cannot accept\" at every retry and never \"accepting again\"", ACCEPT_PAUSE,
+                    "        if (!outOfDescriptors) {\n            outOfDescriptors = true; // log once per episode, not once per retry\n",
+                    "        {\n").stretch("survivesDescriptorExhaustion"),
             broken("spins-when-out-of-fds", "retries accept() at once when out of descriptors", ACCEPT_PAUSE,
                     "        acceptKey.interestOps(0);\n        paused = true;\n", "").stretch("survivesDescriptorExhaustion"),
             // Echoes at once only while nothing is held back, so the bytes stay in order: its one
