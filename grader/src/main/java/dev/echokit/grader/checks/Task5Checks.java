@@ -6,6 +6,7 @@ import dev.echokit.grader.process.LogLine;
 import dev.echokit.grader.process.Probe;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -184,14 +185,13 @@ public class Task5Checks {
                     // The admission's own log line may reach the grader after the client's echo: wait for it, briefly.
                     scenario.server.log().await(line -> line.contains("accepted connection"), scenario.limit + 1,
                             dev.echokit.grader.process.Patience.of(Duration.ofSeconds(1)));
+                    Optional<String> freed = LogEvidence.refusalFreedHint(scenario.server.log().lines());
                     throw scenario.fail(scenario.feedback()
                             .did(scenario.setup() + ", connected " + Scenario.clients(scenario.limit) + ", had " + (i - 1) + " more turned away, then connected another")
                             .expected("that client to be turned away too: a refused connection was never counted")
                             .got("its line came back: refusing a client freed a slot")
-                            .hint(LogEvidence.refusalFreedHint(scenario.server.log().lines()).orElse(
-                                    "a refused connection must not be counted down either: only an admitted client's close gives a slot back"),
-                                    LogEvidence.refusalFreedHint(scenario.server.log().lines()).isPresent()
-                                            ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE)); // connectionClosed
+                            .hint(freed.orElse("a refused connection must not be counted down either: only an admitted client's close gives a slot back"),
+                                    freed.isPresent() ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE)); // connectionClosed
                 }
             }
         });

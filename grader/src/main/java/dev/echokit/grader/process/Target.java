@@ -159,10 +159,9 @@ public final class Target {
             whole.append(command, end, word.start());
             String text = word.group();
             String full = text;
-            boolean startsWord = word.start() == 0 || " \t:='\"".indexOf(command.charAt(word.start() - 1)) >= 0;
             // The program itself, as a shell finds it: a bare name (python3, java) comes from PATH, never from the folder.
             boolean program = command.substring(0, word.start()).isBlank();
-            if (startsWord && !(program && !text.contains("/"))
+            if (!(program && !text.contains("/"))
                     && !text.startsWith("/") && !text.startsWith("-") && !text.startsWith("~") && !text.startsWith("$")) {
                 for (Path base : bases) {
                     Path candidate = base.resolve(text).normalize();

@@ -27,7 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.support.store.Namespace;
 import org.junit.platform.launcher.LauncherSession;
@@ -125,16 +126,9 @@ public final class Grader {
         ServerFiles files = ServerFiles.create();
         // The target is compiled while JUnit finds the checks: neither needs the other until the checks run,
         // and each takes about half a second of a short grading (the timeline, -Dechokit.timeline, shows both).
-        CompletableFuture<Target> resolving = new CompletableFuture<>();
-        Thread resolver = new Thread(() -> {
-            try {
-                resolving.complete(Target.resolve(request.command(), request.target(), request.kitRoot(), request.workDir(),
-                        request.platform(), files));
-            } catch (IOException | RuntimeException | Error e) {
-                resolving.completeExceptionally(e);
-            }
-        }, "grader-compile");
-        resolver.start();
+        FutureTask<Target> resolving = new FutureTask<>(() -> Target.resolve(request.command(), request.target(), request.kitRoot(),
+                request.workDir(), request.platform(), files));
+        new Thread(resolving, "grader-compile").start();
         ResultCollector collector = new ResultCollector(request.lesson());
         boolean compiled = false; // once the target is in hand, the finally below closes its folder
         // The run reaches its checks through this session's store (Grading.of), and goes with it.
@@ -179,7 +173,11 @@ public final class Grader {
             }
         } catch (IOException | RuntimeException | Error e) {
             if (!compiled) {
-                joinQuietly(resolver);
+                try {
+                    resolving.get(); // the compile finishes before its folder goes
+                } catch (ExecutionException | InterruptedException ignored) {
+                    // what it threw, if anything, is beside the point: e is what stopped the grading
+                }
                 files.close();
             }
             throw e;
@@ -187,10 +185,13 @@ public final class Grader {
     }
 
     /** The compiled target, or what Target.resolve threw instead. */
-    private static Target resolved(CompletableFuture<Target> resolving) throws IOException {
+    private static Target resolved(FutureTask<Target> resolving) throws IOException {
         try {
-            return resolving.join();
-        } catch (java.util.concurrent.CompletionException e) {
+            return resolving.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the target compiled", e);
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -198,14 +199,6 @@ public final class Grader {
                 throw runtime;
             }
             throw (Error) e.getCause();
-        }
-    }
-
-    private static void joinQuietly(Thread thread) {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
