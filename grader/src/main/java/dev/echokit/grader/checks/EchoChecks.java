@@ -187,7 +187,7 @@ public class EchoChecks {
         if (idle.cpu().isEmpty()) {
             // No figure, for one of two reasons: say the one that holds (a server stopped at a limit was once told its platform's).
             throw new NotApplicable(server.isAlive() ? "this platform does not report a process's CPU time"
-                    : "the server was no longer running to be measured" + server.stoppedAtLimit().map(why -> " (the grader stopped it: " + why + ")")
+                    : "the server was no longer running to be measured" + server.stoppedAtLimit().map(limit -> " (" + limit.sentence() + ")")
                             .orElse(" (its process had ended)"));
         }
         long wallMillis = idle.wallMillis();

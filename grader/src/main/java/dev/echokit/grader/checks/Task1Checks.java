@@ -2,6 +2,7 @@ package dev.echokit.grader.checks;
 
 import dev.echokit.grader.feedback.Feedback;
 import dev.echokit.grader.lesson.Behaviour;
+import dev.echokit.grader.process.LimitReached;
 import dev.echokit.grader.process.LogLine;
 import dev.echokit.grader.process.Probe;
 import dev.echokit.grader.process.RunningServer;
@@ -97,6 +98,10 @@ public class Task1Checks {
                             : "check the value where the option is parsed: below 1, print one line naming --max-clients and exit with code 2")
                     .error();
         }
+        if (server.stoppedAtLimit().isPresent()) {
+            throw feedback.expected("a non-zero exit and a message that names --max-clients, within the limits every server runs in")
+                    .got("exit code " + exit.get()).error(); // the feedback adds the limit and its hint
+        }
         if (Preconditions.rejectsTheOption(server)) {
             throw feedback.expected("the server to know --max-clients and reject the value " + value)
                     .got("exit code " + exit.get() + ", because it does not know the option at all")
@@ -142,12 +147,12 @@ public class Task1Checks {
                 throw grading.blame(grading.part(), feedback.got("not even the first client was served"), Behaviour.ECHOES);
             }
             int explicit;
-            Optional<String> explicitStopped;
+            Optional<LimitReached> explicitStopped;
             try (RunningServer other = grading.serve(grading.part(), "--max-clients", "100")) {
                 explicit = admittedClients(other);
                 explicitStopped = other.stoppedAtLimit();
             }
-            String withOption = explicit + explicitStopped.map(why -> " (before the grader stopped that server: " + why + ")").orElse("");
+            String withOption = explicit + explicitStopped.map(limit -> " (then " + limit.sentence() + ")").orElse("");
             if (explicit == byDefault && byDefault >= COUNT_UP_TO) {
                 // Nobody is turned away, with or without the option: enforcing a limit is task 2's work.
                 // The default this task gives is still seen in the listening line, and judged there.

@@ -112,9 +112,9 @@ public final class Feedback {
         if (server != null) {
             server.settle(); // a server on its way out is given its moment, so that its ending is observed, not guessed
             // A server stopped at one of the grader's limits failed for that reason, whatever the check saw.
-            server.stoppedAtLimit().ifPresent(why -> {
-                if (!got.contains(why)) {
-                    got = (got.isEmpty() ? "" : got + "; ") + "the grader stopped the server: " + why;
+            server.stoppedAtLimit().ifPresent(limit -> {
+                if (!got.contains(limit.what())) {
+                    got = (got.isEmpty() ? "" : got + "; ") + limit.sentence();
                 }
                 hintTerms = Terms.ANY_LANGUAGE; // the ending's own words
                 hint = "every graded server runs within limits (README, \"Limits\") and yours reached one:"

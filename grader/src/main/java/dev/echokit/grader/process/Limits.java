@@ -48,22 +48,33 @@ public record Limits(int processes, int tasks, long memoryBytes, int cpuSeconds,
     }
 
     /** Why the kernel stopped a server, read from its exit status (128 + the signal); empty for any other end. */
-    Optional<String> stoppedBy(int exitValue) {
+    Optional<LimitReached> stoppedBy(int exitValue) {
         if (exitValue == 128 + SIGXCPU) {
-            return Optional.of("it used more than " + cpuSeconds + " s of CPU time");
+            return Optional.of(LimitReached.byKernel("SIGXCPU", "it used more than " + cpuSeconds + " s of CPU time"));
         }
         if (exitValue == 128 + SIGXFSZ) {
-            return Optional.of("it wrote a file larger than " + (fileBytes >> 20) + " MiB");
+            return Optional.of(LimitReached.byKernel("SIGXFSZ", "it wrote a file larger than " + (fileBytes >> 20) + " MiB"));
         }
         return Optional.empty();
     }
 
-    String tooManyProcesses() {
-        return "it started more than " + processes + " processes";
+    LimitReached tooManyProcesses() {
+        return LimitReached.byGrader("it started more than " + processes + " processes");
     }
 
-    static String outOfMemory() {
-        return "it ran out of memory (a Java server's heap is capped at " + JAVA_HEAP_MIB + " MiB)";
+    /**
+     * What a Java server's {@code OutOfMemoryError} line says it reached. "Unable to create native
+     * thread" is not the heap: the kernel refused a thread, which under a user of its own means the
+     * server ran as many processes and threads as that user may (a Java child process costs two, its
+     * own and the JDK's reaper thread that waits for it).
+     */
+    LimitReached outOfMemory(String errorLine, boolean ownUser) {
+        if (errorLine.contains("unable to create native thread")) {
+            return LimitReached.byRuntime("an OutOfMemoryError", ownUser
+                    ? "it reached " + tasks + " processes and threads at once, as many as its user may run"
+                    : "it could not start another thread (the machine refused one: too many threads or processes)");
+        }
+        return LimitReached.byRuntime("an OutOfMemoryError", "it ran out of memory (a Java server's heap is capped at " + JAVA_HEAP_MIB + " MiB)");
     }
 
     /** One line for the instructor notes and the top of a class run. */

@@ -41,8 +41,8 @@ final class Readiness {
         return port;
     }
 
-    /** See {@link RunningServer#awaitListening}; {@code stoppedAtLimit} says why the grader stopped it, if it did. */
-    Optional<String> await(Duration timeout, Supplier<Optional<String>> stoppedAtLimit) throws InterruptedException {
+    /** See {@link RunningServer#awaitListening}; {@code stoppedAtLimit} says which limit ended it, if one did. */
+    Optional<String> await(Duration timeout, Supplier<Optional<LimitReached>> stoppedAtLimit) throws InterruptedException {
         long began = System.nanoTime();
         long deadline = began + timeout.toNanos();
         long asleepSince = 0;
@@ -55,9 +55,13 @@ final class Readiness {
                 if (isReady()) {
                     return Optional.empty();
                 }
-                return Optional.of("the server exited with code " + process.exitValue()
-                        + " before it was listening" + (log.size() == 0 ? ", and printed nothing" : "")
-                        + stoppedAtLimit.get().map(why -> "; the grader stopped the server: " + why).orElse(""));
+                Optional<LimitReached> limit = stoppedAtLimit.get();
+                String printed = log.size() == 0 ? ", and printed nothing" : "";
+                if (limit.filter(LimitReached::byGrader).isPresent()) {
+                    return Optional.of(limit.get().atStart());
+                }
+                return Optional.of("the server exited with code " + process.exitValue() + " before it was listening" + printed
+                        + limit.map(reached -> "; " + reached.sentence()).orElse(""));
             }
             asleepSince = !asleep() ? 0 : asleepSince == 0 ? System.nanoTime() : asleepSince;
             if (asleepSince != 0 && System.nanoTime() - asleepSince >= Patience.of(ASLEEP).toNanos()) {

@@ -49,7 +49,7 @@ public final class RunningServer implements AutoCloseable {
     private final Thread reader;
     private final Readiness readiness;
     private final ServerMetrics metrics;
-    private volatile String stoppedAtLimit;
+    private volatile LimitReached stoppedAtLimit;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long startedAt = System.nanoTime();
     private volatile long exitedAt;
@@ -108,6 +108,15 @@ public final class RunningServer implements AutoCloseable {
     public Optional<String> awaitListening(Duration timeout) throws InterruptedException {
         long began = System.nanoTime();
         Optional<String> problem = readiness.await(timeout, this::stoppedAtLimit);
+        if (problem.isEmpty()) {
+            // Counted now as well as by the watchdog's rounds: a server that forks past its limit before it
+            // listens is stopped at its start every time, not only when a round happens to fall there; and a
+            // round that stopped it just as it printed its listening line is told, not met by a refused connection.
+            Optional<LimitReached> limit = stoppedAtLimit();
+            if (limit.isPresent()) {
+                problem = Optional.of(limit.get().atStart());
+            }
+        }
         Timeline.waited(began, "server start to listening" + problem.map(p -> ": " + p).orElse(""));
         if (problem.isPresent() && !process.isAlive()) {
             exitTold = true; // the problem says how it exited: the check's own words
@@ -152,20 +161,25 @@ public final class RunningServer implements AutoCloseable {
 
     /**
      * Why the server was stopped at one of its limits, if it was: too many processes (the grader's
-     * watchdog), CPU time or file size (the kernel's signal), memory (a Java server's heap).
+     * watchdog), CPU time or file size (the kernel's signal), memory or threads (a Java server's OutOfMemoryError).
      */
-    public Optional<String> stoppedAtLimit() {
+    public Optional<LimitReached> stoppedAtLimit() {
+        if (stoppedAtLimit == null && !closed.get() && processCount() > Limits.DEFAULT.processes()) {
+            // Counted when asked, not only in the watchdog's rounds: a server whose processes outlive it
+            // (a fork, then an exit) is judged the same whichever came first, the round or the question.
+            stopAtLimit(Limits.DEFAULT.tooManyProcesses());
+        }
         if (stoppedAtLimit != null) {
             return Optional.of(stoppedAtLimit);
         }
         if (process.isAlive()) {
             return Optional.empty();
         }
-        Optional<String> bySignal = Limits.DEFAULT.stoppedBy(process.exitValue());
+        Optional<LimitReached> bySignal = Limits.DEFAULT.stoppedBy(process.exitValue());
         if (bySignal.isPresent()) {
             return bySignal;
         }
-        return log.find(line -> line.contains("java.lang.OutOfMemoryError")).map(line -> Limits.outOfMemory());
+        return log.find(line -> line.contains("java.lang.OutOfMemoryError")).map(line -> Limits.DEFAULT.outOfMemory(line.text(), user.isPresent()));
     }
 
     /** Whether the watchdog has stopped the server already. */
@@ -179,7 +193,7 @@ public final class RunningServer implements AutoCloseable {
     }
 
     /** The watchdog's stop: kills every process of the server, saying which limit it reached. */
-    void stopAtLimit(String why) {
+    void stopAtLimit(LimitReached why) {
         endedOnItsOwn();
         stoppedAtLimit = why;
         user.ifPresent(ServerUser::killAll);
