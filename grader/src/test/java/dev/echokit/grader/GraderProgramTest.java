@@ -213,4 +213,27 @@ class GraderProgramTest {
             assertThat(c.feedback().log()).isEmpty();
         });
     }
+    /**
+     * ArchUnit fails a rule whose that() matches no class "to check any classes" and advises on its
+     * own configuration; a learner once read that advice as what the server did.
+     */
+    @Test
+    @DisplayName("a server with no picocli @Command class is told so in the option check, not ArchUnit's advice on its configuration")
+    void noCommandClassIsToldPlainly() throws Exception {
+        Path copy = KIT.resolve("grader/target/selftest/no-command");
+        Catalogue.deleteRecursively(copy);
+        Catalogue.copyTree(KIT.resolve("lesson-solution/src/main/java"), copy.resolve("src/main/java"));
+        Path command = copy.resolve("src/main/java/" + Catalogue.COMMAND);
+        String source = Files.readString(command);
+        String bare = source.replaceFirst("(?s)@Command\\(\\n.*?\\)\\npublic final class", "public final class");
+        assertThat(bare).as("the @Command annotation removed").isNotEqualTo(source);
+        Files.writeString(command, bare);
+
+        Verdict verdict = Grader.grade(Grader.Request.of(copy.toString(), KIT, copy.resolve("work"))
+                .only(List.of("ArchitectureChecks#maxClientsIsAnOption")));
+        assertThat(verdict.with(Status.FAILED)).singleElement().satisfies(check -> {
+            assertThat(check.feedback().got()).isEqualTo("no class of the server is annotated with picocli's @Command");
+            assertThat(check.message()).doesNotContain("allowEmptyShould").doesNotContain("failOnEmptyShould");
+        });
+    }
 }
