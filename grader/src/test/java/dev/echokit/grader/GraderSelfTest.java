@@ -434,6 +434,12 @@ class GraderSelfTest {
             if (stretch.with(Status.FAILED).isEmpty()) {
                 wrong.add(broken.name() + " was not caught by the stretch check " + broken.stretchCheck());
             }
+            // Where to look follows the check's own cause, so it names the file the mistake is in.
+            String file = Path.of(broken.file()).getFileName().toString();
+            stretch.with(Status.FAILED).stream().filter(c -> c.feedback() != null)
+                    .filter(c -> c.feedback().whereToLook().stream().noneMatch(place -> place.contains("/" + file + ":")))
+                    .forEach(c -> wrong.add(broken.name() + ": where to look for " + broken.stretchCheck() + " misses " + file + ": "
+                            + c.feedback().whereToLook()));
         }
         return wrong;
     }

@@ -39,6 +39,13 @@ public final class ConnectionLimits {
     private static final Anchor COUNTS_DOWN = new Anchor("a count going down (n--, --n, n -= 1)", Pattern.compile("^(?!\\s*for\\b).*(?:\\b\\w+--(?![\\w\"'-])|(?<![\\w\"'-])--\\w+(?![\\w\"'-])"
             + "|\\b\\w+\\s*-=\\s*1\\s*;)"));
 
+    // The stretch's three causes, each where its own check points: the refusal (a clean close, no leak),
+    // the accept call and its pause when descriptors run out, and the writes a slow reader holds back.
+    static final Anchor REFUSES = Anchor.method("refuse…", "reject…");
+    static final Anchor ACCEPTS = new Anchor("a call of accept()", Pattern.compile("\\.accept\\s*\\(\\s*\\)"));
+    static final Anchor PAUSES = Anchor.text("cannot accept");
+    static final Anchor WRITES = Anchor.method("write…", "flush…");
+
     /** w02-l12, "Connection limits — refuse when full": what the grader grades unless told otherwise. */
     public static final Lesson LESSON = new Lesson("w02-l12", "Connection limits — refuse when full",
             "lessons/w02-l12-connection-limits/README.md", List.of(
@@ -78,9 +85,9 @@ public final class ConnectionLimits {
                     .checkedBy(ArchitectureChecks.class),
             Part.of(Part.Kind.STRETCH, "stretch", "Stretch (-Dgroups=stretch)", 0)
                     .relyingOn(ECHOES, TAKES_THE_OPTION, TURNS_AWAY, ENDS_REFUSALS, FREES_SLOTS)
-                    // Refusing cleanly, surviving a lack of descriptors, and holding back a client that does not read.
-                    .anchors(Anchor.method("refuse…", "reject…"), new Anchor("a call of accept()", Pattern.compile("\\.accept\\s*\\(\\s*\\)")),
-                            Anchor.method("write…", "flush…"))
+                    // Refusing cleanly, surviving a lack of descriptors, and holding back a client that does not read;
+                    // each check's failure points at its own (StretchChecks), a failure outside them at all three.
+                    .anchors(REFUSES, ACCEPTS, WRITES)
                     .checkedBy(StretchChecks.class)),
             // The contract's log lines whose counts tell a mistake: a failure's log tail keeps the last of each.
             List.of("accepted connection", "closed connection", "rejected connection"));

@@ -47,7 +47,7 @@ public class StretchChecks {
                     if (Refusal.of(got) != Refusal.CLEAN) {
                         String how = pausing ? "paused the server (SIGSTOP), connected a client that sent 920 bytes, let the server go on (SIGCONT), then read"
                                 : "connected a client that sent 920 bytes before reading";
-                        throw scenario.feedback()
+                        throw scenario.feedback().pointingAt(ConnectionLimits.REFUSES)
                                 .did(scenario.setup() + ", filled it, then (try " + i + ") " + how)
                                 .expected(Probe.quote(Scenario.AT_CAPACITY) + " and then a clean end of stream")
                                 .got(got.describe())
@@ -77,7 +77,7 @@ public class StretchChecks {
             scenario.admitted.get(0).echo("sync", Scenario.echoWait());
             int after = scenario.server.openDescriptors().orElse(before);
             if (after - before > 20) {
-                throw scenario.feedback()
+                throw scenario.feedback().pointingAt(ConnectionLimits.REFUSES)
                         .did(scenario.setup() + ", filled it, then had 2000 clients refused, counting /proc/PID/fd")
                         .expected("about as many open descriptors after as before (" + before + ")")
                         .got(after + " open descriptors: " + (after - before) + " more than before")
@@ -113,13 +113,13 @@ public class StretchChecks {
                 long used = server.cpuTime().orElse(cpu).minus(cpu).toMillis() / 10;
                 boolean spins = threads.map(list -> list.stream().anyMatch(t -> t.polls(50))).orElse(used > 50);
                 if (!server.isAlive() || !first.text().equals("hi\n")) {
-                    throw grading.feedback(grading.part(), server).did(did)
+                    throw grading.feedback(grading.part(), server).pointingAt(ConnectionLimits.ACCEPTS, ConnectionLimits.PAUSES).did(did)
                             .expected("the server to stay up and keep serving the clients it has")
                             .got(server.isAlive() ? "the first client " + first.describe() : "the server died")
                             .error();
                 }
                 if (spins) {
-                    throw grading.feedback(grading.part(), server).did(did + ", then measured its CPU for 1 s")
+                    throw grading.feedback(grading.part(), server).pointingAt(ConnectionLimits.ACCEPTS, ConnectionLimits.PAUSES).did(did + ", then measured its CPU for 1 s")
                             .expected("an idle server: under half a CPU second, and no thread wanting a core half the time without sleeping")
                             .got("it used " + used + " hundredths of a CPU second" + (threads.isPresent() ? ", and a thread of it never slept" : "")
                                     + ": it spins, retrying accept() without a pause")
@@ -133,7 +133,7 @@ public class StretchChecks {
                 Probe last = clients.get(clients.size() - 1);
                 Probe.Received back = last.read(3, Duration.ofSeconds(5));
                 if (!back.text().equals("hi\n") && !back.text().startsWith("server at capacity")) {
-                    throw grading.feedback(grading.part(), server).did(did + ", then closed 80 of them")
+                    throw grading.feedback(grading.part(), server).pointingAt(ConnectionLimits.ACCEPTS, ConnectionLimits.PAUSES).did(did + ", then closed 80 of them")
                             .expected("the clients that waited to be accepted (or refused) once descriptors were free")
                             .got("the last client " + back.describe())
                             .hint("the server must try accept() again after a failure, and survive its first write afterwards")
@@ -165,7 +165,7 @@ public class StretchChecks {
         boolean again = server.log().await(line -> line.contains("accepting again"), 1, dev.echokit.grader.process.Patience.of(Duration.ofSeconds(1)));
         int cannotLines = server.log().matching(cannot).size();
         if (!again || cannotLines > MOST_CANNOT_ACCEPT_LINES) {
-            throw grading.feedback(grading.part(), server).did(did + ", then closed 80 of them, and read the server's log")
+            throw grading.feedback(grading.part(), server).pointingAt(ConnectionLimits.PAUSES, ConnectionLimits.ACCEPTS).did(did + ", then closed 80 of them, and read the server's log")
                     .expected("one line \"cannot accept: <why>; retrying every N ms\" when descriptors ran out, and \"accepting again\""
                             + " once the next client was accepted")
                     .got((cannotLines == 1 ? "1 \"cannot accept\" line" : cannotLines + " \"cannot accept\" lines")
@@ -190,7 +190,7 @@ public class StretchChecks {
             greedy.reset();
             writer.awaitEnd();
             if (!stalled || mib >= 64) {
-                throw scenario.feedback()
+                throw scenario.feedback().pointingAt(ConnectionLimits.WRITES)
                         .did(scenario.setup() + ", then had one client write up to 512 MiB without reading any of it")
                         .expected("the server to stop reading from that client once its pending output is full (the writer stalls)")
                         .got("the server took " + mib + " MiB" + (scenario.server.isAlive() ? "" : " and died"))
@@ -199,7 +199,7 @@ public class StretchChecks {
             }
             Probe.Received back = scenario.admitted.get(1).echo("others are served", Scenario.echoWait());
             if (!back.text().equals("others are served\n")) {
-                throw scenario.feedback()
+                throw scenario.feedback().pointingAt(ConnectionLimits.WRITES)
                         .did("stalled one greedy client, then echoed on another")
                         .expected("the other client to be served")
                         .got(back.describe())

@@ -32,6 +32,7 @@ public final class Feedback {
     private Target target;
     private LogTail log;
     private List<String> whereToLook = List.of();
+    private dev.echokit.grader.lesson.Anchor[] cause;
     /** The place in the graded source of a crash's first frame in the learner's code, when there was one. */
     private String crashPlace;
     private Part charges;
@@ -60,6 +61,15 @@ public final class Feedback {
     /** See {@link #charging}. */
     public java.util.Optional<Part> charges() {
         return java.util.Optional.ofNullable(charges);
+    }
+
+    /**
+     * The marks of the cause this check judges, when it is one of several its part's marks cover (a
+     * stretch check about accept() is not about the refusal): "where to look" follows these alone.
+     */
+    public Feedback pointingAt(dev.echokit.grader.lesson.Anchor... cause) {
+        this.cause = cause.clone();
+        return this;
     }
 
     /** The places this failure itself points at (file:line with code), shown as "where to look" instead of the part's. */
@@ -133,7 +143,7 @@ public final class Feedback {
         }
         log = server == null ? null : server.log().tail(LOG_LINES, lesson.evidence());
         if (whereToLook.isEmpty()) {
-            whereToLook = target == null ? List.of() : target.whereToLook(part);
+            whereToLook = target == null ? List.of() : target.whereToLook(cause == null ? part : part.anchors(cause));
             if (crashPlace != null) { // the learner's own frame of the crash first: that is where it happened
                 whereToLook = java.util.stream.Stream.concat(java.util.stream.Stream.of(crashPlace), whereToLook.stream())
                         .distinct().limit(4).toList();
