@@ -236,4 +236,12 @@ class GraderProgramTest {
             assertThat(check.message()).doesNotContain("allowEmptyShould").doesNotContain("failOnEmptyShould");
         });
     }
+    @Test
+    @DisplayName("--groups architecture runs the rules alone: the picocli check among them counts for task 1, and stays out")
+    void groupsRunTheirOwnPartsChecks() throws Exception {
+        Verdict verdict = Grader.grade(Grader.Request.of("lesson-solution", KIT, KIT.resolve("grader/target/selftest/groups-architecture"))
+                .groups(List.of("architecture")));
+        assertThat(verdict.in(Parts.ARCHITECTURE)).isNotEmpty().allMatch(c -> c.is(Status.PASSED));
+        assertThat(verdict.in(Parts.TASK_1)).as("task 1 judged from one of its four checks").isEmpty();
+    }
 }

@@ -254,11 +254,31 @@ public final class Grader {
                         "junit.jupiter.execution.parallel.config.executor-service", "FORK_JOIN_POOL",
                         "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(PARALLEL_CHECKS)));
         if (!request.groups().isEmpty()) {
-            discovery.filters(TagFilter.includeTags(request.groups()));
+            discovery.filters(TagFilter.includeTags(request.groups()), askedParts(request));
         } else if (!request.stretch() && request.only().isEmpty()) {
             discovery.filters(TagFilter.excludeTags("stretch"));
         }
         return discovery.build();
+    }
+
+    /**
+     * A check runs for the part it counts for: the picocli check, a task 1 check among the
+     * architecture rules, carries both tags, and {@code --groups architecture} once ran it and
+     * gave task 1 its 10 XP from one check of four. A tag that names no part filters as JUnit's do.
+     */
+    private static org.junit.platform.launcher.PostDiscoveryFilter askedParts(Request request) {
+        Lesson lesson = request.lesson();
+        return descriptor -> {
+            if (!descriptor.isTest()) {
+                return org.junit.platform.engine.FilterResult.included("a container");
+            }
+            List<String> tags = descriptor.getTags().stream().map(org.junit.platform.engine.TestTag::getName).toList();
+            Part part = lesson.partOf(tags);
+            boolean asked = request.groups().contains(part.tag()) || request.groups().stream()
+                    .anyMatch(g -> tags.contains(g) && lesson.parts().stream().noneMatch(p -> p.tag().equals(g)));
+            return asked ? org.junit.platform.engine.FilterResult.included("counts for " + part.tag())
+                    : org.junit.platform.engine.FilterResult.excluded("counts for " + part.tag() + ", which this run did not ask for");
+        };
     }
 
     /** A compile error is its own failure, the only one: nothing else can run. */
