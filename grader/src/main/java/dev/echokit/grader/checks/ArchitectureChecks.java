@@ -15,6 +15,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.echokit.grader.feedback.Feedback;
+import dev.echokit.grader.lesson.NotApplicable;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Arrays;
@@ -89,7 +90,10 @@ public class ArchitectureChecks {
                     .should().dependOnClassesThat().resideInAPackage("picocli..")
                     .as("only the @Command class depends on picocli")
                     .because("parsing the command line is the command class's job; the server "
-                            + "takes plain values, so it can be started and tested without picocli");
+                            + "takes plain values, so it can be started and tested without picocli")
+                    // A server written as its command class alone has no other class to check: the rule holds (a
+                    // helper's one-class server lost 10 XP to "0 violations", ArchUnit's verdict on an empty that()).
+                    .allowEmptyShould(true);
 
     static final ArchRule system_exit_should_be_called_only_from_main =
             noClasses()
@@ -140,10 +144,9 @@ public class ArchitectureChecks {
                 .expected("a field or setter in the @Command class annotated @Option(names = \"--max-clients\")")
                 .hint("picocli parses the number, shows the default in --help and reports bad values for you");
         if (server.stream().noneMatch(type -> type.isAnnotatedWith(CommandLine.Command.class))) {
-            // ArchUnit would fail "to check any classes" and advise on its own configuration: say what was found instead.
-            throw feedback.got("no class of the server is annotated with picocli's @Command")
-                    .hint("declare the option with picocli, in a class annotated @Command (the starter's EchoCommand): picocli parses the number,"
-                            + " shows the default in --help and reports bad values for you").error();
+            // A server that does not use picocli at all (its own argument parsing, in any style) is judged by what it
+            // does, as a command is: the other task 1 checks. A helper's hand-parsed server lost 2 XP here.
+            throw new NotApplicable("the server does not use picocli (no class is annotated @Command): its option is judged by what it does");
         }
         try {
             the_command_should_declare_max_clients_as_an_option.check(server);

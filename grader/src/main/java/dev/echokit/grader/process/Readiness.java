@@ -27,6 +27,10 @@ final class Readiness {
     private final Platform platform;
     private final boolean javaTarget;
     private volatile int port;
+    private final long startedAt = System.nanoTime();
+
+    /** How long a command may take to print its listening line, without /proc, before a connection asks instead. */
+    static final Duration SAYS_IT_LISTENS = Duration.ofSeconds(2);
 
     Readiness(Process process, java.util.function.BooleanSupplier allAsleep, ServerLog log, Platform platform, int port, boolean javaTarget) {
         this.process = process;
@@ -106,8 +110,11 @@ final class Readiness {
             return inode.isPresent() && holdsSocket(inode.getAsLong());
         }
         // Without /proc only a connection can tell, and it cannot tell whose listener answered: a Java
-        // server says where it listens, so only a command that prints nothing is probed.
-        return !javaTarget && acceptsConnections(port);
+        // server says where it listens, so only a command that prints nothing is probed, and only once
+        // it has had time to say it. A server logs the probe as a client ("accepted … (1/3)"), and a
+        // helper's C and Go servers, probed in the moment between listen() and their line, were judged
+        // on the probe's lines as if they were a check's (2-6 XP off, a different score every run).
+        return !javaTarget && System.nanoTime() - startedAt >= Patience.of(SAYS_IT_LISTENS).toNanos() && acceptsConnections(port);
     }
 
     /** Whether this server's process, or one it started, holds the socket with this inode. */
