@@ -48,7 +48,7 @@ public class Task2Checks {
                 if (accepted.size() < n) {
                     throw scenario.fail(scenario.feedback()
                             .did(scenario.setup() + ", then connected " + n + " client" + (n == 1 ? "" : "s") + ", each served")
-                            .expected(n + " lines \"accepted connection from HOST:PORT (N/3)\", the last ending in " + expected)
+                            .expected((n == 1 ? "1 line" : n + " lines") + " \"accepted connection from HOST:PORT (N/3)\", the last ending in " + expected)
                             .got(accepted.isEmpty() ? "no line contains \"accepted connection\"" : "only " + accepted.size() + (accepted.size() == 1 ? " such line" : " such lines"))
                             .hint("log each admitted client once: accepted connection from HOST:PORT (N/MAX)"));
                 }

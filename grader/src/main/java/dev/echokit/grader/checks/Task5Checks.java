@@ -129,7 +129,7 @@ public class Task5Checks {
                         : left + " of them leave, one at a time, the second with a reset");
                 if (closed.size() < left) {
                     throw scenario.fail(scenario.feedback().did(did)
-                            .expected(left + " lines \"closed connection from HOST:PORT (N/" + m + ")\", the last ending in " + expected)
+                            .expected((left == 1 ? "1 line" : left + " lines") + " \"closed connection from HOST:PORT (N/" + m + ")\", the last ending in " + expected)
                             .got(closed.isEmpty() ? "no line contains \"closed connection\"" : "only " + closed.size() + (closed.size() == 1 ? " such line" : " such lines"))
                             .hint("log each departure once, in the one place every way of leaving goes through"));
                 }

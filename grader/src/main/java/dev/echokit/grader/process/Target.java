@@ -28,6 +28,7 @@ public final class Target {
     private final List<Path> readable;
     private final List<String> notes = new ArrayList<>();
     private String provenance;              // what was graded, for the proof's first line
+    private List<Path> commandSources = List.of(); // for a command: the source files it names, for "where to look"
 
     private Target(String name, Path sourceRoot, List<String> launch, Compilation compilation, SourceMap sourceMap,
                    Platform platform, ServerFiles files, List<Path> readable) {
@@ -54,6 +55,7 @@ public final class Target {
             List<Path> folders = new ArrayList<>();
             // The server runs in a scratch folder of its own: a path the learner gave from where they are is made whole first.
             String run = withFullPaths(command, List.of(Path.of("").toAbsolutePath(), kitRoot.toAbsolutePath()));
+            List<Path> sources = sourcesNamedIn(run);
             for (Path folder : commandFolders(run)) {
                 if (platform.containment() != Containment.NONE && ServerUser.isRoot() && !Tree.openToOthers(folder)) {
                     // The server runs as an unprivileged user: it reads its program from a copy it may read
@@ -68,6 +70,7 @@ public final class Target {
             List<String> shell = Platform.isWindows() ? List.of("cmd.exe", "/c", run) : List.of("sh", "-c", run + " \"$@\"", "server");
             Target started = new Target("command: " + command, null, shell, null, null, platform, files, folders);
             started.provenance = "the command " + command;
+            started.commandSources = sources;
             // Java's source launcher compiles the file at every start, and a grading starts the server some 20 times.
             java.util.regex.Matcher source = java.util.regex.Pattern.compile("(?:^|[\\s/])java\\s+(?:\\S+\\s+)*?(\\S+\\.java)\\b").matcher(command);
             if (source.find()) {
@@ -111,8 +114,36 @@ public final class Target {
                 files, readable);
         resolved.notes.addAll(notes);
         resolved.provenance = displayName(sources, kitRoot) + (found.graded()
-                ? " (" + found.files().size() + " Java files, sha256 " + digest(sources, found.files()) + ")" : " (no sources)");
+                ? " (" + javaFiles(found.files().size()) + ", sha256 " + digest(sources, found.files()) + ")" : " (no sources)");
         return resolved;
+    }
+
+    private static final java.util.regex.Pattern SOURCE_FILE = java.util.regex.Pattern.compile(
+            ".*\\.(?:py|c|h|cc|cpp|go|rs|js|mjs|ts|rb|java|kt|cs|sh|pl|php|lua|ex|exs|zig|swift|hs|ml)$");
+
+    /**
+     * The source files a command names (server.py), or, for a program it starts by its path, the
+     * source files beside that program (at most 3): what "where to look" can name for a command.
+     */
+    static List<Path> sourcesNamedIn(String command) {
+        List<Path> found = new ArrayList<>();
+        for (String word : command.split("[\\s:=]+")) {
+            Path path = Path.of(word.replaceAll("^['\"]|['\"]$", ""));
+            if (!path.isAbsolute() || !Files.isRegularFile(path) || Sandbox.shownAnyway(path.normalize())) {
+                continue;
+            }
+            if (SOURCE_FILE.matcher(path.getFileName().toString()).matches()) {
+                found.add(path.normalize());
+            } else if (Files.isExecutable(path) && path.getParent() != null) {
+                try (java.util.stream.Stream<Path> beside = Files.list(path.getParent())) {
+                    beside.filter(Files::isRegularFile).filter(f -> SOURCE_FILE.matcher(f.getFileName().toString()).matches())
+                            .sorted().limit(3).forEach(f -> found.add(f.normalize()));
+                } catch (IOException unreadable) {
+                    // nothing to name
+                }
+            }
+        }
+        return found.stream().distinct().toList();
     }
 
     /**
@@ -260,6 +291,13 @@ public final class Target {
 
     /** Where a failure of this part should send the learner: file:line places, or why there are none. */
     public List<String> whereToLook(Part part) {
+        if (sourceMap == null && !commandSources.isEmpty()) {
+            // The grader reads no lines of a command's source, but it can name the files: the one the command runs,
+            // or those beside the program it starts (server.c beside ./echo-server).
+            List<String> named = new ArrayList<>(commandSources.stream().map(Path::toString).toList());
+            named.set(0, named.get(0) + " (the command's source; the grader reads no lines of it: start from its accept loop)");
+            return named;
+        }
         if (sourceMap == null) {
             return List.of("no source to point at: this target is a command, not Java sources");
         }

@@ -16,6 +16,7 @@ public record PartResult(
         int passed,
         int failed,
         int needsTask,
+        int notApplicable,
         int notRun,
         int xp,
         int xpMax) {
@@ -25,13 +26,14 @@ public record PartResult(
         int failed = count(checks, Status.FAILED);
         int needs = count(checks, Status.NEEDS_TASK);
         int ran = passed + failed + needs;
+        int notApplicable = count(checks, Status.NOT_APPLICABLE);
         int xp = 0;
         List<CheckResult> counted = Shares.counted(part, checks);
         int[] shares = part.shares(counted.size());
         for (int i = 0; i < counted.size(); i++) {
             xp += counted.get(i).is(Status.PASSED) ? shares[i] : 0;
         }
-        return new PartResult(part, passed, failed, needs, checks.size() - ran, xp, part.xp());
+        return new PartResult(part, passed, failed, needs, notApplicable, checks.size() - ran - notApplicable, xp, part.xp());
     }
 
     private static int count(List<CheckResult> checks, Status status) {

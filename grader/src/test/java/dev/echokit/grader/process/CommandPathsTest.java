@@ -57,4 +57,22 @@ class CommandPathsTest {
             assertThat(Target.resolve("java -cp classes dev.echokit.server.EchoCommand", null, kit, here, portable, files).notes()).isEmpty();
         }
     }
+    @Test
+    @DisplayName("where to look, for a command: the source it names, or the sources beside the program it starts")
+    void commandSourcesAreNamed() throws IOException {
+        Path script = Files.writeString(here.resolve("server.py"), "print()\n");
+        Path program = Files.writeString(kit.resolve("echo-server"), "#!/bin/sh\n");
+        program.toFile().setExecutable(true);
+        Files.writeString(kit.resolve("server.c"), "int main(void) { return 0; }\n");
+        Files.writeString(kit.resolve("notes.txt"), "not a source\n");
+
+        assertThat(Target.sourcesNamedIn("python3 " + script + " --verbose")).containsExactly(script);
+        assertThat(Target.sourcesNamedIn(program.toString())).containsExactly(kit.resolve("server.c"));
+        assertThat(Target.sourcesNamedIn("python3 -c 'print()'")).isEmpty();
+        try (ServerFiles files = ServerFiles.create()) {
+            Target target = Target.resolve("python3 " + script, null, kit, here, Platform.portable(), files);
+            assertThat(target.whereToLook(dev.echokit.grader.Parts.TASK_2)).singleElement().asString()
+                    .startsWith(script + " (the command's source");
+        }
+    }
 }
