@@ -37,6 +37,8 @@ public final class Proof {
             Pattern.compile(TIME + "shutting down"),
             Pattern.compile(TIME + "cannot accept: .+; retrying every \\d+ ms"),
             Pattern.compile(TIME + "accepting again"));
+    /** The peer of an "accepted" or "closed" line: a departure must be of a client the log admitted. */
+    private static final Pattern PEER_OF = Pattern.compile("(accepted|closed) connection from (" + PEER + ") \\(");
     private static final Pattern ACCEPTED = CONTRACT.get(1);
     private static final Pattern REJECTED = CONTRACT.get(2);
     private static final Pattern CLOSED = CONTRACT.get(3);
@@ -124,11 +126,19 @@ public final class Proof {
         int shift = headed ? 2 : 1; // "line N" is the file's own line number, the header counted
         int firstRefusal = -1;
         int admittedToLimit = -1;
+        java.util.Set<String> connected = new java.util.HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (CONTRACT.stream().noneMatch(p -> p.matcher(line).matches())) {
                 problems.add("line " + (i + shift) + " is not one of the lesson's log lines: " + line);
                 continue;
+            }
+            // Only the peers, never the order of the counts: a server with a thread per client may log (2/3) before (1/3).
+            Matcher peer = PEER_OF.matcher(line);
+            if (peer.find() && peer.group(1).equals("accepted")) {
+                connected.add(peer.group(2));
+            } else if (peer.find(0) && !connected.remove(peer.group(2))) {
+                problems.add("line " + (i + shift) + " logs the departure of a client the log never accepted (a refused one?): " + line);
             }
             Optional<String> wrong = wrongCount(line);
             if (wrong.isPresent()) {

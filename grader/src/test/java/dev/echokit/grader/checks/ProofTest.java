@@ -82,6 +82,12 @@ class ProofTest {
                 "line 6 logs a refusal with a count other than the limit: 21:04:17.244 rejected connection: at capacity (4/3)",
                 "line 7 still counts the limit or more after a client left: 21:04:21.006 closed connection from 127.0.0.1:40118 (3/3)");
 
+        // A refused client counted down as it goes (a helper's task 5 mistake): its departure, of a peer never accepted, is no proof.
+        List<String> refusedCountedDown = new java.util.ArrayList<>(STORY);
+        refusedCountedDown.add(5, "21:04:17.250 closed connection from 127.0.0.1:40130 (2/3)");
+        assertThat(Proof.problems(refusedCountedDown)).containsExactly("line 6 logs the departure of a client the log never accepted"
+                + " (a refused one?): 21:04:17.250 closed connection from 127.0.0.1:40130 (2/3)");
+
         List<String> withNoise = new java.util.ArrayList<>(STORY);
         withNoise.add(2, "debug: clients=2");
         assertThat(Proof.problems(withNoise)).containsExactly("line 3 is not one of the lesson's log lines: debug: clients=2");
