@@ -36,8 +36,20 @@ public class Task1Checks {
     @DisplayName("--max-clients 3 is accepted and the listening line names the limit")
     void acceptsTheOption(Grading grading) throws Exception {
         try (RunningServer server = grading.serve(grading.part(), "--max-clients", "3")) {
+            // Ready may mean its socket listens (a command that prints nothing): its line is given a moment to follow.
+            server.log().await(line -> line.contains("listening on"), 1, dev.echokit.grader.process.Patience.of(Duration.ofSeconds(1)));
             Optional<LogLine> listening = server.log().find(line -> line.contains("listening on"));
-            if (listening.isPresent() && !listening.get().text().endsWith("(max clients: 3)")) {
+            if (listening.isEmpty()) {
+                // The line task 1 completes is its to show: with none at all, the limit is said nowhere.
+                throw grading.feedback(grading.part(), server)
+                        .did("started the server with --max-clients 3; it listened")
+                        .expected("a line such as: listening on 127.0.0.1:9000 (max clients: 3)")
+                        .got("no line contains \"listening on\"")
+                        .hint("once the server listens, log where and with which limit: listening on HOST:PORT (max clients: N)")
+                        .aboutItsLog()
+                        .error();
+            }
+            if (!listening.get().text().endsWith("(max clients: 3)")) {
                 throw grading.feedback(grading.part(), server)
                         .did("started the server with --max-clients 3")
                         .expected("the listening line to end with \"(max clients: 3)\", e.g. listening on 127.0.0.1:9000 (max clients: 3)")

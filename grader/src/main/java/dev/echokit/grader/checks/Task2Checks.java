@@ -50,7 +50,7 @@ public class Task2Checks {
                             .did(scenario.setup() + ", then connected " + n + " client" + (n == 1 ? "" : "s") + ", each served")
                             .expected((n == 1 ? "1 line" : n + " lines") + " \"accepted connection from HOST:PORT (N/3)\", the last ending in " + expected)
                             .got(accepted.isEmpty() ? "no line contains \"accepted connection\"" : "only " + accepted.size() + (accepted.size() == 1 ? " such line" : " such lines"))
-                            .hint("log each admitted client once: accepted connection from HOST:PORT (N/MAX)"));
+                            .hint("log each admitted client once: accepted connection from HOST:PORT (N/MAX)").aboutItsLog());
                 }
                 LogLine line = accepted.get(n - 1);
                 Matcher count = COUNT.matcher(line.text());

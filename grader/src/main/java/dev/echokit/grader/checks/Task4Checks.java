@@ -80,7 +80,8 @@ public class Task4Checks {
                                     : rejected.size() + " lines contain \"rejected connection\", " + wellFormed.size() + " of them in the lesson's form")
                             .hint(rejected.isEmpty() ? "call Log.info(\"rejected connection: at capacity (\" + clients + \"/\" + maxClients + \")\") in refuse"
                                     : "log once per refused client, in exactly this form: rejected connection: at capacity (N/MAX)",
-                                    rejected.isEmpty() ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE);
+                                    rejected.isEmpty() ? Feedback.Terms.LESSON_JAVA : Feedback.Terms.ANY_LANGUAGE)
+                            .aboutItsLog();
                     // No refusal line, and the clients were left waiting or found nothing listening: did the server ever
                     // accept a client to refuse? That is task 3's to say first.
                     // Or did it die as it refused (a crash on the refusal path, task 3's)?

@@ -131,7 +131,7 @@ public class Task5Checks {
                     throw scenario.fail(scenario.feedback().did(did)
                             .expected((left == 1 ? "1 line" : left + " lines") + " \"closed connection from HOST:PORT (N/" + m + ")\", the last ending in " + expected)
                             .got(closed.isEmpty() ? "no line contains \"closed connection\"" : "only " + closed.size() + (closed.size() == 1 ? " such line" : " such lines"))
-                            .hint("log each departure once, in the one place every way of leaving goes through"));
+                            .hint("log each departure once, in the one place every way of leaving goes through").aboutItsLog());
                 }
                 LogLine line = closed.get(left - 1);
                 Matcher count = Task2Checks.COUNT.matcher(line.text());

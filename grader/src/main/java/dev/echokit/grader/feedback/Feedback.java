@@ -33,6 +33,7 @@ public final class Feedback {
     private LogTail log;
     private List<String> whereToLook = List.of();
     private dev.echokit.grader.lesson.Anchor[] cause;
+    private boolean aboutItsLog;
     /** The place in the graded source of a crash's first frame in the learner's code, when there was one. */
     private String crashPlace;
     private Part charges;
@@ -107,6 +108,16 @@ public final class Feedback {
         return this;
     }
 
+    /**
+     * This failure is about lines missing from the server's log. When the server printed no line at
+     * all, the hint says what fits that instead of naming one line: a helper's server, whose output
+     * sat in a buffer until it exited, was told in three tasks to log each event (it did).
+     */
+    public Feedback aboutItsLog() {
+        this.aboutItsLog = true;
+        return this;
+    }
+
     public Feedback server(RunningServer server) {
         this.server = server;
         return this;
@@ -137,6 +148,11 @@ public final class Feedback {
             if (server.endedOnItsOwn().isEmpty() && server.stillRanASecondLater() && !got.contains("still running")) {
                 got = (got.isEmpty() ? "" : got + "; ") + "its process was still running a second later";
             }
+        }
+        if (aboutItsLog && server != null && server.log().size() == 0 && server.log().dropped() == 0) {
+            hint = "the server printed no line at all during this check: either it logs nothing yet, or its lines wait in an"
+                    + " output buffer until it exits (flush after each line, or write them to standard error)";
+            hintTerms = Terms.ANY_LANGUAGE;
         }
         if (hintTerms == Terms.LESSON_JAVA && target != null && !target.isJava() && !hint.isEmpty()) {
             hint = "in the lesson's Java (the same holds in yours): " + hint;
