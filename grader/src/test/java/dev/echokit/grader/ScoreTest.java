@@ -138,4 +138,18 @@ class ScoreTest {
         assertThat(Console.summary(verdict, Optional.empty(), Optional.empty())).contains("breaks an architecture rule")
                 .contains("takes them from task 2, whose code breaks it");
     }
+    @Test
+    @DisplayName("a part's where-to-look lists each failure's places once: two broken rules point at both their lines")
+    void whereToLookGathersEveryFailure() {
+        List<CheckResult> checks = allTasksPass();
+        var threads = dev.echokit.grader.feedback.Feedback.forPart(Parts.LESSON, Parts.ARCHITECTURE).did("read the classes")
+                .expected("no threads").got("1 violation").at(List.of("Server.java:58  pool = Executors.newCachedThreadPool();")).error();
+        var blocking = dev.echokit.grader.feedback.Feedback.forPart(Parts.LESSON, Parts.ARCHITECTURE).did("read the classes")
+                .expected("no blocking sockets").got("1 violation").at(List.of("Server.java:71  new ServerSocket();")).error();
+        checks.add(new CheckResult("the server starts no threads", Parts.ARCHITECTURE, Status.FAILED, null, "threads", 1, threads.feedback()));
+        checks.add(new CheckResult("the server uses no blocking ServerSocket or Socket", Parts.ARCHITECTURE, Status.FAILED, null, "blocking", 1,
+                blocking.feedback()));
+        String text = Console.render(new Verdict("x", "header", checks), Optional.empty(), Optional.empty());
+        assertThat(text).contains("where to look: Server.java:58").contains("                 Server.java:71  new ServerSocket();");
+    }
 }

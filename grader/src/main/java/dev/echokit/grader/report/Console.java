@@ -35,6 +35,9 @@ public final class Console {
         return verdict.notes().stream().map(n -> "note: " + n + "\n").collect(Collectors.joining());
     }
 
+    /** The most places a part's "where to look" lists: a task's four, or a few from each of its failures. */
+    private static final int WHERE_LINES = 6;
+
     static String failures(Verdict verdict) {
         List<String> out = new ArrayList<>();
         for (Part part : verdict.lesson().parts()) {
@@ -42,8 +45,12 @@ public final class Console {
             if (!failed.isEmpty()) {
                 out.add("");
                 out.add("✗ " + part.heading() + (part.isTask() ? "   (lesson: " + verdict.lesson().text() + ")" : ""));
-                failed.stream().map(CheckResult::feedback).filter(f -> f != null && !f.whereToLook().isEmpty())
-                        .findFirst().ifPresent(f -> out.add(labelled(FailureText.Field.WHERE.label() + " ", f.whereToLook(), "  ")));
+                // Each failure's places, once: the rules (and the stretch checks) each point at their own code.
+                List<String> places = failed.stream().map(CheckResult::feedback).filter(f -> f != null)
+                        .flatMap(f -> f.whereToLook().stream()).distinct().limit(WHERE_LINES).toList();
+                if (!places.isEmpty()) {
+                    out.add(labelled(FailureText.Field.WHERE.label() + " ", places, "  "));
+                }
                 java.util.Set<List<String>> hinted = new java.util.HashSet<>(); // a hint said once per part
                 inOrderOfHint(failed).forEach(check -> out.add(failure(check, hinted)));
             }
