@@ -57,7 +57,7 @@ class GraderProgramTest {
         Path classDir = KIT.resolve("grader/target/selftest/only-class");
         Files.createDirectories(classDir.resolve("benjamin"));
         Files.createDirectories(classDir.resolve("ann"));
-        for (List<String> args : List.of(List.of("--groups", "task:9"), List.of("--no-such-option"),
+        for (List<String> args : List.of(List.of("--groups", "task:9"), List.of("--no-such-option"), List.of("--group", "task:3"),
                 List.of("classroom", "/no/such/folder"), List.of("classroom", ".", "--parallel", "0"),
                 List.of("classroom", classDir.toString(), "--only", "bejnamin"),
                 List.of("classroom", classDir.toString(), "--gradebook", "/no/such/gradebook.csv"),
@@ -75,6 +75,9 @@ class GraderProgramTest {
         GraderCommand.commandLine().setErr(new PrintWriter(err)).execute("classroom", classDir.toString(), "--only", "bejnamin");
         assertThat(err.toString()).contains("Invalid value 'bejnamin' for option '--only': no submission in ")
                 .contains("is called that; the nearest: benjamin.");
+        StringWriter near = new StringWriter();
+        GraderCommand.commandLine().setErr(new PrintWriter(near)).execute("--group", "task:3");
+        assertThat(near.toString()).startsWith("grader: Unknown options: '--group', 'task:3' (did you mean --groups?)");
     }
 
     @Test
@@ -243,5 +246,13 @@ class GraderProgramTest {
                 .groups(List.of("architecture")));
         assertThat(verdict.in(Parts.ARCHITECTURE)).isNotEmpty().allMatch(c -> c.is(Status.PASSED));
         assertThat(verdict.in(Parts.TASK_1)).as("task 1 judged from one of its four checks").isEmpty();
+    }
+    @Test
+    @DisplayName("a misspelled Maven property stops the learner's grading in one line that names it and its likely meaning")
+    void misspelledPropertiesAreNamed() {
+        assertThat(GradeTest.unknownProperty(java.util.Set.of("java.home", "grader.targt", "grader.kitRoot")))
+                .contains("unknown property -Dgrader.targt: did you mean -Dgrader.target? (nothing was graded)");
+        assertThat(GradeTest.unknownProperty(java.util.Set.of("group"))).contains("unknown property -Dgroup: did you mean -Dgroups? (nothing was graded)");
+        assertThat(GradeTest.unknownProperty(java.util.Set.of("grader.target", "grader.groups", "groups", "user.dir"))).isEmpty();
     }
 }

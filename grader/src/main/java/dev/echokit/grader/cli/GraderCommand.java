@@ -324,7 +324,10 @@ public final class GraderCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new GraderCommand());
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine bad = ex.getCommandLine();
-            bad.getErr().println("grader: " + ex.getMessage());
+            // picocli knows the options a misspelling resembles (--group for --groups): say the first in the same line.
+            String like = ex instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
+                    ? " (did you mean " + unmatched.getSuggestions().get(0) + "?)" : "";
+            bad.getErr().println("grader: " + ex.getMessage() + like);
             bad.getErr().println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for the options.");
             return bad.getCommandSpec().exitCodeOnInvalidInput();
         });
