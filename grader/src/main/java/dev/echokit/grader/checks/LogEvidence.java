@@ -67,29 +67,33 @@ final class LogEvidence {
      * count rising with each refusal. Empty otherwise.
      */
     static Optional<String> refusalsCountedHint(List<LogLine> log) {
-        List<Integer> counts = new ArrayList<>();
-        // The refusals before anybody left: a departure counts down, and the next refusal starts lower.
+        // The refusals between departures (a departure counts down, and the next refusal starts lower); the last
+        // such run is judged and quoted, since the log tail beside the hint shows the last lines, not the first.
+        List<List<Integer>> runs = new ArrayList<>(List.of(new ArrayList<>()));
         for (String line : log.stream().map(LogLine::text)
                 .filter(l -> l.contains("rejected connection") || l.contains("closed connection")).toList()) {
             if (line.contains("closed connection")) {
-                break;
+                runs.add(new ArrayList<>());
+                continue;
             }
             Matcher m = REJECTED_COUNT.matcher(line);
             if (m.find()) {
-                counts.add(Integer.parseInt(m.group(1)));
+                runs.get(runs.size() - 1).add(Integer.parseInt(m.group(1)));
             }
+        }
+        List<Integer> counts = runs.stream().filter(run -> run.size() >= 2).reduce((first, second) -> second).orElse(List.of());
+        if (counts.isEmpty()) {
+            return Optional.empty();
         }
         for (int i = 1; i < counts.size(); i++) {
             if (counts.get(i) <= counts.get(i - 1)) {
                 return Optional.empty();
             }
         }
-        if (counts.size() < 2) {
-            return Optional.empty();
-        }
-        return Optional.of("the refusal lines show the count rising with each refusal (" + counts.stream().map(String::valueOf)
+        List<Integer> quoted = counts.subList(Math.max(0, counts.size() - 3), counts.size());
+        return Optional.of("the refusal lines show the count rising with each refusal (" + quoted.stream().map(String::valueOf)
                 .collect(java.util.stream.Collectors.joining(", ")) + "): each refused client was counted in as if admitted."
-                + " Count a client only where it is admitted, never in refuse");
+                + " Count a client only on the path that admits it: not in refuse, and not before or after the check that decides");
     }
 
     /**

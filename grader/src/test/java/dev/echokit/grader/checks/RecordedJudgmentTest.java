@@ -74,6 +74,11 @@ class RecordedJudgmentTest {
                 assertThat(h).contains("(1, 2, 3)"));
         assertThat(LogEvidence.refusalsCountedHint(log("accepted connection from a:1 (1/1)", "rejected connection: at capacity (1/1)",
                 "rejected connection: at capacity (1/1)"))).isEmpty();
+        // The last run of refusals is the one quoted: the log tail beside the hint shows the last lines.
+        assertThat(LogEvidence.refusalsCountedHint(log("rejected connection: at capacity (2/2)", "rejected connection: at capacity (3/2)",
+                "closed connection from a:1 (2/2)", "rejected connection: at capacity (16/2)", "rejected connection: at capacity (17/2)",
+                "rejected connection: at capacity (18/2)", "rejected connection: at capacity (19/2)"))).hasValueSatisfying(h ->
+                assertThat(h).contains("(17, 18, 19)"));
         // After a departure the count starts lower: not evidence of counting refusals.
         assertThat(LogEvidence.refusalsCountedHint(log("rejected connection: at capacity (1/1)", "closed connection from a:1 (0/1)",
                 "rejected connection: at capacity (2/1)"))).isEmpty();
