@@ -216,6 +216,7 @@ class GraderProgramTest {
             assertThat(c.feedback().log()).isEmpty();
         });
     }
+
     /**
      * A Java server that parses its arguments without picocli is judged by what it does, as a
      * command is: the check of the @Option is n/a (a helper's hand-parsed server lost 2 XP to it;

@@ -164,11 +164,9 @@ public final class RunningServer implements AutoCloseable {
      * watchdog), CPU time or file size (the kernel's signal), memory or threads (a Java server's OutOfMemoryError).
      */
     public Optional<LimitReached> stoppedAtLimit() {
-        if (stoppedAtLimit == null && !closed.get() && processCount() > Limits.DEFAULT.processes()) {
-            // Counted when asked, not only in the watchdog's rounds: a server whose processes outlive it
-            // (a fork, then an exit) is judged the same whichever came first, the round or the question.
-            stopAtLimit(Limits.DEFAULT.tooManyProcesses());
-        }
+        // Counted when asked, not only in the watchdog's rounds: a server whose processes outlive it
+        // (a fork, then an exit) is judged the same whichever came first, the round or the question.
+        stopIfPastProcessLimit();
         if (stoppedAtLimit != null) {
             return Optional.of(stoppedAtLimit);
         }
@@ -182,9 +180,11 @@ public final class RunningServer implements AutoCloseable {
         return log.find(line -> line.contains("java.lang.OutOfMemoryError")).map(line -> Limits.DEFAULT.outOfMemory(line.text(), user.isPresent()));
     }
 
-    /** Whether the watchdog has stopped the server already. */
-    boolean wasStoppedAtLimit() {
-        return stoppedAtLimit != null;
+    /** Stops the server if it runs more processes than its limit: the watchdog's rounds, and whenever a check asks. */
+    void stopIfPastProcessLimit() {
+        if (stoppedAtLimit == null && !closed.get() && processCount() > Limits.DEFAULT.processes()) {
+            stopAtLimit(Limits.DEFAULT.tooManyProcesses());
+        }
     }
 
     /** Processes the server runs now: every process of its own user, else its process tree. */

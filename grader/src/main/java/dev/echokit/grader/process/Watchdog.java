@@ -56,8 +56,8 @@ final class Watchdog {
     private static void watch() {
         try {
             for (RunningServer server : LIVE) {
-                if (!server.wasStoppedAtLimit() && server.isAlive() && server.processCount() > Limits.DEFAULT.processes()) {
-                    server.stopAtLimit(Limits.DEFAULT.tooManyProcesses());
+                if (server.isAlive()) {
+                    server.stopIfPastProcessLimit();
                 }
             }
         } catch (RuntimeException e) {
